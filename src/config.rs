@@ -1,0 +1,528 @@
+//! Configuration in two stages: `Raw*` serde structs that mirror the TOML with every
+//! field optional, then one validated [`Config`] with the defaults applied. An invalid
+//! value is reported with its key path (`signage.slide_seconds: ...`) and the whole
+//! document is refused, so a kiosk never runs half-configured.
+//!
+//! This module knows nothing about Slint, the network or the disk layout.
+
+use crate::i18n::Lang;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Text in one or more languages. In TOML either a plain string (Dutch, used for every
+/// language) or a table: `{ nl = "...", en = "..." }`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Localized {
+    nl: String,
+    others: BTreeMap<Lang, String>,
+}
+
+impl Localized {
+    pub fn new(nl: impl Into<String>) -> Self {
+        Self { nl: nl.into(), others: BTreeMap::new() }
+    }
+
+    pub fn with(mut self, lang: Lang, text: impl Into<String>) -> Self {
+        if lang == Lang::Nl {
+            self.nl = text.into();
+        } else {
+            self.others.insert(lang, text.into());
+        }
+        self
+    }
+
+    /// The text in `lang`, falling back to Dutch (the source language).
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Nl => &self.nl,
+            other => self.others.get(&other).map(String::as_str).unwrap_or(&self.nl),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nl.is_empty() && self.others.values().all(String::is_empty)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RawLocalized {
+    Plain(String),
+    Table(BTreeMap<String, String>),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    kiosk_id: Option<String>,
+    campaign_name: Option<RawLocalized>,
+    default_language: Option<String>,
+    languages: Option<Vec<String>>,
+    signage: Option<RawSignage>,
+    session: Option<RawSession>,
+    helplines: Option<Vec<RawHelpline>>,
+    feeds: Option<Vec<RawFeed>>,
+    callback: Option<RawCallback>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignage {
+    slide_seconds: Option<i64>,
+    fade_ms: Option<i64>,
+    help_every: Option<i64>,
+    messages: Option<Vec<RawMessage>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMessage {
+    title: RawLocalized,
+    body: Option<RawLocalized>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSession {
+    inactivity_seconds: Option<i64>,
+    warning_seconds: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHelpline {
+    name: RawLocalized,
+    number: String,
+    detail: Option<RawLocalized>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    url: String,
+    name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCallback {
+    intake_name: Option<String>,
+    intake_phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub title: Localized,
+    pub body: Localized,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Helpline {
+    pub name: Localized,
+    pub number: String,
+    pub detail: Localized,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignageConfig {
+    pub slide_seconds: u32,
+    pub fade_ms: u32,
+    /// Every n-th slide is the help slide; 0 never shows it.
+    pub help_every: u32,
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionConfig {
+    pub inactivity_seconds: u32,
+    pub warning_seconds: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedConfig {
+    /// A local path or (later) an http(s) URL.
+    pub url: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackConfig {
+    pub intake_name: String,
+    pub intake_phone: String,
+}
+
+/// The validated configuration: every value here is usable as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub kiosk_id: String,
+    pub campaign_name: Localized,
+    pub default_language: Lang,
+    pub languages: Vec<Lang>,
+    pub signage: SignageConfig,
+    pub session: SessionConfig,
+    pub helplines: Vec<Helpline>,
+    /// Empty: the bundled example feed is shown.
+    pub feeds: Vec<FeedConfig>,
+    pub callback: CallbackConfig,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: not valid TOML: {message}")]
+    Syntax { path: String, message: String },
+    #[error("{path}: {}", .problems.join("; "))]
+    Invalid { path: String, problems: Vec<String> },
+}
+
+impl ConfigError {
+    /// Every problem on its own line, for `config check`.
+    pub fn problems(&self) -> Vec<String> {
+        match self {
+            ConfigError::Invalid { problems, .. } => problems.clone(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+pub fn default_messages() -> Vec<Message> {
+    vec![
+        Message {
+            title: Localized::new("Samen is leuker!").with(Lang::En, "Together is better!"),
+            body: Localized::new(
+                "Er is veel te doen in Hilversum. Kom langs, ook als u niemand kent.",
+            )
+            .with(Lang::En, "There is a lot to do in Hilversum. Come along, even if you don't know anyone."),
+        },
+        Message {
+            title: Localized::new("Even een praatje?").with(Lang::En, "Fancy a chat?"),
+            body: Localized::new(
+                "Een kopje koffie, een wandeling, samen eten. Kijk wat er vandaag is.",
+            )
+            .with(Lang::En, "A cup of coffee, a walk, a shared meal. See what is on today."),
+        },
+        Message {
+            title: Localized::new("Kijk om naar elkaar").with(Lang::En, "Look out for each other"),
+            body: Localized::new(
+                "Kent u iemand die vaak alleen is? Vraag of hij of zij mee wil doen.",
+            )
+            .with(Lang::En, "Do you know someone who is often alone? Ask them to come along."),
+        },
+    ]
+}
+
+pub fn default_helplines() -> Vec<Helpline> {
+    vec![
+        Helpline {
+            name: Localized::new("De Luisterlijn"),
+            number: "088 0767 000".into(),
+            detail: Localized::new("Dag en nacht. U kunt anoniem bellen of chatten.")
+                .with(Lang::En, "Day and night. You can call or chat anonymously."),
+        },
+        Helpline {
+            name: Localized::new("113 Zelfmoordpreventie")
+                .with(Lang::En, "113 Suicide Prevention"),
+            number: "113 of 0800-0113 (gratis)".into(),
+            detail: Localized::new("Dag en nacht. Chatten kan op 113.nl.")
+                .with(Lang::En, "Day and night. Chat at 113.nl. 0800-0113 is free."),
+        },
+    ]
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            kiosk_id: "kiosk".into(),
+            campaign_name: Localized::new("Samen is leuker!").with(Lang::En, "Together is better!"),
+            default_language: Lang::Nl,
+            languages: vec![Lang::Nl, Lang::En],
+            signage: SignageConfig {
+                slide_seconds: 10,
+                fade_ms: 400,
+                help_every: 7,
+                messages: default_messages(),
+            },
+            session: SessionConfig { inactivity_seconds: 60, warning_seconds: 30 },
+            helplines: default_helplines(),
+            feeds: Vec::new(),
+            callback: CallbackConfig {
+                intake_name: "Versa Welzijn".into(),
+                intake_phone: "035 623 1100".into(),
+            },
+        }
+    }
+}
+
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn push(&mut self, key: &str, reason: impl std::fmt::Display) {
+        self.0.push(format!("{key}: {reason}"));
+    }
+
+    fn range(&mut self, key: &str, value: Option<i64>, min: i64, max: i64, default: u32) -> u32 {
+        match value {
+            None => default,
+            Some(v) if (min..=max).contains(&v) => v as u32,
+            Some(v) => {
+                self.push(key, format!("{v} is out of range {min}..={max}"));
+                default
+            }
+        }
+    }
+
+    fn localized(&mut self, key: &str, raw: &RawLocalized) -> Localized {
+        match raw {
+            RawLocalized::Plain(text) => Localized::new(text.trim()),
+            RawLocalized::Table(table) => {
+                let mut out = Localized::default();
+                for (code, text) in table {
+                    match Lang::parse(code) {
+                        Some(lang) => out = out.with(lang, text.trim()),
+                        None => self.push(&format!("{key}.{code}"), "unknown language"),
+                    }
+                }
+                if out.get(Lang::Nl).is_empty() {
+                    self.push(&format!("{key}.nl"), "the Dutch text is required");
+                }
+                out
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates a TOML file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates TOML text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: origin.to_string(),
+            message: e.message().to_string()
+                + &e.span()
+                    .map(|s| format!(" (at line {})", line_of(text, s.start)))
+                    .unwrap_or_default(),
+        })?;
+        Config::validate(raw).map_err(|problems| ConfigError::Invalid {
+            path: origin.to_string(),
+            problems,
+        })
+    }
+
+    fn validate(raw: RawConfig) -> Result<Config, Vec<String>> {
+        let defaults = Config::default();
+        let mut p = Problems(Vec::new());
+
+        let kiosk_id = match raw.kiosk_id {
+            None => defaults.kiosk_id.clone(),
+            Some(id) => {
+                let ok = !id.is_empty()
+                    && id.len() <= 64
+                    && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                if !ok {
+                    p.push("kiosk_id", "use 1 to 64 letters, digits, '-' or '_'");
+                }
+                id
+            }
+        };
+        let campaign_name = match &raw.campaign_name {
+            None => defaults.campaign_name.clone(),
+            Some(r) => p.localized("campaign_name", r),
+        };
+        let languages = match raw.languages {
+            None => defaults.languages.clone(),
+            Some(codes) => {
+                let mut langs = Vec::new();
+                for (i, code) in codes.iter().enumerate() {
+                    match Lang::parse(code) {
+                        Some(l) if !langs.contains(&l) => langs.push(l),
+                        Some(_) => p.push(&format!("languages[{i}]"), "listed twice"),
+                        None => p.push(
+                            &format!("languages[{i}]"),
+                            format!("'{code}' is not a supported language (nl, en)"),
+                        ),
+                    }
+                }
+                if langs.is_empty() {
+                    p.push("languages", "list at least one language");
+                    langs.push(Lang::Nl);
+                }
+                langs
+            }
+        };
+        let default_language = match raw.default_language {
+            None => languages.first().copied().unwrap_or(Lang::Nl),
+            Some(code) => match Lang::parse(&code) {
+                Some(l) if languages.contains(&l) => l,
+                Some(_) => {
+                    p.push("default_language", "must be one of `languages`");
+                    Lang::Nl
+                }
+                None => {
+                    p.push("default_language", format!("'{code}' is not a supported language"));
+                    Lang::Nl
+                }
+            },
+        };
+
+        let s = raw.signage.unwrap_or_default();
+        let messages = match &s.messages {
+            None => defaults.signage.messages.clone(),
+            Some(list) => list
+                .iter()
+                .enumerate()
+                .map(|(i, m)| Message {
+                    title: p.localized(&format!("signage.messages[{i}].title"), &m.title),
+                    body: m
+                        .body
+                        .as_ref()
+                        .map(|b| p.localized(&format!("signage.messages[{i}].body"), b))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        };
+        let signage = SignageConfig {
+            slide_seconds: p.range("signage.slide_seconds", s.slide_seconds, 3, 600, 10),
+            fade_ms: p.range("signage.fade_ms", s.fade_ms, 0, 2000, 400),
+            help_every: p.range("signage.help_every", s.help_every, 0, 100, 7),
+            messages,
+        };
+
+        let se = raw.session.unwrap_or_default();
+        let session = SessionConfig {
+            inactivity_seconds: p.range("session.inactivity_seconds", se.inactivity_seconds, 20, 3600, 60),
+            // WCAG 2.2.1: at least 20 seconds to answer "Bent u er nog?".
+            warning_seconds: p.range("session.warning_seconds", se.warning_seconds, 20, 300, 30),
+        };
+
+        let helplines = match raw.helplines {
+            None => defaults.helplines.clone(),
+            Some(list) => {
+                if list.is_empty() {
+                    p.push("helplines", "list at least one helpline (or leave the key out for the defaults)");
+                }
+                list.iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        if h.number.trim().is_empty() {
+                            p.push(&format!("helplines[{i}].number"), "is empty");
+                        }
+                        Helpline {
+                            name: p.localized(&format!("helplines[{i}].name"), &h.name),
+                            number: h.number.trim().to_string(),
+                            detail: h
+                                .detail
+                                .as_ref()
+                                .map(|d| p.localized(&format!("helplines[{i}].detail"), d))
+                                .unwrap_or_default(),
+                        }
+                    })
+                    .collect()
+            }
+        };
+
+        let feeds = raw
+            .feeds
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let url = f.url.trim().to_string();
+                if url.is_empty() {
+                    p.push(&format!("feeds[{i}].url"), "is empty");
+                } else if url.contains("://") && !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("file://")) {
+                    p.push(&format!("feeds[{i}].url"), "not a URL (use https://... or a file path)");
+                }
+                FeedConfig { name: f.name.unwrap_or_else(|| url.clone()), url }
+            })
+            .collect();
+
+        let c = raw.callback.unwrap_or_default();
+        let callback = CallbackConfig {
+            intake_name: c.intake_name.unwrap_or(defaults.callback.intake_name),
+            intake_phone: c.intake_phone.unwrap_or(defaults.callback.intake_phone),
+        };
+
+        if !p.0.is_empty() {
+            return Err(p.0);
+        }
+        Ok(Config {
+            kiosk_id,
+            campaign_name,
+            default_language,
+            languages,
+            signage,
+            session,
+            helplines,
+            feeds,
+            callback,
+        })
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map(|t| t.lines().count().max(1)).unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        assert_eq!(Config::parse("", "t").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn values_are_read() {
+        let c = Config::parse(
+            r#"
+            kiosk_id = "bieb-centrum"
+            languages = ["en", "nl"]
+            [signage]
+            slide_seconds = 8
+            fade_ms = 300
+            [[signage.messages]]
+            title = { nl = "Hallo", en = "Hello" }
+            [[helplines]]
+            name = "Test"
+            number = "0800 1234"
+            "#,
+            "t",
+        )
+        .unwrap();
+        assert_eq!(c.kiosk_id, "bieb-centrum");
+        assert_eq!(c.default_language, Lang::En);
+        assert_eq!(c.signage.slide_seconds, 8);
+        assert_eq!(c.signage.messages[0].title.get(Lang::En), "Hello");
+        assert_eq!(c.helplines.len(), 1);
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let err = Config::parse(
+            "[signage]\nslide_seconds = 0\n[session]\nwarning_seconds = 5\n[[feeds]]\nurl = \"ftp://x\"\n",
+            "t",
+        )
+        .unwrap_err();
+        let problems = err.problems();
+        assert!(problems.iter().any(|p| p.starts_with("signage.slide_seconds:")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("session.warning_seconds:")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("feeds[0].url: not a URL")), "{problems:?}");
+    }
+
+    #[test]
+    fn typos_are_refused() {
+        let err = Config::parse("[signage]\nslide_secs = 5\n", "t").unwrap_err();
+        assert!(err.to_string().contains("slide_secs"), "{err}");
+    }
+}

@@ -1,0 +1,324 @@
+//! The project's own JSON feed format, version 1 (documented in docs/feed-format.md,
+//! schema in docs/feed.schema.json). Shaped like schema.org Event; unknown fields are
+//! ignored so that newer feeds still load, a higher major `version` is refused.
+
+use super::{repeat_of, Activity, ImageRef, Location, Organizer, Status, Timing};
+use crate::config::Localized;
+use crate::i18n::Lang;
+use crate::time;
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "samen-kiosk-feed";
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error("not a samen-kiosk JSON feed: {0}")]
+    Malformed(String),
+    #[error("feed version {0} is newer than this kiosk understands ({VERSION})")]
+    TooNew(u32),
+    #[error("event {index} ({id}): {reason}")]
+    BadEvent { index: usize, id: String, reason: String },
+}
+
+#[derive(Deserialize)]
+struct RawFeed {
+    format: Option<String>,
+    version: u32,
+    #[serde(default)]
+    example: bool,
+    anchor_date: Option<NaiveDate>,
+    events: Vec<RawEvent>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawText {
+    name: Option<String>,
+    description: Option<String>,
+    accessibility: Option<String>,
+    cost_note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawEvent {
+    id: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    start: String,
+    end: Option<String>,
+    duration: Option<String>,
+    rrule: Option<String>,
+    #[serde(default)]
+    exdates: Vec<String>,
+    location: Option<RawLocation>,
+    organizer: Option<RawOrganizer>,
+    #[serde(default)]
+    url: String,
+    image: Option<String>,
+    cost: Option<RawCost>,
+    #[serde(default)]
+    accessibility: String,
+    #[serde(default)]
+    categories: Vec<String>,
+    status: Option<String>,
+    #[serde(default)]
+    translations: BTreeMap<String, RawText>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawLocation {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    address: String,
+}
+
+#[derive(Deserialize, Default)]
+struct RawOrganizer {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct RawCost {
+    amount: f64,
+    #[serde(default)]
+    note: String,
+}
+
+/// A parsed feed: its activities, whether it is an example, and the events that were
+/// skipped because they were invalid (one line each, for the log).
+pub struct ParsedFeed {
+    pub activities: Vec<Activity>,
+    pub example: bool,
+    pub skipped: Vec<FeedError>,
+}
+
+/// How to turn an `image` value into an [`ImageRef`].
+pub type ImageResolver<'a> = &'a dyn Fn(&str) -> Option<ImageRef>;
+
+/// Parses a feed. `today` (Europe/Amsterdam) is used only for example feeds, which
+/// move by whole weeks so that their fortnight is always this week and the next.
+pub fn parse(text: &str, today: NaiveDate, images: ImageResolver) -> Result<ParsedFeed, FeedError> {
+    let raw: RawFeed =
+        serde_json::from_str(text).map_err(|e| FeedError::Malformed(e.to_string()))?;
+    if let Some(format) = &raw.format {
+        if format != FORMAT {
+            return Err(FeedError::Malformed(format!("format is '{format}', expected '{FORMAT}'")));
+        }
+    }
+    if raw.version > VERSION {
+        return Err(FeedError::TooNew(raw.version));
+    }
+    let shift = match (raw.example, raw.anchor_date) {
+        (true, Some(anchor)) => {
+            let weeks = (time::monday_of(today) - time::monday_of(anchor)).num_days() / 7;
+            Duration::weeks(weeks)
+        }
+        _ => Duration::zero(),
+    };
+    // One bad event does not cost the visitor the other thirty: it is skipped and
+    // reported. A feed in which every event is bad is refused as a whole.
+    let total = raw.events.len();
+    let mut activities = Vec::with_capacity(total);
+    let mut skipped = Vec::new();
+    for (index, event) in raw.events.into_iter().enumerate() {
+        let id = event.id.clone();
+        match convert(event, shift, images) {
+            Ok(activity) => activities.push(activity),
+            Err(reason) => skipped.push(FeedError::BadEvent { index, id, reason }),
+        }
+    }
+    if activities.is_empty() && total > 0 {
+        return Err(skipped.swap_remove(0));
+    }
+    Ok(ParsedFeed { activities, example: raw.example, skipped })
+}
+
+enum When {
+    At(NaiveDateTime),
+    Day(NaiveDate),
+}
+
+fn parse_when(text: &str) -> Result<When, String> {
+    let text = text.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(When::Day(d));
+    }
+    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(When::At(t));
+        }
+    }
+    // A time with an offset is converted to Amsterdam wall-clock time.
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(When::At(t.with_timezone(&time::ZONE).naive_local()));
+    }
+    Err(format!("'{text}' is not a date (YYYY-MM-DD) or local time (YYYY-MM-DDTHH:MM)"))
+}
+
+/// ISO 8601 durations as used in feeds: PnDTnHnM (weeks too).
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let rest = text.trim().strip_prefix('P')?;
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) => (d, t),
+        None => (rest, ""),
+    };
+    let mut total = Duration::zero();
+    let mut number = String::new();
+    for (part, is_time) in [(date, false), (time, true)] {
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let n: i64 = number.parse().ok()?;
+            number.clear();
+            total += match (c, is_time) {
+                ('W', false) => Duration::weeks(n),
+                ('D', false) => Duration::days(n),
+                ('H', true) => Duration::hours(n),
+                ('M', true) => Duration::minutes(n),
+                ('S', true) => Duration::seconds(n),
+                _ => return None,
+            };
+        }
+    }
+    number.is_empty().then_some(total)
+}
+
+fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activity, String> {
+    if e.id.trim().is_empty() {
+        return Err("id is empty".into());
+    }
+    if e.name.trim().is_empty() {
+        return Err("name is empty".into());
+    }
+    let (start, all_day) = match parse_when(&e.start).map_err(|r| format!("start: {r}"))? {
+        When::At(t) => (t + shift, false),
+        When::Day(d) => (d.and_time(NaiveTime::MIN) + shift, true),
+    };
+    let duration = match (&e.end, &e.duration) {
+        (Some(end), _) => {
+            let end = match parse_when(end).map_err(|r| format!("end: {r}"))? {
+                When::At(t) => t + shift,
+                When::Day(d) => d.and_time(NaiveTime::MIN) + shift,
+            };
+            if end < start {
+                return Err("end is before start".into());
+            }
+            end - start
+        }
+        (None, Some(d)) => parse_duration(d).ok_or_else(|| format!("duration: '{d}' is not like PT1H30M"))?,
+        (None, None) if all_day => Duration::days(1),
+        (None, None) => Duration::zero(),
+    };
+    if let Some(rule) = &e.rrule {
+        let parsed: rrule::RRule<rrule::Unvalidated> =
+            rule.parse().map_err(|err| format!("rrule: {err}"))?;
+        let zone = rrule::Tz::Tz(time::ZONE);
+        parsed
+            .validate(time::local(start).with_timezone(&zone))
+            .map_err(|err| format!("rrule: {err}"))?;
+    }
+    let mut exdates = Vec::new();
+    for x in &e.exdates {
+        match parse_when(x).map_err(|r| format!("exdates: {r}"))? {
+            When::At(t) => exdates.push(t + shift),
+            When::Day(d) => exdates.push(d.and_time(start.time()) + shift),
+        }
+    }
+    let status = match e.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("confirmed") | Some("scheduled") => Status::Confirmed,
+        Some("tentative") => Status::Tentative,
+        Some("cancelled") | Some("canceled") => Status::Cancelled,
+        Some(other) => return Err(format!("status: '{other}' is not confirmed, tentative or cancelled")),
+    };
+    let cost_cents = match &e.cost {
+        None => None,
+        Some(c) if c.amount.is_finite() && (0.0..=10_000.0).contains(&c.amount) => {
+            Some((c.amount * 100.0).round() as u32)
+        }
+        Some(_) => return Err("cost.amount must be between 0 and 10000 euros".into()),
+    };
+
+    let mut title = Localized::new(e.name.trim());
+    let mut description = Localized::new(e.description.trim());
+    let mut accessibility = Localized::new(e.accessibility.trim());
+    let mut cost_note = Localized::new(e.cost.as_ref().map(|c| c.note.trim()).unwrap_or_default());
+    for (code, t) in &e.translations {
+        let Some(lang) = Lang::parse(code) else { continue };
+        if let Some(v) = &t.name {
+            title = title.with(lang, v.trim());
+        }
+        if let Some(v) = &t.description {
+            description = description.with(lang, v.trim());
+        }
+        if let Some(v) = &t.accessibility {
+            accessibility = accessibility.with(lang, v.trim());
+        }
+        if let Some(v) = &t.cost_note {
+            cost_note = cost_note.with(lang, v.trim());
+        }
+    }
+    let location = e.location.map(|l| Location { name: l.name, address: l.address }).unwrap_or_default();
+    let organizer = e
+        .organizer
+        .map(|o| Organizer { name: o.name, phone: o.phone, email: o.email, url: o.url })
+        .unwrap_or_default();
+    let repeat = repeat_of(e.rrule.as_deref(), start);
+    Ok(Activity {
+        id: e.id,
+        title,
+        description,
+        accessibility,
+        location,
+        organizer,
+        url: e.url.trim().to_string(),
+        image: e.image.as_deref().and_then(images),
+        cost_cents,
+        cost_note,
+        categories: e.categories.iter().map(|c| c.trim().to_lowercase()).collect(),
+        status,
+        timing: Timing { start, duration, all_day, rrule: e.rrule, exdates },
+        repeat,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("PT1H30M"), Some(Duration::minutes(90)));
+        assert_eq!(parse_duration("P1D"), Some(Duration::days(1)));
+        assert_eq!(parse_duration("P1DT2H"), Some(Duration::hours(26)));
+        assert_eq!(parse_duration("1H"), None);
+        assert_eq!(parse_duration("PT5"), None);
+    }
+
+    #[test]
+    fn bad_events_are_named() {
+        let text = r#"{"version":1,"events":[{"id":"x","name":"X","start":"morgen"}]}"#;
+        let err = parse(text, NaiveDate::MIN, &|_| None).err().unwrap();
+        assert!(err.to_string().contains("event 0 (x): start"), "{err}");
+        let text = r#"{"version":1,"events":[{"id":"x","name":"X","start":"morgen"},
+            {"id":"y","name":"Y","start":"2026-01-05T10:00"}]}"#;
+        let feed = parse(text, NaiveDate::MIN, &|_| None).unwrap();
+        assert_eq!(feed.activities.len(), 1);
+        assert_eq!(feed.skipped.len(), 1);
+        let text = r#"{"version":2,"events":[]}"#;
+        assert!(matches!(parse(text, NaiveDate::MIN, &|_| None), Err(FeedError::TooNew(2))));
+        assert!(parse("<html>", NaiveDate::MIN, &|_| None).is_err());
+    }
+}

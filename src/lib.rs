@@ -1,0 +1,16 @@
+//! samen-kiosk: touchscreen kiosk and signage for "Samen is leuker!".
+//!
+//! The domain core (`config`, `feed`, `playlist`, `i18n`, `time`, `qr`, `images`)
+//! knows nothing about Slint; `ui` is the only module that does. See ARCHITECTURE.md.
+
+pub mod cli;
+pub mod config;
+pub mod feed;
+pub mod i18n;
+pub mod images;
+pub mod playlist;
+pub mod qr;
+pub mod screenshot;
+pub mod state;
+pub mod time;
+pub mod ui;

@@ -1,0 +1,162 @@
+//! The signage playlist: which slide is shown at step n of the rotation, and with
+//! what. A pure function of (step, now, catalog), so it is deterministic for tests
+//! and screenshots and needs no state beyond the step counter.
+//!
+//! Past activities drop off because every slide is computed at the moment it is
+//! shown; cancelled activities are never advertised on signage.
+
+use crate::feed::{Catalog, Occurrence};
+use crate::time;
+use chrono::{DateTime, Days, Utc};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlideKind {
+    /// A campaign message (index into the configured messages).
+    Campaign(usize),
+    Today,
+    Spotlight,
+    Week,
+    CallToAction,
+    Help,
+}
+
+#[derive(Debug, Clone)]
+pub struct Slide {
+    pub kind: SlideKind,
+    /// Today: the next activities of today; Week: one per coming day.
+    pub items: Vec<Occurrence>,
+    /// How many more there are than fit on the slide.
+    pub more: usize,
+    /// The activity in the spotlight.
+    pub spotlight: Option<Occurrence>,
+}
+
+impl Slide {
+    fn bare(kind: SlideKind) -> Self {
+        Slide { kind, items: Vec::new(), more: 0, spotlight: None }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SlidePlaylist {
+    pub messages: usize,
+    /// Every n-th step shows the help slide (0: never).
+    pub help_every: u32,
+    /// Rows that fit on a list slide.
+    pub max_items: usize,
+}
+
+/// The order of one round. Spotlights come often: they sell single activities.
+const ROUND: [Base; 8] = [
+    Base::Campaign,
+    Base::Today,
+    Base::Spotlight,
+    Base::CallToAction,
+    Base::Campaign,
+    Base::Spotlight,
+    Base::Week,
+    Base::Spotlight,
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Base {
+    Campaign,
+    Today,
+    Spotlight,
+    Week,
+    CallToAction,
+}
+
+impl SlidePlaylist {
+    pub fn slide(&self, step: u64, now: DateTime<Utc>, catalog: &Catalog) -> Slide {
+        if self.help_every > 0 && step % u64::from(self.help_every) == u64::from(self.help_every) - 1 {
+            return Slide::bare(SlideKind::Help);
+        }
+        let round = step / ROUND.len() as u64;
+        let pos = (step % ROUND.len() as u64) as usize;
+        // How many slides of the same base came before this one in the round.
+        let nth_in_round = ROUND[..pos].iter().filter(|b| **b == ROUND[pos]).count() as u64;
+        let per_round = ROUND.iter().filter(|b| **b == ROUND[pos]).count() as u64;
+        let counter = round * per_round + nth_in_round;
+        match ROUND[pos] {
+            Base::Campaign => self.campaign(counter),
+            Base::CallToAction => Slide::bare(SlideKind::CallToAction),
+            Base::Today => {
+                let slide = self.today(now, catalog);
+                if slide.items.is_empty() {
+                    self.week(now, catalog, round)
+                } else {
+                    slide
+                }
+            }
+            Base::Week => self.week(now, catalog, round),
+            Base::Spotlight => self.spotlight(now, catalog, counter).unwrap_or_else(|| self.campaign(counter)),
+        }
+    }
+
+    fn campaign(&self, counter: u64) -> Slide {
+        if self.messages == 0 {
+            return Slide::bare(SlideKind::CallToAction);
+        }
+        Slide::bare(SlideKind::Campaign((counter % self.messages as u64) as usize))
+    }
+
+    /// Today's activities that have not ended yet.
+    pub fn today(&self, now: DateTime<Utc>, catalog: &Catalog) -> Slide {
+        let today = now.with_timezone(&time::ZONE).date_naive();
+        let mut items: Vec<Occurrence> = catalog
+            .on_day(today)
+            .into_iter()
+            .filter(|o| o.is_upcoming_or_ongoing(now) && o.local_date() == today)
+            .collect();
+        let more = items.len().saturating_sub(self.max_items);
+        items.truncate(self.max_items);
+        Slide { kind: SlideKind::Today, items, more, spotlight: None }
+    }
+
+    /// The coming days after today: one activity per day, a different one each round.
+    pub fn week(&self, now: DateTime<Utc>, catalog: &Catalog, round: u64) -> Slide {
+        let today = now.with_timezone(&time::ZONE).date_naive();
+        let mut items = Vec::new();
+        let mut total = 0;
+        for offset in 1..=6u64 {
+            let Some(date) = today.checked_add_days(Days::new(offset)) else { continue };
+            let day: Vec<Occurrence> = catalog
+                .on_day(date)
+                .into_iter()
+                .filter(|o| !o.is_cancelled() && o.local_date() == date)
+                .collect();
+            total += day.len();
+            if !day.is_empty() && items.len() < self.max_items {
+                items.push(day[(round as usize) % day.len()].clone());
+            }
+        }
+        let more = total.saturating_sub(items.len());
+        Slide { kind: SlideKind::Week, items, more, spotlight: None }
+    }
+
+    /// Candidates for a spotlight: the coming week's activities, once each, those with
+    /// a web page (for the QR code) first.
+    pub fn spotlight_candidates(now: DateTime<Utc>, catalog: &Catalog) -> Vec<Occurrence> {
+        let horizon = now + chrono::Duration::days(7);
+        let mut seen = HashSet::new();
+        let mut list: Vec<Occurrence> = catalog
+            .occurrences(now, horizon)
+            .into_iter()
+            .filter(|o| o.is_upcoming_or_ongoing(now))
+            .filter(|o| seen.insert(o.activity.id.clone()))
+            .collect();
+        list.sort_by_key(|o| o.activity.url.is_empty());
+        list
+    }
+
+    fn spotlight(&self, now: DateTime<Utc>, catalog: &Catalog, counter: u64) -> Option<Slide> {
+        let candidates = Self::spotlight_candidates(now, catalog);
+        if candidates.is_empty() {
+            return None;
+        }
+        let pick = candidates[(counter % candidates.len() as u64) as usize].clone();
+        Some(Slide { kind: SlideKind::Spotlight, items: Vec::new(), more: 0, spotlight: Some(pick) })
+    }
+}

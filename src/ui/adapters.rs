@@ -1,0 +1,243 @@
+//! Domain values to UI structs. Text composed from data (dates, repeats, cost) is put
+//! into words here, in the screen's language, through `crate::i18n`.
+
+use super::generated as ui;
+use crate::config::Config;
+use crate::feed::{Activity, Catalog, ImageRef, Occurrence};
+use crate::i18n::{self, Lang};
+use crate::images::Picture;
+use crate::playlist::{Slide, SlideKind};
+use chrono::{DateTime, NaiveDate, Utc};
+use slint::{Image, ModelRc, Rgb8Pixel, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Pictures and QR codes turned into Slint images once and kept.
+#[derive(Default)]
+pub struct ImageStore {
+    pictures: HashMap<ImageRef, Image>,
+    qr: HashMap<String, Image>,
+}
+
+impl ImageStore {
+    pub fn insert_picture(&mut self, source: ImageRef, picture: &Picture) {
+        let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(&picture.rgba, picture.width, picture.height);
+        self.pictures.insert(source, Image::from_rgba8(buffer));
+    }
+
+    pub fn picture(&self, source: &ImageRef) -> Option<Image> {
+        self.pictures.get(source).cloned()
+    }
+
+    pub fn qr(&mut self, url: &str) -> Option<Image> {
+        if let Some(image) = self.qr.get(url) {
+            return Some(image.clone());
+        }
+        let bitmap = crate::qr::encode(url)?;
+        let size = bitmap.size as u32;
+        let buffer = SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(&bitmap.to_rgb(), size, size);
+        let image = Image::from_rgb8(buffer);
+        self.qr.insert(url.to_string(), image.clone());
+        Some(image)
+    }
+}
+
+fn s(text: impl AsRef<str>) -> SharedString {
+    SharedString::from(text.as_ref())
+}
+
+pub fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
+    ModelRc::from(Rc::new(VecModel::from(items)))
+}
+
+fn time_of(o: &Occurrence, lang: Lang) -> String {
+    i18n::time_range(lang, o.start.time(), o.end.time(), o.all_day)
+}
+
+fn cost_of(a: &Activity, lang: Lang) -> String {
+    i18n::cost(lang, a.cost_cents, a.cost_note.get(lang))
+}
+
+pub fn item(o: &Occurrence, lang: Lang, today: NaiveDate, now: DateTime<Utc>) -> ui::ActivityItem {
+    let a = &o.activity;
+    ui::ActivityItem {
+        id: s(&a.id),
+        title: s(a.title.get(lang)),
+        time: s(time_of(o, lang)),
+        day: s(i18n::capitalise(&i18n::relative_date(lang, o.local_date(), today))),
+        place: s(&a.location.name),
+        cost: s(cost_of(a, lang)),
+        cancelled: o.is_cancelled(),
+        ongoing: o.start <= now && o.end > now && !o.all_day,
+    }
+}
+
+/// "elke dinsdag 10:00 - 11:30" or "zaterdag 5 december 14:00 - 16:00".
+fn when_of(o: &Occurrence, lang: Lang, today: NaiveDate) -> String {
+    let a = &o.activity;
+    let time = time_of(o, lang);
+    match i18n::repeat_phrase(lang, &a.repeat) {
+        Some(repeat) => i18n::capitalise(&format!("{repeat} {time}")),
+        None => i18n::capitalise(&format!("{} {time}", i18n::relative_date(lang, o.local_date(), today))),
+    }
+}
+
+fn contact_of(a: &Activity) -> String {
+    let o = &a.organizer;
+    [o.name.as_str(), o.phone.as_str(), o.email.as_str()]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn detail(o: &Occurrence, lang: Lang, today: NaiveDate, images: &mut ImageStore) -> ui::ActivityDetail {
+    let a = &o.activity;
+    let picture = a.image.as_ref().and_then(|i| images.picture(i));
+    let qr = images.qr(&a.url);
+    let next = if a.repeat == i18n::Repeat::Once {
+        String::new()
+    } else {
+        i18n::capitalise(&i18n::relative_date(lang, o.local_date(), today))
+    };
+    ui::ActivityDetail {
+        id: s(&a.id),
+        title: s(a.title.get(lang)),
+        description: s(a.description.get(lang)),
+        when: s(when_of(o, lang, today)),
+        next: s(next),
+        place: s(&a.location.name),
+        address: s(&a.location.address),
+        cost: s(cost_of(a, lang)),
+        accessibility: s(a.accessibility.get(lang)),
+        contact: s(contact_of(a)),
+        url: s(&a.url),
+        cancelled: o.is_cancelled(),
+        has_image: picture.is_some(),
+        image: picture.unwrap_or_default(),
+        has_qr: qr.is_some(),
+        qr: qr.unwrap_or_default(),
+    }
+}
+
+pub fn slide(
+    slide: &Slide,
+    config: &Config,
+    lang: Lang,
+    now: DateTime<Utc>,
+    images: &mut ImageStore,
+) -> ui::SlideData {
+    let today = now.with_timezone(&crate::time::ZONE).date_naive();
+    let items = |list: &[Occurrence]| model(list.iter().map(|o| item(o, lang, today, now)).collect());
+    let (title, body) = match slide.kind {
+        SlideKind::Campaign(i) => config
+            .signage
+            .messages
+            .get(i)
+            .map(|m| (m.title.get(lang).to_string(), m.body.get(lang).to_string()))
+            .unwrap_or_default(),
+        SlideKind::Today => (
+            match lang {
+                Lang::Nl => "Vandaag".into(),
+                Lang::En => "Today".into(),
+            },
+            String::new(),
+        ),
+        SlideKind::Week => (
+            match lang {
+                Lang::Nl => "Deze week".into(),
+                Lang::En => "This week".into(),
+            },
+            String::new(),
+        ),
+        SlideKind::Spotlight => (
+            match (lang, slide.spotlight.as_ref().map(|o| o.local_date() == today)) {
+                (Lang::Nl, Some(true)) => "Vandaag".into(),
+                (Lang::Nl, _) => "Doe mee".into(),
+                (Lang::En, Some(true)) => "Today".into(),
+                (Lang::En, _) => "Join in".into(),
+            },
+            String::new(),
+        ),
+        SlideKind::CallToAction | SlideKind::Help => Default::default(),
+    };
+    ui::SlideData {
+        kind: match slide.kind {
+            SlideKind::Campaign(_) => ui::SlideKind::Campaign,
+            SlideKind::Today => ui::SlideKind::Today,
+            SlideKind::Spotlight => ui::SlideKind::Spotlight,
+            SlideKind::Week => ui::SlideKind::Week,
+            SlideKind::CallToAction => ui::SlideKind::CallToAction,
+            SlideKind::Help => ui::SlideKind::Help,
+        },
+        title: s(title),
+        body: s(body),
+        items: items(&slide.items),
+        more: slide.more as i32,
+        activity: slide
+            .spotlight
+            .as_ref()
+            .map(|o| detail(o, lang, today, images))
+            .unwrap_or_default(),
+    }
+}
+
+pub fn helplines(config: &Config, lang: Lang) -> ModelRc<ui::Helpline> {
+    model(
+        config
+            .helplines
+            .iter()
+            .map(|h| ui::Helpline {
+                name: s(h.name.get(lang)),
+                number: s(&h.number),
+                detail: s(h.detail.get(lang)),
+            })
+            .collect(),
+    )
+}
+
+pub fn languages(config: &Config) -> ModelRc<ui::Choice> {
+    model(
+        config
+            .languages
+            .iter()
+            .map(|l| ui::Choice { key: s(l.code()), label: s(l.endonym()) })
+            .collect(),
+    )
+}
+
+/// The browse list for a day tab (0 today, 1 tomorrow, 2 the coming 7 days) and a
+/// category ("" for all). Cancelled ones stay in the list, marked, so that nobody
+/// walks to a closed door; finished ones are gone.
+pub fn browse_items(
+    catalog: &Catalog,
+    day_tab: i32,
+    category: &str,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> ModelRc<ui::ActivityItem> {
+    let today = now.with_timezone(&crate::time::ZONE).date_naive();
+    let (first, days) = match day_tab {
+        1 => (today.succ_opt().unwrap_or(today), 1),
+        2 => (today, 7),
+        _ => (today, 1),
+    };
+    let mut list = Vec::new();
+    for offset in 0..days {
+        let Some(date) = first.checked_add_days(chrono::Days::new(offset)) else { continue };
+        for o in catalog.on_day(date) {
+            if o.local_date() != date && !(offset == 0 && o.all_day) {
+                continue;
+            }
+            if o.end <= now {
+                continue;
+            }
+            if !category.is_empty() && !o.activity.categories.iter().any(|c| c == category) {
+                continue;
+            }
+            list.push(item(&o, lang, today, now));
+        }
+    }
+    model(list)
+}

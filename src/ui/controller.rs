@@ -1,0 +1,567 @@
+//! Wires the UI's globals to the domain and runs the kiosk's timers:
+//! - rotation: one step of the [`SlidePlaylist`] every `slide_seconds`, only on signage;
+//! - clock: the top bar's time and date, once a minute;
+//! - inactivity: after `inactivity_seconds` without a touch, "Bent u er nog?" with a
+//!   countdown; at zero the session ends and everything the visitor did is dropped.
+//!
+//! All timers are Slint timers, so the testing backend's mock time drives them.
+
+use super::adapters::{self, ImageStore};
+use super::generated::{self as ui, AppWindow};
+use crate::config::Config;
+use crate::feed::{Catalog, ImageRef};
+use crate::i18n::{self, Lang};
+use crate::playlist::{SlideKind, SlidePlaylist};
+use crate::time::Clock;
+use slint::{ComponentHandle, SharedString, Timer, TimerMode};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct KioskOptions {
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub catalog: Catalog,
+}
+
+/// What `screenshot` can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scene {
+    Signage,
+    SignageToday,
+    SignageSpotlight,
+    SignageWeek,
+    SignageCallToAction,
+    SignageHelp,
+    Today,
+    Tomorrow,
+    Week,
+    Categories,
+    Detail,
+    Help,
+    Callback,
+    Warning,
+}
+
+impl Scene {
+    pub const ALL: [(&'static str, Scene); 14] = [
+        ("signage", Scene::Signage),
+        ("signage-today", Scene::SignageToday),
+        ("signage-spotlight", Scene::SignageSpotlight),
+        ("signage-week", Scene::SignageWeek),
+        ("signage-cta", Scene::SignageCallToAction),
+        ("signage-help", Scene::SignageHelp),
+        ("today", Scene::Today),
+        ("tomorrow", Scene::Tomorrow),
+        ("week", Scene::Week),
+        ("categories", Scene::Categories),
+        ("detail", Scene::Detail),
+        ("help", Scene::Help),
+        ("callback", Scene::Callback),
+        ("warning", Scene::Warning),
+    ];
+
+    pub fn parse(name: &str) -> Option<Scene> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+
+    pub fn names() -> String {
+        Self::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+    }
+}
+
+struct State {
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+    catalog: Catalog,
+    lang: Lang,
+    step: u64,
+    front_is_a: bool,
+    screen: ui::Screen,
+    day_tab: i32,
+    category: String,
+    detail_id: Option<String>,
+    countdown: u32,
+    images: ImageStore,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Weak<Controller>> = RefCell::new(Weak::new());
+}
+
+pub struct Controller {
+    window: AppWindow,
+    state: RefCell<State>,
+    rotation: Timer,
+    clock_timer: Timer,
+    inactivity: Timer,
+    countdown: Timer,
+}
+
+impl Controller {
+    /// Builds the controller around a window, fills every global and starts signage.
+    pub fn new(window: AppWindow, options: KioskOptions) -> Rc<Controller> {
+        let lang = options.config.default_language;
+        let controller = Rc::new(Controller {
+            window,
+            state: RefCell::new(State {
+                config: options.config,
+                clock: options.clock,
+                catalog: options.catalog,
+                lang,
+                step: 0,
+                front_is_a: true,
+                screen: ui::Screen::Signage,
+                day_tab: 0,
+                category: String::new(),
+                detail_id: None,
+                countdown: 0,
+                images: ImageStore::default(),
+            }),
+            rotation: Timer::default(),
+            clock_timer: Timer::default(),
+            inactivity: Timer::default(),
+            countdown: Timer::default(),
+        });
+        CURRENT.with(|current| *current.borrow_mut() = Rc::downgrade(&controller));
+        controller.install_callbacks();
+        controller.apply_config();
+        controller.set_language(lang);
+        controller.show_step(0, false);
+        controller.start_rotation();
+        controller.start_clock();
+        controller
+    }
+
+    /// The controller of this (UI) thread, for work that comes back from other threads
+    /// through `slint::invoke_from_event_loop`.
+    pub fn current() -> Option<Rc<Controller>> {
+        CURRENT.with(|current| current.borrow().upgrade())
+    }
+
+    pub fn window(&self) -> &AppWindow {
+        &self.window
+    }
+
+    fn install_callbacks(self: &Rc<Self>) {
+        let nav = self.window.global::<ui::Nav>();
+        let weak = Rc::downgrade(self);
+        let with = move |f: fn(&Rc<Controller>)| {
+            let weak: Weak<Controller> = weak.clone();
+            move || {
+                if let Some(c) = weak.upgrade() {
+                    f(&c)
+                }
+            }
+        };
+        nav.on_wake(with(|c| c.wake()));
+        nav.on_stop(with(|c| c.end_session()));
+        nav.on_back(with(|c| c.back()));
+        nav.on_open_help(with(|c| c.open(ui::Screen::Help)));
+        nav.on_open_callback(with(|c| c.open(ui::Screen::Callback)));
+        nav.on_touched(with(|c| c.touched()));
+        nav.on_still_here(with(|c| c.still_here()));
+        let weak = Rc::downgrade(self);
+        nav.on_open_detail(move |id| {
+            if let Some(c) = weak.upgrade() {
+                c.open_detail(&id)
+            }
+        });
+        let weak = Rc::downgrade(self);
+        self.window.global::<ui::Kiosk>().on_select_language(move |code| {
+            if let Some(c) = weak.upgrade() {
+                if let Some(lang) = Lang::parse(&code) {
+                    c.touched();
+                    c.set_language(lang);
+                }
+            }
+        });
+        let browse = self.window.global::<ui::Browse>();
+        let weak = Rc::downgrade(self);
+        browse.on_select_day(move |day| {
+            if let Some(c) = weak.upgrade() {
+                c.state.borrow_mut().day_tab = day.clamp(0, 2);
+                c.refresh_browse();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        browse.on_select_category(move |key| {
+            if let Some(c) = weak.upgrade() {
+                c.state.borrow_mut().category = key.to_string();
+                c.window.global::<ui::Browse>().set_choosing_category(false);
+                c.refresh_browse();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        browse.on_choose_category(move |open| {
+            if let Some(c) = weak.upgrade() {
+                c.window.global::<ui::Browse>().set_choosing_category(open);
+            }
+        });
+    }
+
+    /// Puts the configuration's values into the globals.
+    fn apply_config(&self) {
+        let st = self.state.borrow();
+        let kiosk = self.window.global::<ui::Kiosk>();
+        kiosk.set_languages(adapters::languages(&st.config));
+        kiosk.set_intake_name(st.config.callback.intake_name.as_str().into());
+        kiosk.set_intake_phone(st.config.callback.intake_phone.as_str().into());
+        kiosk.set_example_feed(st.catalog.example);
+        self.window
+            .global::<ui::Signage>()
+            .set_fade(Duration::from_millis(u64::from(st.config.signage.fade_ms)).into_slint());
+    }
+
+    /// Switches every text on screen: the `@tr()` catalogue and the texts built here.
+    pub fn set_language(&self, lang: Lang) {
+        let code = match lang {
+            Lang::Nl => "",
+            other => other.code(),
+        };
+        if let Err(err) = slint::select_bundled_translation(code) {
+            tracing::warn!("language {lang} not available: {err}");
+        }
+        self.state.borrow_mut().lang = lang;
+        {
+            let st = self.state.borrow();
+            let kiosk = self.window.global::<ui::Kiosk>();
+            kiosk.set_language(lang.code().into());
+            kiosk.set_campaign_name(st.config.campaign_name.get(lang).into());
+            kiosk.set_helplines(adapters::helplines(&st.config, lang));
+        }
+        self.refresh_clock();
+        self.refresh_current_slide();
+        self.refresh_browse();
+        self.refresh_detail();
+    }
+
+    fn playlist(&self) -> SlidePlaylist {
+        let st = self.state.borrow();
+        let size = self.window.window().size();
+        let portrait = size.height > size.width;
+        SlidePlaylist {
+            messages: st.config.signage.messages.len(),
+            help_every: st.config.signage.help_every,
+            max_items: if portrait { 7 } else { 4 },
+        }
+    }
+
+    /// Shows step `step` of the playlist; with `fade` it goes to the back layer and the
+    /// layers swap (a cross-fade), else it replaces the front layer at once.
+    fn show_step(&self, step: u64, fade: bool) {
+        let playlist = self.playlist();
+        let mut st = self.state.borrow_mut();
+        let now = st.clock.now();
+        let slide = playlist.slide(step, now, &st.catalog);
+        let (config, lang) = (Arc::clone(&st.config), st.lang);
+        let data = adapters::slide(&slide, &config, lang, now, &mut st.images);
+        st.step = step;
+        let to_a = if fade { !st.front_is_a } else { st.front_is_a };
+        st.front_is_a = to_a;
+        drop(st);
+        let signage = self.window.global::<ui::Signage>();
+        if to_a {
+            signage.set_slide_a(data);
+        } else {
+            signage.set_slide_b(data);
+        }
+        signage.set_front_is_a(to_a);
+    }
+
+    fn refresh_current_slide(&self) {
+        let step = self.state.borrow().step;
+        self.show_step(step, false);
+    }
+
+    /// The next slide (what the rotation timer does).
+    pub fn advance(&self) {
+        let step = self.state.borrow().step + 1;
+        self.show_step(step, true);
+    }
+
+    /// Shows the first step whose slide is of the given kind (for screenshots).
+    pub fn show_first(&self, wanted: fn(&SlideKind) -> bool) -> bool {
+        let playlist = self.playlist();
+        let found = {
+            let st = self.state.borrow();
+            let now = st.clock.now();
+            (0..64).find(|step| wanted(&playlist.slide(*step, now, &st.catalog).kind))
+        };
+        match found {
+            Some(step) => {
+                self.show_step(step, false);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn start_rotation(self: &Rc<Self>) {
+        let seconds = u64::from(self.state.borrow().config.signage.slide_seconds);
+        let weak = Rc::downgrade(self);
+        self.rotation.start(TimerMode::Repeated, Duration::from_secs(seconds), move || {
+            if let Some(c) = weak.upgrade() {
+                c.advance();
+            }
+        });
+    }
+
+    fn start_clock(self: &Rc<Self>) {
+        // Wake at the start of the next minute, then every minute.
+        let now = self.state.borrow().clock.now();
+        let into_minute = Duration::from_millis((now.timestamp_millis().rem_euclid(60_000)) as u64);
+        let first = Duration::from_secs(60).saturating_sub(into_minute).max(Duration::from_millis(50));
+        let weak = Rc::downgrade(self);
+        self.clock_timer.start(TimerMode::SingleShot, first, move || {
+            if let Some(c) = weak.upgrade() {
+                c.refresh_clock();
+                let weak = Rc::downgrade(&c);
+                c.clock_timer.start(TimerMode::Repeated, Duration::from_secs(60), move || {
+                    if let Some(c) = weak.upgrade() {
+                        c.refresh_clock();
+                    }
+                });
+            }
+        });
+    }
+
+    fn refresh_clock(&self) {
+        let st = self.state.borrow();
+        let now = st.clock.local_now();
+        let kiosk = self.window.global::<ui::Kiosk>();
+        kiosk.set_time(i18n::clock(now.time()).into());
+        kiosk.set_date(i18n::capitalise(&i18n::long_date(st.lang, now.date_naive())).into());
+    }
+
+    fn set_screen(&self, screen: ui::Screen) {
+        self.state.borrow_mut().screen = screen;
+        self.window.global::<ui::Nav>().set_screen(screen);
+    }
+
+    /// A tap on signage: the home screen with today's activities.
+    pub fn wake(self: &Rc<Self>) {
+        self.rotation.stop();
+        {
+            let mut st = self.state.borrow_mut();
+            st.day_tab = 0;
+            st.category.clear();
+            st.detail_id = None;
+        }
+        self.refresh_browse();
+        self.set_screen(ui::Screen::Home);
+        self.restart_inactivity();
+    }
+
+    fn open(self: &Rc<Self>, screen: ui::Screen) {
+        self.window.global::<ui::Browse>().set_choosing_category(false);
+        self.set_screen(screen);
+        self.restart_inactivity();
+    }
+
+    pub fn open_detail(self: &Rc<Self>, id: &str) {
+        self.state.borrow_mut().detail_id = Some(id.to_string());
+        self.refresh_detail();
+        self.open(ui::Screen::Detail);
+    }
+
+    fn back(self: &Rc<Self>) {
+        let screen = self.state.borrow().screen;
+        match screen {
+            ui::Screen::Home | ui::Screen::Signage => self.end_session(),
+            _ => self.open(ui::Screen::Home),
+        }
+    }
+
+    fn touched(self: &Rc<Self>) {
+        let st = self.state.borrow();
+        if st.screen != ui::Screen::Signage && st.countdown == 0 {
+            drop(st);
+            self.restart_inactivity();
+        }
+    }
+
+    fn restart_inactivity(self: &Rc<Self>) {
+        let seconds = u64::from(self.state.borrow().config.session.inactivity_seconds);
+        let weak = Rc::downgrade(self);
+        self.inactivity.start(TimerMode::SingleShot, Duration::from_secs(seconds), move || {
+            if let Some(c) = weak.upgrade() {
+                c.warn();
+            }
+        });
+    }
+
+    /// "Bent u er nog?" with a countdown.
+    fn warn(self: &Rc<Self>) {
+        let seconds = self.state.borrow().config.session.warning_seconds;
+        self.state.borrow_mut().countdown = seconds;
+        let nav = self.window.global::<ui::Nav>();
+        nav.set_countdown(seconds as i32);
+        nav.set_warning(true);
+        let weak = Rc::downgrade(self);
+        self.countdown.start(TimerMode::Repeated, Duration::from_secs(1), move || {
+            if let Some(c) = weak.upgrade() {
+                c.tick_countdown();
+            }
+        });
+    }
+
+    fn tick_countdown(self: &Rc<Self>) {
+        let left = {
+            let mut st = self.state.borrow_mut();
+            st.countdown = st.countdown.saturating_sub(1);
+            st.countdown
+        };
+        self.window.global::<ui::Nav>().set_countdown(left as i32);
+        if left == 0 {
+            self.end_session();
+        }
+    }
+
+    fn still_here(self: &Rc<Self>) {
+        self.countdown.stop();
+        self.state.borrow_mut().countdown = 0;
+        self.window.global::<ui::Nav>().set_warning(false);
+        self.restart_inactivity();
+    }
+
+    /// Back to signage with everything the visitor did forgotten: screen, tab, filter,
+    /// selected activity, language.
+    pub fn end_session(self: &Rc<Self>) {
+        self.inactivity.stop();
+        self.countdown.stop();
+        let default_lang = {
+            let mut st = self.state.borrow_mut();
+            st.countdown = 0;
+            st.day_tab = 0;
+            st.category.clear();
+            st.detail_id = None;
+            st.config.default_language
+        };
+        let nav = self.window.global::<ui::Nav>();
+        nav.set_warning(false);
+        let browse = self.window.global::<ui::Browse>();
+        browse.set_choosing_category(false);
+        self.window.global::<ui::Detail>().set_activity(Default::default());
+        self.set_screen(ui::Screen::Signage);
+        self.set_language(default_lang);
+        self.advance();
+        self.start_rotation();
+    }
+
+    fn refresh_browse(&self) {
+        let st = self.state.borrow();
+        let browse = self.window.global::<ui::Browse>();
+        browse.set_day(st.day_tab);
+        browse.set_category(SharedString::from(st.category.as_str()));
+        browse.set_items(adapters::browse_items(&st.catalog, st.day_tab, &st.category, st.lang, st.clock.now()));
+    }
+
+    fn refresh_detail(&self) {
+        let mut st = self.state.borrow_mut();
+        let Some(id) = st.detail_id.clone() else { return };
+        let now = st.clock.now();
+        let today = st.clock.today();
+        let lang = st.lang;
+        let Some(activity) = st.catalog.find(&id).cloned() else { return };
+        let Some(occurrence) = st.catalog.next_of(&activity, now) else { return };
+        let data = adapters::detail(&occurrence, lang, today, &mut st.images);
+        drop(st);
+        self.window.global::<ui::Detail>().set_activity(data);
+    }
+
+    /// The pictures the catalog refers to, for decoding off the UI thread.
+    pub fn picture_sources(&self) -> Vec<ImageRef> {
+        let st = self.state.borrow();
+        let mut list: Vec<ImageRef> = st.catalog.activities().iter().filter_map(|a| a.image.clone()).collect();
+        list.sort_by_key(|r| format!("{r:?}"));
+        list.dedup();
+        list
+    }
+
+    /// Hands decoded pictures to the UI and redraws what shows them.
+    pub fn add_pictures(&self, pictures: Vec<(ImageRef, crate::images::Picture)>) {
+        {
+            let mut st = self.state.borrow_mut();
+            for (source, picture) in &pictures {
+                st.images.insert_picture(source.clone(), picture);
+            }
+        }
+        self.refresh_current_slide();
+        self.refresh_detail();
+    }
+
+    /// Puts the UI into a scene for a screenshot.
+    pub fn show_scene(self: &Rc<Self>, scene: Scene) {
+        match scene {
+            Scene::Signage => {}
+            Scene::SignageToday => {
+                self.show_first(|k| *k == SlideKind::Today);
+            }
+            Scene::SignageSpotlight => {
+                self.show_first(|k| *k == SlideKind::Spotlight);
+            }
+            Scene::SignageWeek => {
+                self.show_first(|k| *k == SlideKind::Week);
+            }
+            Scene::SignageCallToAction => {
+                self.show_first(|k| *k == SlideKind::CallToAction);
+            }
+            Scene::SignageHelp => {
+                self.show_first(|k| *k == SlideKind::Help);
+            }
+            Scene::Today | Scene::Tomorrow | Scene::Week | Scene::Categories => {
+                self.wake();
+                let day = match scene {
+                    Scene::Tomorrow => 1,
+                    Scene::Week => 2,
+                    _ => 0,
+                };
+                self.state.borrow_mut().day_tab = day;
+                self.refresh_browse();
+                if scene == Scene::Categories {
+                    self.window.global::<ui::Browse>().set_choosing_category(true);
+                }
+            }
+            Scene::Detail => {
+                self.wake();
+                let pick = {
+                    let st = self.state.borrow();
+                    let now = st.clock.now();
+                    let candidates = SlidePlaylist::spotlight_candidates(now, &st.catalog);
+                    candidates
+                        .iter()
+                        .find(|o| o.activity.image.is_some() && !o.activity.url.is_empty())
+                        .or(candidates.first())
+                        .map(|o| o.activity.id.clone())
+                };
+                if let Some(id) = pick {
+                    self.open_detail(&id);
+                }
+            }
+            Scene::Help => {
+                self.wake();
+                self.open(ui::Screen::Help);
+            }
+            Scene::Callback => {
+                self.wake();
+                self.open(ui::Screen::Callback);
+            }
+            Scene::Warning => {
+                self.wake();
+                self.warn();
+            }
+        }
+    }
+}
+
+trait IntoSlintDuration {
+    fn into_slint(self) -> i64;
+}
+
+impl IntoSlintDuration for Duration {
+    fn into_slint(self) -> i64 {
+        self.as_millis() as i64
+    }
+}
