@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Parser, Debug)]
-#[command(name = "samen-kiosk", version, about = "Touchscreen kiosk and signage for \"Samen is leuker!\"")]
+#[command(
+    name = "samen-kiosk",
+    version,
+    about = "Touchscreen kiosk and signage for \"Samen is leuker!\""
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -109,7 +113,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         None => run_kiosk(&cli.global, RunArgs::default()),
         Some(Command::Run(args)) => run_kiosk(&cli.global, args),
         Some(Command::Screenshot(args)) => screenshot(&cli.global, args),
-        Some(Command::Feed(FeedCommand::Occurrences { source, from, to })) => occurrences(&source, from, to),
+        Some(Command::Feed(FeedCommand::Occurrences { source, from, to })) => {
+            occurrences(&source, from, to)
+        }
         Some(Command::Config(ConfigCommand::Check { file })) => config_check(&file),
     }
 }
@@ -137,7 +143,14 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         let (w, h) = crate::screenshot::parse_size(size)?;
         slint::ComponentHandle::window(&app).set_size(slint::PhysicalSize::new(w, h));
     }
-    let controller = Controller::new(app, KioskOptions { config, clock, catalog });
+    let controller = Controller::new(
+        app,
+        KioskOptions {
+            config,
+            clock,
+            catalog,
+        },
+    );
     spawn_picture_loader(&controller);
     slint::ComponentHandle::run(controller.window()).context("the kiosk window stopped")?;
     Ok(())
@@ -189,7 +202,17 @@ fn screenshot(global: &GlobalArgs, args: ScreenshotArgs) -> anyhow::Result<()> {
     };
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(now));
     let catalog = feed::build_catalog(&config.feeds, clock.today());
-    crate::screenshot::render(KioskOptions { config, clock, catalog }, scene, size, lang, &args.out)
+    crate::screenshot::render(
+        KioskOptions {
+            config,
+            clock,
+            catalog,
+        },
+        scene,
+        size,
+        lang,
+        &args.out,
+    )
 }
 
 fn occurrences(source: &str, from: NaiveDate, to: NaiveDate) -> anyhow::Result<()> {
@@ -213,7 +236,10 @@ fn occurrences(source: &str, from: NaiveDate, to: NaiveDate) -> anyhow::Result<(
     let mut out = std::io::BufWriter::new(stdout.lock());
     for o in catalog.occurrences(a, b) {
         let (start, end) = if o.all_day {
-            (o.start.date_naive().to_string(), o.end.date_naive().to_string())
+            (
+                o.start.date_naive().to_string(),
+                o.end.date_naive().to_string(),
+            )
         } else {
             (o.start.to_rfc3339(), o.end.to_rfc3339())
         };
@@ -239,7 +265,12 @@ fn config_check(file: &Path) -> anyhow::Result<()> {
                 file.display(),
                 config.kiosk_id,
                 config.feeds.len(),
-                config.languages.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ")
+                config
+                    .languages
+                    .iter()
+                    .map(|l| l.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             Ok(())
         }

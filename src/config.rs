@@ -20,7 +20,10 @@ pub struct Localized {
 
 impl Localized {
     pub fn new(nl: impl Into<String>) -> Self {
-        Self { nl: nl.into(), others: BTreeMap::new() }
+        Self {
+            nl: nl.into(),
+            others: BTreeMap::new(),
+        }
     }
 
     pub fn with(mut self, lang: Lang, text: impl Into<String>) -> Self {
@@ -36,7 +39,11 @@ impl Localized {
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Nl => &self.nl,
-            other => self.others.get(&other).map(String::as_str).unwrap_or(&self.nl),
+            other => self
+                .others
+                .get(&other)
+                .map(String::as_str)
+                .unwrap_or(&self.nl),
         }
     }
 
@@ -170,7 +177,10 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: not valid TOML: {message}")]
     Syntax { path: String, message: String },
     #[error("{path}: {}", .problems.join("; "))]
@@ -194,21 +204,30 @@ pub fn default_messages() -> Vec<Message> {
             body: Localized::new(
                 "Er is veel te doen in Hilversum. Kom langs, ook als u niemand kent.",
             )
-            .with(Lang::En, "There is a lot to do in Hilversum. Come along, even if you don't know anyone."),
+            .with(
+                Lang::En,
+                "There is a lot to do in Hilversum. Come along, even if you don't know anyone.",
+            ),
         },
         Message {
             title: Localized::new("Even een praatje?").with(Lang::En, "Fancy a chat?"),
             body: Localized::new(
                 "Een kopje koffie, een wandeling, samen eten. Kijk wat er vandaag is.",
             )
-            .with(Lang::En, "A cup of coffee, a walk, a shared meal. See what is on today."),
+            .with(
+                Lang::En,
+                "A cup of coffee, a walk, a shared meal. See what is on today.",
+            ),
         },
         Message {
             title: Localized::new("Kijk om naar elkaar").with(Lang::En, "Look out for each other"),
             body: Localized::new(
                 "Kent u iemand die vaak alleen is? Vraag of hij of zij mee wil doen.",
             )
-            .with(Lang::En, "Do you know someone who is often alone? Ask them to come along."),
+            .with(
+                Lang::En,
+                "Do you know someone who is often alone? Ask them to come along.",
+            ),
         },
     ]
 }
@@ -222,11 +241,12 @@ pub fn default_helplines() -> Vec<Helpline> {
                 .with(Lang::En, "Day and night. You can call or chat anonymously."),
         },
         Helpline {
-            name: Localized::new("113 Zelfmoordpreventie")
-                .with(Lang::En, "113 Suicide Prevention"),
+            name: Localized::new("113 Zelfmoordpreventie").with(Lang::En, "113 Suicide Prevention"),
             number: "113 of 0800-0113 (gratis)".into(),
-            detail: Localized::new("Dag en nacht. Chatten kan op 113.nl.")
-                .with(Lang::En, "Day and night. Chat at 113.nl. 0800-0113 is free."),
+            detail: Localized::new("Dag en nacht. Chatten kan op 113.nl.").with(
+                Lang::En,
+                "Day and night. Chat at 113.nl. 0800-0113 is free.",
+            ),
         },
     ]
 }
@@ -244,7 +264,10 @@ impl Default for Config {
                 help_every: 7,
                 messages: default_messages(),
             },
-            session: SessionConfig { inactivity_seconds: 60, warning_seconds: 30 },
+            session: SessionConfig {
+                inactivity_seconds: 60,
+                warning_seconds: 30,
+            },
             helplines: default_helplines(),
             feeds: Vec::new(),
             callback: CallbackConfig {
@@ -327,7 +350,9 @@ impl Config {
             Some(id) => {
                 let ok = !id.is_empty()
                     && id.len() <= 64
-                    && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
                 if !ok {
                     p.push("kiosk_id", "use 1 to 64 letters, digits, '-' or '_'");
                 }
@@ -368,7 +393,10 @@ impl Config {
                     Lang::Nl
                 }
                 None => {
-                    p.push("default_language", format!("'{code}' is not a supported language"));
+                    p.push(
+                        "default_language",
+                        format!("'{code}' is not a supported language"),
+                    );
                     Lang::Nl
                 }
             },
@@ -399,7 +427,13 @@ impl Config {
 
         let se = raw.session.unwrap_or_default();
         let session = SessionConfig {
-            inactivity_seconds: p.range("session.inactivity_seconds", se.inactivity_seconds, 20, 3600, 60),
+            inactivity_seconds: p.range(
+                "session.inactivity_seconds",
+                se.inactivity_seconds,
+                20,
+                3600,
+                60,
+            ),
             // WCAG 2.2.1: at least 20 seconds to answer "Bent u er nog?".
             warning_seconds: p.range("session.warning_seconds", se.warning_seconds, 20, 300, 30),
         };
@@ -408,7 +442,10 @@ impl Config {
             None => defaults.helplines.clone(),
             Some(list) => {
                 if list.is_empty() {
-                    p.push("helplines", "list at least one helpline (or leave the key out for the defaults)");
+                    p.push(
+                        "helplines",
+                        "list at least one helpline (or leave the key out for the defaults)",
+                    );
                 }
                 list.iter()
                     .enumerate()
@@ -439,10 +476,20 @@ impl Config {
                 let url = f.url.trim().to_string();
                 if url.is_empty() {
                     p.push(&format!("feeds[{i}].url"), "is empty");
-                } else if url.contains("://") && !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("file://")) {
-                    p.push(&format!("feeds[{i}].url"), "not a URL (use https://... or a file path)");
+                } else if url.contains("://")
+                    && !(url.starts_with("http://")
+                        || url.starts_with("https://")
+                        || url.starts_with("file://"))
+                {
+                    p.push(
+                        &format!("feeds[{i}].url"),
+                        "not a URL (use https://... or a file path)",
+                    );
                 }
-                FeedConfig { name: f.name.unwrap_or_else(|| url.clone()), url }
+                FeedConfig {
+                    name: f.name.unwrap_or_else(|| url.clone()),
+                    url,
+                }
             })
             .collect();
 
@@ -470,7 +517,9 @@ impl Config {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map(|t| t.lines().count().max(1)).unwrap_or(1)
+    text.get(..offset)
+        .map(|t| t.lines().count().max(1))
+        .unwrap_or(1)
 }
 
 #[cfg(test)]
@@ -515,9 +564,24 @@ mod tests {
         )
         .unwrap_err();
         let problems = err.problems();
-        assert!(problems.iter().any(|p| p.starts_with("signage.slide_seconds:")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.starts_with("session.warning_seconds:")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.starts_with("feeds[0].url: not a URL")), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("signage.slide_seconds:")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("session.warning_seconds:")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("feeds[0].url: not a URL")),
+            "{problems:?}"
+        );
     }
 
     #[test]

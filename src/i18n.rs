@@ -49,12 +49,24 @@ impl fmt::Display for Lang {
 pub fn weekday(lang: Lang, day: Weekday) -> &'static str {
     let i = day.num_days_from_monday() as usize;
     match lang {
-        Lang::Nl => {
-            ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"][i]
-        }
-        Lang::En => {
-            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][i]
-        }
+        Lang::Nl => [
+            "maandag",
+            "dinsdag",
+            "woensdag",
+            "donderdag",
+            "vrijdag",
+            "zaterdag",
+            "zondag",
+        ][i],
+        Lang::En => [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ][i],
     }
 }
 
@@ -69,12 +81,32 @@ pub fn month(lang: Lang, month: u32) -> &'static str {
     let i = (month.clamp(1, 12) - 1) as usize;
     match lang {
         Lang::Nl => [
-            "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-            "september", "oktober", "november", "december",
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
         ][i],
         Lang::En => [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ][i],
     }
 }
@@ -146,9 +178,15 @@ pub enum Repeat {
     Once,
     Daily,
     /// Every `interval` weeks on these days.
-    Weekly { days: Vec<Weekday>, interval: u16 },
+    Weekly {
+        days: Vec<Weekday>,
+        interval: u16,
+    },
     /// The n-th (1..=5, or -1 for last) weekday of every month.
-    MonthlyNth { nth: i16, day: Weekday },
+    MonthlyNth {
+        nth: i16,
+        day: Weekday,
+    },
     /// Some other rule: shown as "regelmatig" with the next date.
     Other,
 }
@@ -259,10 +297,22 @@ mod tests {
 
     #[test]
     fn repeats_in_words() {
-        let weekly = Repeat::Weekly { days: vec![Weekday::Mon, Weekday::Thu], interval: 1 };
-        assert_eq!(repeat_phrase(Lang::Nl, &weekly).unwrap(), "elke maandag en donderdag");
-        assert_eq!(repeat_phrase(Lang::En, &weekly).unwrap(), "every Monday and Thursday");
-        let monthly = Repeat::MonthlyNth { nth: 1, day: Weekday::Sat };
+        let weekly = Repeat::Weekly {
+            days: vec![Weekday::Mon, Weekday::Thu],
+            interval: 1,
+        };
+        assert_eq!(
+            repeat_phrase(Lang::Nl, &weekly).unwrap(),
+            "elke maandag en donderdag"
+        );
+        assert_eq!(
+            repeat_phrase(Lang::En, &weekly).unwrap(),
+            "every Monday and Thursday"
+        );
+        let monthly = Repeat::MonthlyNth {
+            nth: 1,
+            day: Weekday::Sat,
+        };
         assert_eq!(
             repeat_phrase(Lang::Nl, &monthly).unwrap(),
             "elke eerste zaterdag van de maand"
@@ -273,7 +323,10 @@ mod tests {
     #[test]
     fn cost_in_words() {
         assert_eq!(cost(Lang::Nl, Some(0), ""), "Gratis");
-        assert_eq!(cost(Lang::Nl, Some(250), "inclusief koffie"), "€ 2,50 (inclusief koffie)");
+        assert_eq!(
+            cost(Lang::Nl, Some(250), "inclusief koffie"),
+            "€ 2,50 (inclusief koffie)"
+        );
         assert_eq!(cost(Lang::En, Some(750), ""), "€7.50");
         assert_eq!(cost(Lang::En, None, ""), "");
     }

@@ -22,8 +22,14 @@ pub fn read(source: &ImageRef) -> anyhow::Result<Vec<u8>> {
             .map(<[u8]>::to_vec)
             .with_context(|| format!("no bundled image {name}")),
         ImageRef::File(path) => {
-            let size = std::fs::metadata(path).with_context(|| format!("{}", path.display()))?.len();
-            anyhow::ensure!(size <= MAX_FILE_BYTES, "{} is larger than 20 MB", path.display());
+            let size = std::fs::metadata(path)
+                .with_context(|| format!("{}", path.display()))?
+                .len();
+            anyhow::ensure!(
+                size <= MAX_FILE_BYTES,
+                "{} is larger than 20 MB",
+                path.display()
+            );
             std::fs::read(path).with_context(|| format!("{}", path.display()))
         }
         ImageRef::Url(url) => anyhow::bail!("images over HTTP are not supported yet ({url})"),
@@ -42,12 +48,20 @@ pub fn decode_scaled(bytes: &[u8], max_w: u32, max_h: u32) -> anyhow::Result<Pic
     reader.limits(limits);
     let decoded = reader.decode().context("image cannot be decoded")?;
     let scaled = if decoded.width() > max_w || decoded.height() > max_h {
-        decoded.resize(max_w.max(1), max_h.max(1), image::imageops::FilterType::Triangle)
+        decoded.resize(
+            max_w.max(1),
+            max_h.max(1),
+            image::imageops::FilterType::Triangle,
+        )
     } else {
         decoded
     };
     let rgba = scaled.to_rgba8();
-    Ok(Picture { width: rgba.width(), height: rgba.height(), rgba: rgba.into_raw() })
+    Ok(Picture {
+        width: rgba.width(),
+        height: rgba.height(),
+        rgba: rgba.into_raw(),
+    })
 }
 
 pub fn load(source: &ImageRef, max_w: u32, max_h: u32) -> anyhow::Result<Picture> {

@@ -34,7 +34,12 @@ pub struct Slide {
 
 impl Slide {
     fn bare(kind: SlideKind) -> Self {
-        Slide { kind, items: Vec::new(), more: 0, spotlight: None }
+        Slide {
+            kind,
+            items: Vec::new(),
+            more: 0,
+            spotlight: None,
+        }
     }
 }
 
@@ -70,7 +75,9 @@ enum Base {
 
 impl SlidePlaylist {
     pub fn slide(&self, step: u64, now: DateTime<Utc>, catalog: &Catalog) -> Slide {
-        if self.help_every > 0 && step % u64::from(self.help_every) == u64::from(self.help_every) - 1 {
+        if self.help_every > 0
+            && step % u64::from(self.help_every) == u64::from(self.help_every) - 1
+        {
             return Slide::bare(SlideKind::Help);
         }
         let round = step / ROUND.len() as u64;
@@ -91,7 +98,9 @@ impl SlidePlaylist {
                 }
             }
             Base::Week => self.week(now, catalog, round),
-            Base::Spotlight => self.spotlight(now, catalog, counter).unwrap_or_else(|| self.campaign(counter)),
+            Base::Spotlight => self
+                .spotlight(now, catalog, counter)
+                .unwrap_or_else(|| self.campaign(counter)),
         }
     }
 
@@ -99,7 +108,9 @@ impl SlidePlaylist {
         if self.messages == 0 {
             return Slide::bare(SlideKind::CallToAction);
         }
-        Slide::bare(SlideKind::Campaign((counter % self.messages as u64) as usize))
+        Slide::bare(SlideKind::Campaign(
+            (counter % self.messages as u64) as usize,
+        ))
     }
 
     /// Today's activities that have not ended yet.
@@ -112,7 +123,12 @@ impl SlidePlaylist {
             .collect();
         let more = items.len().saturating_sub(self.max_items);
         items.truncate(self.max_items);
-        Slide { kind: SlideKind::Today, items, more, spotlight: None }
+        Slide {
+            kind: SlideKind::Today,
+            items,
+            more,
+            spotlight: None,
+        }
     }
 
     /// The coming days after today: one activity per day, a different one each round.
@@ -121,7 +137,9 @@ impl SlidePlaylist {
         let mut items = Vec::new();
         let mut total = 0;
         for offset in 1..=6u64 {
-            let Some(date) = today.checked_add_days(Days::new(offset)) else { continue };
+            let Some(date) = today.checked_add_days(Days::new(offset)) else {
+                continue;
+            };
             let day: Vec<Occurrence> = catalog
                 .on_day(date)
                 .into_iter()
@@ -133,7 +151,12 @@ impl SlidePlaylist {
             }
         }
         let more = total.saturating_sub(items.len());
-        Slide { kind: SlideKind::Week, items, more, spotlight: None }
+        Slide {
+            kind: SlideKind::Week,
+            items,
+            more,
+            spotlight: None,
+        }
     }
 
     /// Candidates for a spotlight: the coming week's activities, once each, those with
@@ -157,6 +180,147 @@ impl SlidePlaylist {
             return None;
         }
         let pick = candidates[(counter % candidates.len() as u64) as usize].clone();
-        Some(Slide { kind: SlideKind::Spotlight, items: Vec::new(), more: 0, spotlight: Some(pick) })
+        Some(Slide {
+            kind: SlideKind::Spotlight,
+            items: Vec::new(),
+            more: 0,
+            spotlight: Some(pick),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::json;
+    use crate::time::parse_instant;
+
+    /// A catalog from a small JSON feed (not an example: dates are absolute).
+    fn catalog(events: &str) -> Catalog {
+        let text = format!(r#"{{"version":1,"events":[{events}]}}"#);
+        let feed = json::parse(&text, chrono::NaiveDate::MIN, &|_| None).expect("test feed parses");
+        Catalog::new(feed.activities, false)
+    }
+
+    fn playlist() -> SlidePlaylist {
+        SlidePlaylist {
+            messages: 3,
+            help_every: 7,
+            max_items: 4,
+        }
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        parse_instant(text).expect("valid time")
+    }
+
+    fn titles(slide: &Slide) -> Vec<String> {
+        slide
+            .items
+            .iter()
+            .map(|o| o.activity.title.get(crate::i18n::Lang::Nl).to_string())
+            .collect()
+    }
+
+    const SATURDAY: &str = r#"
+        {"id":"tuin","name":"Tuin","start":"2026-11-07T10:00","end":"2026-11-07T12:00","rrule":"FREQ=WEEKLY;BYDAY=SA","url":"https://example.org/tuin"},
+        {"id":"jam","name":"Jam","start":"2026-11-28T14:00","end":"2026-11-28T17:00"},
+        {"id":"bingo","name":"Bingo","start":"2026-11-28T15:00","end":"2026-11-28T16:00","status":"cancelled","url":"https://example.org/bingo"},
+        {"id":"laat","name":"Laat","start":"2026-11-28T23:30","end":"2026-11-29T00:30"},
+        {"id":"zondag","name":"Zondag","start":"2026-11-29T09:00","end":"2026-11-29T10:00"}
+    "#;
+
+    #[test]
+    fn past_activities_drop_off_on_time() {
+        let c = catalog(SATURDAY);
+        let p = playlist();
+        assert_eq!(
+            titles(&p.today(at("2026-11-28T11:59:00+01:00"), &c)),
+            ["Tuin", "Jam", "Laat"]
+        );
+        assert_eq!(
+            titles(&p.today(at("2026-11-28T12:00:00+01:00"), &c)),
+            ["Jam", "Laat"],
+            "Tuin ended at 12:00"
+        );
+        assert_eq!(
+            titles(&p.today(at("2026-11-28T17:00:00+01:00"), &c)),
+            ["Laat"]
+        );
+    }
+
+    #[test]
+    fn cancelled_activities_are_not_advertised() {
+        let c = catalog(SATURDAY);
+        let now = at("2026-11-28T09:00:00+01:00");
+        assert!(!titles(&playlist().today(now, &c)).contains(&"Bingo".to_string()));
+        let spot = SlidePlaylist::spotlight_candidates(now, &c);
+        assert!(spot.iter().all(|o| o.activity.id != "bingo"));
+        // Those with a page (for the QR code) come first.
+        assert_eq!(spot[0].activity.id, "tuin");
+    }
+
+    #[test]
+    fn today_is_the_day_in_amsterdam_not_utc() {
+        let c = catalog(SATURDAY);
+        // 00:10 on Sunday in Hilversum is still Saturday 23:10 in UTC.
+        let now = at("2026-11-29T00:10:00+01:00");
+        let today = playlist().today(now, &c);
+        assert_eq!(
+            titles(&today),
+            ["Zondag"],
+            "Saturday's late activity started yesterday"
+        );
+    }
+
+    #[test]
+    fn weekly_times_stay_local_across_daylight_saving() {
+        let c = catalog(
+            r#"{"id":"k","name":"Koffie","start":"2026-10-20T10:00","end":"2026-10-20T11:00","rrule":"FREQ=WEEKLY;BYDAY=TU"}"#,
+        );
+        let before = c.on_day(chrono::NaiveDate::from_ymd_opt(2026, 10, 20).unwrap());
+        let after = c.on_day(chrono::NaiveDate::from_ymd_opt(2026, 10, 27).unwrap());
+        assert_eq!(before[0].start.to_rfc3339(), "2026-10-20T10:00:00+02:00");
+        assert_eq!(after[0].start.to_rfc3339(), "2026-10-27T10:00:00+01:00");
+    }
+
+    #[test]
+    fn the_round_mixes_messages_activities_and_help() {
+        let c = catalog(SATURDAY);
+        let now = at("2026-11-28T09:00:00+01:00");
+        let p = playlist();
+        let kinds: Vec<SlideKind> = (0..8).map(|n| p.slide(n, now, &c).kind).collect();
+        assert_eq!(kinds[0], SlideKind::Campaign(0));
+        assert_eq!(kinds[1], SlideKind::Today);
+        assert_eq!(kinds[2], SlideKind::Spotlight);
+        assert_eq!(kinds[3], SlideKind::CallToAction);
+        assert_eq!(kinds[4], SlideKind::Campaign(1));
+        assert_eq!(
+            kinds[6],
+            SlideKind::Help,
+            "every 7th slide is the help slide"
+        );
+        // The same step at the same time is the same slide (screenshots rely on it).
+        assert_eq!(
+            p.slide(5, now, &c).spotlight.map(|o| o.activity.id.clone()),
+            p.slide(5, now, &c).spotlight.map(|o| o.activity.id.clone())
+        );
+    }
+
+    #[test]
+    fn an_empty_day_shows_the_week_instead() {
+        let c = catalog(
+            r#"{"id":"z","name":"Zondag","start":"2026-11-29T09:00","end":"2026-11-29T10:00"}"#,
+        );
+        let now = at("2026-11-28T09:00:00+01:00");
+        let slide = playlist().slide(1, now, &c);
+        assert_eq!(slide.kind, SlideKind::Week);
+        assert_eq!(titles(&slide), ["Zondag"]);
+        // Nothing at all: spotlights fall back to campaign messages.
+        let empty = catalog("");
+        assert!(matches!(
+            playlist().slide(2, now, &empty).kind,
+            SlideKind::Campaign(_)
+        ));
     }
 }

@@ -11,7 +11,8 @@ pub fn encode(url: &str) -> Option<QrBitmap> {
     if url.is_empty() || url.len() > 1000 {
         return None;
     }
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let code =
+        qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).ok()?;
     let width = code.width();
     let colors = code.to_colors();
     let quiet = 4;
@@ -42,7 +43,10 @@ mod tests {
         let q = super::encode("https://example.org/activiteiten/koffie").unwrap();
         assert!(q.size >= 21 + 8);
         assert!(!q.dark[0], "the quiet zone is light");
-        assert!(q.dark[4 * q.size + 4], "the finder pattern starts after the quiet zone");
+        assert!(
+            q.dark[4 * q.size + 4],
+            "the finder pattern starts after the quiet zone"
+        );
         assert!(super::encode("").is_none());
     }
 }

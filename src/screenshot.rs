@@ -6,8 +6,8 @@
 use crate::ui::{AppWindow, Controller, KioskOptions, Scene};
 use anyhow::{bail, Context};
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
-use slint::Rgb8Pixel;
 use slint::platform::{Platform, WindowAdapter};
+use slint::Rgb8Pixel;
 use slint::{ComponentHandle, PhysicalSize};
 use std::cell::Cell;
 use std::path::Path;
@@ -33,8 +33,14 @@ pub fn parse_size(text: &str) -> anyhow::Result<(u32, u32)> {
     let (w, h) = text
         .split_once(['x', 'X'])
         .with_context(|| format!("size '{text}' is not WIDTHxHEIGHT, e.g. 1920x1080"))?;
-    let w: u32 = w.trim().parse().with_context(|| format!("width '{w}' is not a number"))?;
-    let h: u32 = h.trim().parse().with_context(|| format!("height '{h}' is not a number"))?;
+    let w: u32 = w
+        .trim()
+        .parse()
+        .with_context(|| format!("width '{w}' is not a number"))?;
+    let h: u32 = h
+        .trim()
+        .parse()
+        .with_context(|| format!("height '{h}' is not a number"))?;
     if !(320..=7680).contains(&w) || !(240..=7680).contains(&h) {
         bail!("size {w}x{h} is out of range (320x240 up to 7680x7680)");
     }
@@ -51,14 +57,25 @@ pub fn render(
 ) -> anyhow::Result<()> {
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     let elapsed = Rc::new(Cell::new(Duration::ZERO));
-    slint::platform::set_platform(Box::new(HeadlessPlatform { window: window.clone(), elapsed: elapsed.clone() }))
-        .map_err(|e| anyhow::anyhow!("cannot start the headless renderer: {e}"))?;
+    slint::platform::set_platform(Box::new(HeadlessPlatform {
+        window: window.clone(),
+        elapsed: elapsed.clone(),
+    }))
+    .map_err(|e| anyhow::anyhow!("cannot start the headless renderer: {e}"))?;
     window.set_size(PhysicalSize::new(width, height));
 
     let app = AppWindow::new().context("cannot build the user interface")?;
-    let sources: Vec<_> = options.catalog.activities().iter().filter_map(|a| a.image.clone()).collect();
+    let sources: Vec<_> = options
+        .catalog
+        .activities()
+        .iter()
+        .filter_map(|a| a.image.clone())
+        .collect();
     let controller = Controller::new(app, options);
-    controller.window().window().set_size(PhysicalSize::new(width, height));
+    controller
+        .window()
+        .window()
+        .set_size(PhysicalSize::new(width, height));
     // Pictures are decoded here on the spot; the running kiosk does it off the UI thread.
     let max = width.max(height) / 2;
     let pictures = sources
@@ -70,7 +87,10 @@ pub fn render(
         controller.set_language(lang);
     }
     controller.show_scene(scene);
-    controller.window().show().context("cannot show the window")?;
+    controller
+        .window()
+        .show()
+        .context("cannot show the window")?;
 
     // Let every animation (the cross-fade) finish before taking the frame.
     elapsed.set(elapsed.get() + Duration::from_secs(5));
@@ -87,13 +107,16 @@ pub fn render(
 }
 
 fn write_png(out: &Path, width: u32, height: u32, pixels: &[Rgb8Pixel]) -> anyhow::Result<()> {
-    let file = std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let file =
+        std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().context("cannot write PNG")?;
     let bytes: Vec<u8> = pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
-    writer.write_image_data(&bytes).context("cannot write PNG")?;
+    writer
+        .write_image_data(&bytes)
+        .context("cannot write PNG")?;
     writer.finish().context("cannot write PNG")?;
     Ok(())
 }

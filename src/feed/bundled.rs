@@ -8,21 +8,42 @@ use chrono::NaiveDate;
 pub const FEED: &str = include_str!("../../assets/example-feed.json");
 
 const IMAGES: &[(&str, &[u8])] = &[
-    ("jongeren.jpg", include_bytes!("../../assets/images/jongeren.jpg")),
-    ("koffie.jpg", include_bytes!("../../assets/images/koffie.jpg")),
-    ("samen-eten.jpg", include_bytes!("../../assets/images/samen-eten.jpg")),
-    ("schilderen.jpg", include_bytes!("../../assets/images/schilderen.jpg")),
+    (
+        "jongeren.jpg",
+        include_bytes!("../../assets/images/jongeren.jpg"),
+    ),
+    (
+        "koffie.jpg",
+        include_bytes!("../../assets/images/koffie.jpg"),
+    ),
+    (
+        "samen-eten.jpg",
+        include_bytes!("../../assets/images/samen-eten.jpg"),
+    ),
+    (
+        "schilderen.jpg",
+        include_bytes!("../../assets/images/schilderen.jpg"),
+    ),
     ("tuin.jpg", include_bytes!("../../assets/images/tuin.jpg")),
-    ("wandelen.jpg", include_bytes!("../../assets/images/wandelen.jpg")),
+    (
+        "wandelen.jpg",
+        include_bytes!("../../assets/images/wandelen.jpg"),
+    ),
 ];
 
 /// The bytes of a bundled picture.
 pub fn image(name: &str) -> Option<&'static [u8]> {
-    IMAGES.iter().find(|(n, _)| *n == name).map(|(_, bytes)| *bytes)
+    IMAGES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, bytes)| *bytes)
 }
 
 fn resolve(name: &str) -> Option<ImageRef> {
-    IMAGES.iter().find(|(n, _)| *n == name).map(|(n, _)| ImageRef::Bundled(n))
+    IMAGES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, _)| ImageRef::Bundled(n))
 }
 
 /// The example feed, moved to the week of `today`.

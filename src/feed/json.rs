@@ -20,7 +20,11 @@ pub enum FeedError {
     #[error("feed version {0} is newer than this kiosk understands ({VERSION})")]
     TooNew(u32),
     #[error("event {index} ({id}): {reason}")]
-    BadEvent { index: usize, id: String, reason: String },
+    BadEvent {
+        index: usize,
+        id: String,
+        reason: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -113,7 +117,9 @@ pub fn parse(text: &str, today: NaiveDate, images: ImageResolver) -> Result<Pars
         serde_json::from_str(text).map_err(|e| FeedError::Malformed(e.to_string()))?;
     if let Some(format) = &raw.format {
         if format != FORMAT {
-            return Err(FeedError::Malformed(format!("format is '{format}', expected '{FORMAT}'")));
+            return Err(FeedError::Malformed(format!(
+                "format is '{format}', expected '{FORMAT}'"
+            )));
         }
     }
     if raw.version > VERSION {
@@ -141,7 +147,11 @@ pub fn parse(text: &str, today: NaiveDate, images: ImageResolver) -> Result<Pars
     if activities.is_empty() && total > 0 {
         return Err(skipped.swap_remove(0));
     }
-    Ok(ParsedFeed { activities, example: raw.example, skipped })
+    Ok(ParsedFeed {
+        activities,
+        example: raw.example,
+        skipped,
+    })
 }
 
 enum When {
@@ -163,7 +173,9 @@ fn parse_when(text: &str) -> Result<When, String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(When::At(t.with_timezone(&time::ZONE).naive_local()));
     }
-    Err(format!("'{text}' is not a date (YYYY-MM-DD) or local time (YYYY-MM-DDTHH:MM)"))
+    Err(format!(
+        "'{text}' is not a date (YYYY-MM-DD) or local time (YYYY-MM-DDTHH:MM)"
+    ))
 }
 
 /// ISO 8601 durations as used in feeds: PnDTnHnM (weeks too).
@@ -218,7 +230,9 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
             }
             end - start
         }
-        (None, Some(d)) => parse_duration(d).ok_or_else(|| format!("duration: '{d}' is not like PT1H30M"))?,
+        (None, Some(d)) => {
+            parse_duration(d).ok_or_else(|| format!("duration: '{d}' is not like PT1H30M"))?
+        }
         (None, None) if all_day => Duration::days(1),
         (None, None) => Duration::zero(),
     };
@@ -241,7 +255,11 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
         None | Some("confirmed") | Some("scheduled") => Status::Confirmed,
         Some("tentative") => Status::Tentative,
         Some("cancelled") | Some("canceled") => Status::Cancelled,
-        Some(other) => return Err(format!("status: '{other}' is not confirmed, tentative or cancelled")),
+        Some(other) => {
+            return Err(format!(
+                "status: '{other}' is not confirmed, tentative or cancelled"
+            ))
+        }
     };
     let cost_cents = match &e.cost {
         None => None,
@@ -256,7 +274,9 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
     let mut accessibility = Localized::new(e.accessibility.trim());
     let mut cost_note = Localized::new(e.cost.as_ref().map(|c| c.note.trim()).unwrap_or_default());
     for (code, t) in &e.translations {
-        let Some(lang) = Lang::parse(code) else { continue };
+        let Some(lang) = Lang::parse(code) else {
+            continue;
+        };
         if let Some(v) = &t.name {
             title = title.with(lang, v.trim());
         }
@@ -270,10 +290,21 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
             cost_note = cost_note.with(lang, v.trim());
         }
     }
-    let location = e.location.map(|l| Location { name: l.name, address: l.address }).unwrap_or_default();
+    let location = e
+        .location
+        .map(|l| Location {
+            name: l.name,
+            address: l.address,
+        })
+        .unwrap_or_default();
     let organizer = e
         .organizer
-        .map(|o| Organizer { name: o.name, phone: o.phone, email: o.email, url: o.url })
+        .map(|o| Organizer {
+            name: o.name,
+            phone: o.phone,
+            email: o.email,
+            url: o.url,
+        })
         .unwrap_or_default();
     let repeat = repeat_of(e.rrule.as_deref(), start);
     Ok(Activity {
@@ -287,9 +318,19 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
         image: e.image.as_deref().and_then(images),
         cost_cents,
         cost_note,
-        categories: e.categories.iter().map(|c| c.trim().to_lowercase()).collect(),
+        categories: e
+            .categories
+            .iter()
+            .map(|c| c.trim().to_lowercase())
+            .collect(),
         status,
-        timing: Timing { start, duration, all_day, rrule: e.rrule, exdates },
+        timing: Timing {
+            start,
+            duration,
+            all_day,
+            rrule: e.rrule,
+            exdates,
+        },
         repeat,
     })
 }
@@ -318,7 +359,10 @@ mod tests {
         assert_eq!(feed.activities.len(), 1);
         assert_eq!(feed.skipped.len(), 1);
         let text = r#"{"version":2,"events":[]}"#;
-        assert!(matches!(parse(text, NaiveDate::MIN, &|_| None), Err(FeedError::TooNew(2))));
+        assert!(matches!(
+            parse(text, NaiveDate::MIN, &|_| None),
+            Err(FeedError::TooNew(2))
+        ));
         assert!(parse("<html>", NaiveDate::MIN, &|_| None).is_err());
     }
 }

@@ -116,7 +116,11 @@ const MAX_PER_QUERY: u16 = 500;
 
 impl Activity {
     /// Every occurrence that overlaps [from, to).
-    pub fn occurrences(self: &Arc<Self>, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Occurrence> {
+    pub fn occurrences(
+        self: &Arc<Self>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<Occurrence> {
         let t = &self.timing;
         let starts: Vec<DateTime<Tz>> = match &t.rrule {
             None => vec![self.local_start(t.start)],
@@ -128,12 +132,15 @@ impl Activity {
             .filter_map(|start| {
                 let end = if t.all_day {
                     let days = t.duration.num_days().max(1) as u64;
-                    let end_date = start.date_naive().checked_add_days(chrono::Days::new(days))?;
+                    let end_date = start
+                        .date_naive()
+                        .checked_add_days(chrono::Days::new(days))?;
                     time::start_of_day(end_date)
                 } else {
                     start + t.duration
                 };
-                let overlaps = end > from && start < to || (start == end && start >= from && start < to);
+                let overlaps =
+                    end > from && start < to || (start == end && start >= from && start < to);
                 overlaps.then(|| Occurrence {
                     activity: Arc::clone(self),
                     start,
@@ -173,7 +180,9 @@ impl Activity {
 /// Reads how a rule repeats, for "elke dinsdag" on screen.
 pub fn repeat_of(rule: Option<&str>, start: NaiveDateTime) -> Repeat {
     use chrono::Datelike;
-    let Some(rule) = rule else { return Repeat::Once };
+    let Some(rule) = rule else {
+        return Repeat::Once;
+    };
     let Ok(parsed) = rule.parse::<rrule::RRule<rrule::Unvalidated>>() else {
         return Repeat::Other;
     };
@@ -201,10 +210,16 @@ pub fn repeat_of(rule: Option<&str>, start: NaiveDateTime) -> Repeat {
             }
             days.sort_by_key(|d| d.num_days_from_monday());
             days.dedup();
-            Repeat::Weekly { days, interval: parsed.get_interval().max(1) }
+            Repeat::Weekly {
+                days,
+                interval: parsed.get_interval().max(1),
+            }
         }
         rrule::Frequency::Monthly if parsed.get_interval() <= 1 => match by_day {
-            [rrule::NWeekday::Nth(n, day)] => Repeat::MonthlyNth { nth: *n as i16, day: *day },
+            [rrule::NWeekday::Nth(n, day)] => Repeat::MonthlyNth {
+                nth: *n as i16,
+                day: *day,
+            },
             _ => Repeat::Other,
         },
         _ => Repeat::Other,
@@ -227,7 +242,10 @@ impl Catalog {
             .filter(|a| seen.insert(a.id.clone()))
             .map(Arc::new)
             .collect();
-        Catalog { activities, example }
+        Catalog {
+            activities,
+            example,
+        }
     }
 
     pub fn activities(&self) -> &[Arc<Activity>] {
@@ -240,12 +258,18 @@ impl Catalog {
 
     /// Every occurrence that overlaps [from, to), sorted by start, then title.
     pub fn occurrences(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Occurrence> {
-        let mut all: Vec<Occurrence> =
-            self.activities.iter().flat_map(|a| a.occurrences(from, to)).collect();
+        let mut all: Vec<Occurrence> = self
+            .activities
+            .iter()
+            .flat_map(|a| a.occurrences(from, to))
+            .collect();
         all.sort_by(|a, b| {
-            a.start
-                .cmp(&b.start)
-                .then_with(|| a.activity.title.get(crate::i18n::Lang::Nl).cmp(b.activity.title.get(crate::i18n::Lang::Nl)))
+            a.start.cmp(&b.start).then_with(|| {
+                a.activity
+                    .title
+                    .get(crate::i18n::Lang::Nl)
+                    .cmp(b.activity.title.get(crate::i18n::Lang::Nl))
+            })
         });
         all
     }
@@ -259,22 +283,31 @@ impl Catalog {
     /// The next occurrence of an activity that has not ended at `now`.
     pub fn next_of(&self, activity: &Arc<Activity>, now: DateTime<Utc>) -> Option<Occurrence> {
         let horizon = now + Duration::days(400);
-        activity.occurrences(now, horizon).into_iter().find(|o| o.end > now)
+        activity
+            .occurrences(now, horizon)
+            .into_iter()
+            .find(|o| o.end > now)
     }
 }
 
 /// Reads a feed from a local file; pictures are looked up beside it.
 pub fn load_file(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<json::ParsedFeed> {
     use anyhow::Context;
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let base = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let base = path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
     let resolve = move |name: &str| -> Option<ImageRef> {
         if name.starts_with("http://") || name.starts_with("https://") {
             return Some(ImageRef::Url(name.to_string()));
         }
         let relative = std::path::Path::new(name);
         // Only plain relative paths below the feed's folder.
-        let safe = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        let safe = relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
         safe.then(|| ImageRef::File(base.join(relative)))
     };
     json::parse(&text, today, &resolve).with_context(|| format!("{}", path.display()))

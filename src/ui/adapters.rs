@@ -21,7 +21,11 @@ pub struct ImageStore {
 
 impl ImageStore {
     pub fn insert_picture(&mut self, source: ImageRef, picture: &Picture) {
-        let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(&picture.rgba, picture.width, picture.height);
+        let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(
+            &picture.rgba,
+            picture.width,
+            picture.height,
+        );
         self.pictures.insert(source, Image::from_rgba8(buffer));
     }
 
@@ -64,7 +68,11 @@ pub fn item(o: &Occurrence, lang: Lang, today: NaiveDate, now: DateTime<Utc>) ->
         id: s(&a.id),
         title: s(a.title.get(lang)),
         time: s(time_of(o, lang)),
-        day: s(i18n::capitalise(&i18n::relative_date(lang, o.local_date(), today))),
+        day: s(i18n::capitalise(&i18n::relative_date(
+            lang,
+            o.local_date(),
+            today,
+        ))),
         place: s(&a.location.name),
         cost: s(cost_of(a, lang)),
         cancelled: o.is_cancelled(),
@@ -78,7 +86,10 @@ fn when_of(o: &Occurrence, lang: Lang, today: NaiveDate) -> String {
     let time = time_of(o, lang);
     match i18n::repeat_phrase(lang, &a.repeat) {
         Some(repeat) => i18n::capitalise(&format!("{repeat} {time}")),
-        None => i18n::capitalise(&format!("{} {time}", i18n::relative_date(lang, o.local_date(), today))),
+        None => i18n::capitalise(&format!(
+            "{} {time}",
+            i18n::relative_date(lang, o.local_date(), today)
+        )),
     }
 }
 
@@ -92,7 +103,12 @@ fn contact_of(a: &Activity) -> String {
         .join("\n")
 }
 
-pub fn detail(o: &Occurrence, lang: Lang, today: NaiveDate, images: &mut ImageStore) -> ui::ActivityDetail {
+pub fn detail(
+    o: &Occurrence,
+    lang: Lang,
+    today: NaiveDate,
+    images: &mut ImageStore,
+) -> ui::ActivityDetail {
     let a = &o.activity;
     let picture = a.image.as_ref().and_then(|i| images.picture(i));
     let qr = images.qr(&a.url);
@@ -129,7 +145,8 @@ pub fn slide(
     images: &mut ImageStore,
 ) -> ui::SlideData {
     let today = now.with_timezone(&crate::time::ZONE).date_naive();
-    let items = |list: &[Occurrence]| model(list.iter().map(|o| item(o, lang, today, now)).collect());
+    let items =
+        |list: &[Occurrence]| model(list.iter().map(|o| item(o, lang, today, now)).collect());
     let (title, body) = match slide.kind {
         SlideKind::Campaign(i) => config
             .signage
@@ -152,7 +169,10 @@ pub fn slide(
             String::new(),
         ),
         SlideKind::Spotlight => (
-            match (lang, slide.spotlight.as_ref().map(|o| o.local_date() == today)) {
+            match (
+                lang,
+                slide.spotlight.as_ref().map(|o| o.local_date() == today),
+            ) {
                 (Lang::Nl, Some(true)) => "Vandaag".into(),
                 (Lang::Nl, _) => "Doe mee".into(),
                 (Lang::En, Some(true)) => "Today".into(),
@@ -202,7 +222,10 @@ pub fn languages(config: &Config) -> ModelRc<ui::Choice> {
         config
             .languages
             .iter()
-            .map(|l| ui::Choice { key: s(l.code()), label: s(l.endonym()) })
+            .map(|l| ui::Choice {
+                key: s(l.code()),
+                label: s(l.endonym()),
+            })
             .collect(),
     )
 }
@@ -225,7 +248,9 @@ pub fn browse_items(
     };
     let mut list = Vec::new();
     for offset in 0..days {
-        let Some(date) = first.checked_add_days(chrono::Days::new(offset)) else { continue };
+        let Some(date) = first.checked_add_days(chrono::Days::new(offset)) else {
+            continue;
+        };
         for o in catalog.on_day(date) {
             if o.local_date() != date && !(offset == 0 && o.all_day) {
                 continue;

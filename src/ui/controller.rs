@@ -67,7 +67,11 @@ impl Scene {
     }
 
     pub fn names() -> String {
-        Self::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        Self::ALL
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -169,14 +173,16 @@ impl Controller {
             }
         });
         let weak = Rc::downgrade(self);
-        self.window.global::<ui::Kiosk>().on_select_language(move |code| {
-            if let Some(c) = weak.upgrade() {
-                if let Some(lang) = Lang::parse(&code) {
-                    c.touched();
-                    c.set_language(lang);
+        self.window
+            .global::<ui::Kiosk>()
+            .on_select_language(move |code| {
+                if let Some(c) = weak.upgrade() {
+                    if let Some(lang) = Lang::parse(&code) {
+                        c.touched();
+                        c.set_language(lang);
+                    }
                 }
-            }
-        });
+            });
         let browse = self.window.global::<ui::Browse>();
         let weak = Rc::downgrade(self);
         browse.on_select_day(move |day| {
@@ -301,30 +307,38 @@ impl Controller {
     fn start_rotation(self: &Rc<Self>) {
         let seconds = u64::from(self.state.borrow().config.signage.slide_seconds);
         let weak = Rc::downgrade(self);
-        self.rotation.start(TimerMode::Repeated, Duration::from_secs(seconds), move || {
-            if let Some(c) = weak.upgrade() {
-                c.advance();
-            }
-        });
+        self.rotation.start(
+            TimerMode::Repeated,
+            Duration::from_secs(seconds),
+            move || {
+                if let Some(c) = weak.upgrade() {
+                    c.advance();
+                }
+            },
+        );
     }
 
     fn start_clock(self: &Rc<Self>) {
         // Wake at the start of the next minute, then every minute.
         let now = self.state.borrow().clock.now();
         let into_minute = Duration::from_millis((now.timestamp_millis().rem_euclid(60_000)) as u64);
-        let first = Duration::from_secs(60).saturating_sub(into_minute).max(Duration::from_millis(50));
+        let first = Duration::from_secs(60)
+            .saturating_sub(into_minute)
+            .max(Duration::from_millis(50));
         let weak = Rc::downgrade(self);
-        self.clock_timer.start(TimerMode::SingleShot, first, move || {
-            if let Some(c) = weak.upgrade() {
-                c.refresh_clock();
-                let weak = Rc::downgrade(&c);
-                c.clock_timer.start(TimerMode::Repeated, Duration::from_secs(60), move || {
-                    if let Some(c) = weak.upgrade() {
-                        c.refresh_clock();
-                    }
-                });
-            }
-        });
+        self.clock_timer
+            .start(TimerMode::SingleShot, first, move || {
+                if let Some(c) = weak.upgrade() {
+                    c.refresh_clock();
+                    let weak = Rc::downgrade(&c);
+                    c.clock_timer
+                        .start(TimerMode::Repeated, Duration::from_secs(60), move || {
+                            if let Some(c) = weak.upgrade() {
+                                c.refresh_clock();
+                            }
+                        });
+                }
+            });
     }
 
     fn refresh_clock(&self) {
@@ -355,7 +369,9 @@ impl Controller {
     }
 
     fn open(self: &Rc<Self>, screen: ui::Screen) {
-        self.window.global::<ui::Browse>().set_choosing_category(false);
+        self.window
+            .global::<ui::Browse>()
+            .set_choosing_category(false);
         self.set_screen(screen);
         self.restart_inactivity();
     }
@@ -385,11 +401,15 @@ impl Controller {
     fn restart_inactivity(self: &Rc<Self>) {
         let seconds = u64::from(self.state.borrow().config.session.inactivity_seconds);
         let weak = Rc::downgrade(self);
-        self.inactivity.start(TimerMode::SingleShot, Duration::from_secs(seconds), move || {
-            if let Some(c) = weak.upgrade() {
-                c.warn();
-            }
-        });
+        self.inactivity.start(
+            TimerMode::SingleShot,
+            Duration::from_secs(seconds),
+            move || {
+                if let Some(c) = weak.upgrade() {
+                    c.warn();
+                }
+            },
+        );
     }
 
     /// "Bent u er nog?" with a countdown.
@@ -400,11 +420,12 @@ impl Controller {
         nav.set_countdown(seconds as i32);
         nav.set_warning(true);
         let weak = Rc::downgrade(self);
-        self.countdown.start(TimerMode::Repeated, Duration::from_secs(1), move || {
-            if let Some(c) = weak.upgrade() {
-                c.tick_countdown();
-            }
-        });
+        self.countdown
+            .start(TimerMode::Repeated, Duration::from_secs(1), move || {
+                if let Some(c) = weak.upgrade() {
+                    c.tick_countdown();
+                }
+            });
     }
 
     fn tick_countdown(self: &Rc<Self>) {
@@ -443,7 +464,9 @@ impl Controller {
         nav.set_warning(false);
         let browse = self.window.global::<ui::Browse>();
         browse.set_choosing_category(false);
-        self.window.global::<ui::Detail>().set_activity(Default::default());
+        self.window
+            .global::<ui::Detail>()
+            .set_activity(Default::default());
         self.set_screen(ui::Screen::Signage);
         self.set_language(default_lang);
         self.advance();
@@ -455,17 +478,29 @@ impl Controller {
         let browse = self.window.global::<ui::Browse>();
         browse.set_day(st.day_tab);
         browse.set_category(SharedString::from(st.category.as_str()));
-        browse.set_items(adapters::browse_items(&st.catalog, st.day_tab, &st.category, st.lang, st.clock.now()));
+        browse.set_items(adapters::browse_items(
+            &st.catalog,
+            st.day_tab,
+            &st.category,
+            st.lang,
+            st.clock.now(),
+        ));
     }
 
     fn refresh_detail(&self) {
         let mut st = self.state.borrow_mut();
-        let Some(id) = st.detail_id.clone() else { return };
+        let Some(id) = st.detail_id.clone() else {
+            return;
+        };
         let now = st.clock.now();
         let today = st.clock.today();
         let lang = st.lang;
-        let Some(activity) = st.catalog.find(&id).cloned() else { return };
-        let Some(occurrence) = st.catalog.next_of(&activity, now) else { return };
+        let Some(activity) = st.catalog.find(&id).cloned() else {
+            return;
+        };
+        let Some(occurrence) = st.catalog.next_of(&activity, now) else {
+            return;
+        };
         let data = adapters::detail(&occurrence, lang, today, &mut st.images);
         drop(st);
         self.window.global::<ui::Detail>().set_activity(data);
@@ -474,7 +509,12 @@ impl Controller {
     /// The pictures the catalog refers to, for decoding off the UI thread.
     pub fn picture_sources(&self) -> Vec<ImageRef> {
         let st = self.state.borrow();
-        let mut list: Vec<ImageRef> = st.catalog.activities().iter().filter_map(|a| a.image.clone()).collect();
+        let mut list: Vec<ImageRef> = st
+            .catalog
+            .activities()
+            .iter()
+            .filter_map(|a| a.image.clone())
+            .collect();
         list.sort_by_key(|r| format!("{r:?}"));
         list.dedup();
         list
@@ -521,7 +561,9 @@ impl Controller {
                 self.state.borrow_mut().day_tab = day;
                 self.refresh_browse();
                 if scene == Scene::Categories {
-                    self.window.global::<ui::Browse>().set_choosing_category(true);
+                    self.window
+                        .global::<ui::Browse>()
+                        .set_choosing_category(true);
                 }
             }
             Scene::Detail => {

@@ -1,0 +1,287 @@
+//! The command line as other tools and the IT team use it: the real binary, run as a
+//! child process.
+//!
+//! Index:
+//! - screenshots: every scene at 800x480 and 1920x1080 is a non-blank PNG of that size
+//! - screenshot determinism and error messages
+//! - config check: ok, and every problem with its key path
+//! - feed occurrences on the bundled example
+//! - translations: every @tr() string has an English translation
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const NOW: &str = "2026-11-28T10:42:00+01:00";
+
+fn kiosk(args: &[&str], state: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+        .args(args)
+        .env("SAMEN_KIOSK_STATE_DIR", state)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the binary runs")
+}
+
+fn read_png(path: &Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(path).expect("png exists"),
+    ));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+/// Distinct colours in a picture: a blank or single-colour frame has one or two.
+fn colours(rgb: &[u8]) -> usize {
+    let mut set = std::collections::HashSet::new();
+    for px in rgb.chunks(3) {
+        set.insert((px[0], px[1], px[2]));
+    }
+    set.len()
+}
+
+#[test]
+fn every_scene_renders_at_small_and_large_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenes = [
+        "signage",
+        "signage-today",
+        "signage-spotlight",
+        "signage-week",
+        "signage-cta",
+        "signage-help",
+        "today",
+        "tomorrow",
+        "week",
+        "categories",
+        "detail",
+        "help",
+        "callback",
+        "warning",
+    ];
+    for size in ["800x480", "1920x1080"] {
+        let (w, h) = size
+            .split_once('x')
+            .map(|(a, b)| (a.parse::<u32>().unwrap(), b.parse::<u32>().unwrap()))
+            .unwrap();
+        for scene in scenes {
+            let out = dir.path().join(format!("{scene}-{size}.png"));
+            let o = kiosk(
+                &[
+                    "screenshot",
+                    "--scene",
+                    scene,
+                    "--size",
+                    size,
+                    "--now",
+                    NOW,
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+                dir.path(),
+            );
+            assert!(
+                o.status.success(),
+                "{scene} {size}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let (pw, ph, rgb) = read_png(&out);
+            assert_eq!((pw, ph), (w, h), "{scene} at {size}");
+            assert!(colours(&rgb) > 20, "{scene} at {size} looks blank");
+        }
+    }
+}
+
+#[test]
+fn screenshots_are_deterministic_and_follow_the_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let shot = |name: &str, lang: &str| {
+        let out = dir.path().join(name);
+        let o = kiosk(
+            &[
+                "screenshot",
+                "--scene",
+                "today",
+                "--size",
+                "800x480",
+                "--now",
+                NOW,
+                "--lang",
+                lang,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read(out).unwrap()
+    };
+    let a = shot("a.png", "nl");
+    let b = shot("b.png", "nl");
+    let en = shot("en.png", "en");
+    assert_eq!(a, b, "same arguments, same picture");
+    assert_ne!(a, en, "English looks different");
+}
+
+#[test]
+fn bad_arguments_give_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.png");
+    let out = out.to_str().unwrap();
+    for (args, expected) in [
+        (
+            vec!["screenshot", "--scene", "nope", "--out", out],
+            "unknown scene 'nope'",
+        ),
+        (
+            vec![
+                "screenshot",
+                "--scene",
+                "today",
+                "--size",
+                "big",
+                "--out",
+                out,
+            ],
+            "not WIDTHxHEIGHT",
+        ),
+        (
+            vec![
+                "screenshot",
+                "--scene",
+                "today",
+                "--now",
+                "gisteren",
+                "--out",
+                out,
+            ],
+            "is not a time",
+        ),
+        (
+            vec![
+                "screenshot",
+                "--scene",
+                "today",
+                "--lang",
+                "fy",
+                "--out",
+                out,
+            ],
+            "language 'fy'",
+        ),
+        (
+            vec![
+                "feed",
+                "occurrences",
+                "/does/not/exist.json",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-01-02",
+            ],
+            "cannot read",
+        ),
+    ] {
+        let o = kiosk(&args, dir.path());
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} should fail");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn config_check_names_each_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.toml");
+    std::fs::write(
+        &good,
+        "kiosk_id = \"bieb-centrum\"\n[signage]\nslide_seconds = 8\n",
+    )
+    .unwrap();
+    let o = kiosk(&["config", "check", good.to_str().unwrap()], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("ok"));
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "kiosk_id = \"bieb centrum!\"\n[signage]\nfade_ms = -1\n[session]\nwarning_seconds = 5\n",
+    )
+    .unwrap();
+    let o = kiosk(&["config", "check", bad.to_str().unwrap()], dir.path());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    for key in ["kiosk_id:", "signage.fade_ms:", "session.warning_seconds:"] {
+        assert!(stderr.contains(key), "missing {key} in {stderr}");
+    }
+
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[signage\n").unwrap();
+    let o = kiosk(&["config", "check", broken.to_str().unwrap()], dir.path());
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not valid TOML"));
+}
+
+#[test]
+fn feed_occurrences_of_the_example_are_sorted_json_lines() {
+    // The example moves to the current week, so ask for the fortnight around today.
+    let dir = tempfile::tempdir().unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let from = (today - chrono::Days::new(7)).to_string();
+    let to = (today + chrono::Days::new(7)).to_string();
+    let o = kiosk(&["feed", "occurrences", "assets/example-feed.json", "--from", &from, "--to", &to], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert!(lines.len() >= 40, "two weeks of example activities, got {}", lines.len());
+    let koffie: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| l["id"] == "voorbeeld-koffieochtend-bibliotheek").collect();
+    assert_eq!(koffie.len(), 2, "the weekly coffee morning, once a week");
+    for k in koffie {
+        let start = k["start"].as_str().unwrap();
+        assert!(start.contains("T10:00:00+0"), "10:00 local time: {start}");
+        assert_eq!(k["all_day"], false);
+    }
+    let starts: Vec<i64> = lines
+        .iter()
+        .map(|l| {
+            let s = l["start"].as_str().unwrap();
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(|t| t.timestamp())
+                .unwrap_or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp() - 3600)
+        })
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "sorted by start");
+}
+
+#[test]
+fn every_ui_string_is_translated() {
+    let po = std::fs::read_to_string("translations/en/LC_MESSAGES/samen-kiosk.po").unwrap();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir("ui").unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for part in text.split("@tr(\"").skip(1) {
+            let msgid = part.split('"').next().unwrap();
+            let needle = format!("msgid \"{msgid}\"\n");
+            let translated = po.split(&needle).nth(1).is_some_and(|rest| {
+                let first = rest.lines().find(|l| l.starts_with("msgstr")).unwrap_or("");
+                !first.ends_with("\"\"")
+            });
+            if !translated {
+                missing.push(format!("{}: {msgid}", path.display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "run scripts/update-translations.py and translate:\n{}",
+        missing.join("\n")
+    );
+}

@@ -1,0 +1,270 @@
+//! UI scenarios on Slint's testing backend with mock time. Elements are found by their
+//! accessible label, as a screen reader (or speech mode) would find them.
+//!
+//! Index:
+//! - tap_leaves_signage
+//! - help_is_one_tap_from_signage
+//! - rotation_follows_mock_time
+//! - inactivity_returns_to_signage_and_clears_state
+//! - still_here_keeps_the_session
+//! - language_switch_changes_visible_text
+//! - list_opens_detail_and_back
+//! - filter_by_kind
+//!
+//! The testing backend can only be initialised once per process, so this file has its
+//! own `main` (harness = false) and runs the scenarios in order, each on a new window.
+
+use i_slint_backend_testing::{mock_elapsed_time, ElementHandle};
+use samen_kiosk::config::Config;
+use samen_kiosk::feed::{bundled, Catalog};
+use samen_kiosk::time::{parse_instant, Clock, FixedClock};
+use samen_kiosk::ui::generated::{Browse, Detail, Kiosk, Nav, Screen, Signage, SlideKind};
+use samen_kiosk::ui::{AppWindow, Controller, KioskOptions};
+use slint::ComponentHandle;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Saturday 28 November 2026, 10:42 in Hilversum.
+const NOW: &str = "2026-11-28T10:42:00+01:00";
+
+fn kiosk_with(config: Config) -> Rc<Controller> {
+    let clock = Arc::new(FixedClock::new(parse_instant(NOW).expect("valid time")));
+    let feed = bundled::example(clock.today()).expect("bundled feed parses");
+    let catalog = Catalog::new(feed.activities, true);
+    let window = AppWindow::new().expect("window");
+    window.window().set_size(slint::PhysicalSize::new(800, 480));
+    let controller = Controller::new(
+        window,
+        KioskOptions {
+            config: Arc::new(config),
+            clock,
+            catalog,
+        },
+    );
+    controller.window().show().expect("show");
+    controller
+}
+
+fn kiosk() -> Rc<Controller> {
+    kiosk_with(Config::default())
+}
+
+fn find(c: &Controller, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(c.window(), label).collect()
+}
+
+fn visible(c: &Controller, label: &str) -> bool {
+    !find(c, label).is_empty()
+}
+
+fn tap(c: &Controller, label: &str) {
+    let found = find(c, label);
+    let element = found
+        .first()
+        .unwrap_or_else(|| panic!("no element labelled '{label}' on screen"));
+    element.invoke_accessible_default_action();
+}
+
+fn screen(c: &Controller) -> Screen {
+    c.window().global::<Nav>().get_screen()
+}
+
+fn front_slide(c: &Controller) -> (SlideKind, String) {
+    let s = c.window().global::<Signage>();
+    let slide = if s.get_front_is_a() {
+        s.get_slide_a()
+    } else {
+        s.get_slide_b()
+    };
+    (slide.kind, slide.title.to_string())
+}
+
+fn tap_leaves_signage() {
+    let c = kiosk();
+    assert_eq!(screen(&c), Screen::Signage);
+    assert!(!visible(&c, "Stoppen"), "signage has no Stoppen button");
+    tap(&c, "Tik op het scherm");
+    assert_eq!(screen(&c), Screen::Home);
+    assert!(visible(&c, "Stoppen"));
+    assert!(visible(&c, "Vandaag"));
+    assert!(!visible(&c, "Tik op het scherm"));
+    // Today's activities that have not ended are listed.
+    assert!(
+        visible(&c, "Tuinieren in de buurtmoestuin"),
+        "the 10:00-12:00 garden morning is on"
+    );
+}
+
+fn help_is_one_tap_from_signage() {
+    let c = kiosk();
+    tap(&c, "Hulp nodig?");
+    assert_eq!(screen(&c), Screen::Help);
+    assert!(visible(&c, "De Luisterlijn"));
+    assert!(visible(&c, "088 0767 000"));
+    assert!(visible(&c, "In direct gevaar? Bel 112."));
+}
+
+fn rotation_follows_mock_time() {
+    let c = kiosk();
+    let first = front_slide(&c);
+    assert_eq!(first.0, SlideKind::Campaign);
+    assert_eq!(first.1, "Samen is leuker!");
+    mock_elapsed_time(Duration::from_millis(9_000));
+    assert_eq!(
+        front_slide(&c),
+        first,
+        "nothing changes before slide_seconds"
+    );
+    mock_elapsed_time(Duration::from_millis(1_000));
+    let second = front_slide(&c);
+    assert_eq!(
+        second.0,
+        SlideKind::Today,
+        "the second slide is today's activities"
+    );
+    assert!(visible(&c, "Vandaag"));
+    mock_elapsed_time(Duration::from_secs(10));
+    assert_eq!(front_slide(&c).0, SlideKind::Spotlight);
+}
+
+fn inactivity_returns_to_signage_and_clears_state() {
+    let c = kiosk();
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Morgen");
+    tap(&c, "English");
+    assert_eq!(c.window().global::<Browse>().get_day(), 1);
+    assert!(visible(&c, "Tomorrow"), "the screen is in English now");
+    // 60 s without a touch: the warning, with at least 20 s to answer.
+    mock_elapsed_time(Duration::from_secs(59));
+    assert!(!c.window().global::<Nav>().get_warning());
+    mock_elapsed_time(Duration::from_secs(1));
+    let nav = c.window().global::<Nav>();
+    assert!(nav.get_warning(), "Bent u er nog? is shown");
+    assert!(nav.get_countdown() >= 20);
+    assert!(visible(&c, "Yes"), "one big button to continue");
+    for _ in 0..nav.get_countdown() {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(screen(&c), Screen::Signage);
+    assert!(!nav.get_warning());
+    assert_eq!(c.window().global::<Kiosk>().get_language(), "nl");
+    assert!(visible(&c, "Tik op het scherm"), "signage is back in Dutch");
+    // The next visitor starts fresh.
+    tap(&c, "Tik op het scherm");
+    assert_eq!(c.window().global::<Browse>().get_day(), 0);
+    assert_eq!(c.window().global::<Browse>().get_category(), "");
+}
+
+fn still_here_keeps_the_session() {
+    let c = kiosk();
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Deze week");
+    mock_elapsed_time(Duration::from_secs(60));
+    assert!(c.window().global::<Nav>().get_warning());
+    tap(&c, "Ja");
+    assert!(!c.window().global::<Nav>().get_warning());
+    assert_eq!(screen(&c), Screen::Home);
+    assert_eq!(
+        c.window().global::<Browse>().get_day(),
+        2,
+        "nothing was lost"
+    );
+    // A touch restarts the full inactivity time.
+    mock_elapsed_time(Duration::from_secs(40));
+    tap(&c, "Vandaag");
+    mock_elapsed_time(Duration::from_secs(40));
+    assert!(!c.window().global::<Nav>().get_warning());
+    assert_eq!(screen(&c), Screen::Home);
+}
+
+fn language_switch_changes_visible_text() {
+    let c = kiosk();
+    assert!(visible(&c, "Tik op het scherm"));
+    assert_eq!(
+        c.window().global::<Kiosk>().get_date(),
+        "Zaterdag 28 november"
+    );
+    tap(&c, "English");
+    assert!(
+        visible(&c, "Tap the screen"),
+        "the invitation is translated"
+    );
+    assert!(!visible(&c, "Tik op het scherm"));
+    assert_eq!(
+        c.window().global::<Kiosk>().get_date(),
+        "Saturday 28 November"
+    );
+    assert_eq!(front_slide(&c).1, "Together is better!");
+    tap(&c, "Nederlands");
+    assert!(visible(&c, "Tik op het scherm"));
+}
+
+fn list_opens_detail_and_back() {
+    let c = kiosk();
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Tuinieren in de buurtmoestuin");
+    assert_eq!(screen(&c), Screen::Detail);
+    let detail = c.window().global::<Detail>().get_activity();
+    assert_eq!(detail.title, "Tuinieren in de buurtmoestuin");
+    assert_eq!(detail.when, "Elke zaterdag 10:00 - 12:00");
+    assert!(detail.has_qr, "a QR code to the activity's page");
+    assert!(visible(&c, "QR-code"));
+    tap(&c, "Terug");
+    assert_eq!(screen(&c), Screen::Home);
+    tap(&c, "Stoppen");
+    assert_eq!(screen(&c), Screen::Signage);
+}
+
+fn filter_by_kind() {
+    let c = kiosk();
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Deze week");
+    let all = c.window().global::<Browse>().get_items();
+    tap(&c, "Kies soort");
+    tap(&c, "Jongeren");
+    let young = c.window().global::<Browse>().get_items();
+    use slint::Model;
+    assert!(
+        young.row_count() >= 3,
+        "the example has several activities for young people"
+    );
+    assert!(young.row_count() < all.row_count());
+    assert!(visible(&c, "Muziek jam"));
+    assert!(!visible(&c, "Koffieochtend in de bibliotheek"));
+}
+
+fn main() {
+    i_slint_backend_testing::init_integration_test_with_mock_time();
+    let scenarios: &[(&str, fn())] = &[
+        ("tap_leaves_signage", tap_leaves_signage),
+        ("help_is_one_tap_from_signage", help_is_one_tap_from_signage),
+        ("rotation_follows_mock_time", rotation_follows_mock_time),
+        (
+            "inactivity_returns_to_signage_and_clears_state",
+            inactivity_returns_to_signage_and_clears_state,
+        ),
+        ("still_here_keeps_the_session", still_here_keeps_the_session),
+        (
+            "language_switch_changes_visible_text",
+            language_switch_changes_visible_text,
+        ),
+        ("list_opens_detail_and_back", list_opens_detail_and_back),
+        ("filter_by_kind", filter_by_kind),
+    ];
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let mut ran = 0;
+    for (name, scenario) in scenarios {
+        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        print!("test ui::{name} ... ");
+        scenario();
+        println!("ok");
+        ran += 1;
+    }
+    println!("\ntest result: ok. {ran} passed; 0 failed");
+}
