@@ -233,15 +233,32 @@ fn feed_occurrences_of_the_example_are_sorted_json_lines() {
     let today = chrono::Utc::now().date_naive();
     let from = (today - chrono::Days::new(7)).to_string();
     let to = (today + chrono::Days::new(7)).to_string();
-    let o = kiosk(&["feed", "occurrences", "assets/example-feed.json", "--from", &from, "--to", &to], dir.path());
+    let o = kiosk(
+        &[
+            "feed",
+            "occurrences",
+            "assets/example-feed.json",
+            "--from",
+            &from,
+            "--to",
+            &to,
+        ],
+        dir.path(),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect();
-    assert!(lines.len() >= 40, "two weeks of example activities, got {}", lines.len());
-    let koffie: Vec<&serde_json::Value> =
-        lines.iter().filter(|l| l["id"] == "voorbeeld-koffieochtend-bibliotheek").collect();
+    assert!(
+        lines.len() >= 40,
+        "two weeks of example activities, got {}",
+        lines.len()
+    );
+    let koffie: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["id"] == "voorbeeld-koffieochtend-bibliotheek")
+        .collect();
     assert_eq!(koffie.len(), 2, "the weekly coffee morning, once a week");
     for k in koffie {
         let start = k["start"].as_str().unwrap();
@@ -254,7 +271,15 @@ fn feed_occurrences_of_the_example_are_sorted_json_lines() {
             let s = l["start"].as_str().unwrap();
             chrono::DateTime::parse_from_rfc3339(s)
                 .map(|t| t.timestamp())
-                .unwrap_or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp() - 3600)
+                .unwrap_or_else(|_| {
+                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .unwrap()
+                        .and_hms_opt(0, 0, 0)
+                        .unwrap()
+                        .and_utc()
+                        .timestamp()
+                        - 3600
+                })
         })
         .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]), "sorted by start");
@@ -284,4 +309,14 @@ fn every_ui_string_is_translated() {
         "run scripts/update-translations.py and translate:\n{}",
         missing.join("\n")
     );
+}
+
+#[test]
+fn the_deployed_example_configuration_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = kiosk(
+        &["config", "check", "deploy/kiosk.example.toml"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

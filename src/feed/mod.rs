@@ -216,10 +216,7 @@ pub fn repeat_of(rule: Option<&str>, start: NaiveDateTime) -> Repeat {
             }
         }
         rrule::Frequency::Monthly if parsed.get_interval() <= 1 => match by_day {
-            [rrule::NWeekday::Nth(n, day)] => Repeat::MonthlyNth {
-                nth: *n as i16,
-                day: *day,
-            },
+            [rrule::NWeekday::Nth(n, day)] => Repeat::MonthlyNth { nth: *n, day: *day },
             _ => Repeat::Other,
         },
         _ => Repeat::Other,

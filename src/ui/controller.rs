@@ -91,7 +91,7 @@ struct State {
 }
 
 thread_local! {
-    static CURRENT: RefCell<Weak<Controller>> = RefCell::new(Weak::new());
+    static CURRENT: RefCell<Weak<Controller>> = const { RefCell::new(Weak::new()) };
 }
 
 pub struct Controller {
