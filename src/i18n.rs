@@ -134,6 +134,14 @@ pub fn relative_date(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// "vandaag", "morgen", else the weekday: enough within the coming week.
+pub fn relative_weekday(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
+    match (date - today).num_days() {
+        0 | 1 => relative_date(lang, date, today),
+        _ => weekday(lang, date.weekday()).to_string(),
+    }
+}
+
 pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {

@@ -73,6 +73,11 @@ pub fn item(o: &Occurrence, lang: Lang, today: NaiveDate, now: DateTime<Utc>) ->
             o.local_date(),
             today,
         ))),
+        weekday: s(i18n::capitalise(&i18n::relative_weekday(
+            lang,
+            o.local_date(),
+            today,
+        ))),
         place: s(&a.location.name),
         cost: s(cost_of(a, lang)),
         cancelled: o.is_cancelled(),
