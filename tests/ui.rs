@@ -8,6 +8,7 @@
 //! - inactivity_returns_to_signage_and_clears_state
 //! - still_here_keeps_the_session
 //! - language_switch_changes_visible_text
+//! - signage_language_returns_to_default
 //! - list_opens_detail_and_back
 //! - filter_by_kind
 //!
@@ -200,6 +201,25 @@ fn language_switch_changes_visible_text() {
     assert!(visible(&c, "Tik op het scherm"));
 }
 
+fn signage_language_returns_to_default() {
+    let c = kiosk();
+    tap(&c, "English");
+    assert_eq!(
+        screen(&c),
+        Screen::Signage,
+        "choosing a language does not leave signage"
+    );
+    assert!(visible(&c, "Tap the screen"));
+    mock_elapsed_time(Duration::from_secs(30));
+    assert!(
+        visible(&c, "Tap the screen"),
+        "still English while someone may be reading"
+    );
+    mock_elapsed_time(Duration::from_secs(30));
+    assert_eq!(c.window().global::<Kiosk>().get_language(), "nl");
+    assert!(visible(&c, "Tik op het scherm"));
+}
+
 fn list_opens_detail_and_back() {
     let c = kiosk();
     tap(&c, "Tik op het scherm");
@@ -248,6 +268,10 @@ fn main() {
         (
             "language_switch_changes_visible_text",
             language_switch_changes_visible_text,
+        ),
+        (
+            "signage_language_returns_to_default",
+            signage_language_returns_to_default,
         ),
         ("list_opens_detail_and_back", list_opens_detail_and_back),
         ("filter_by_kind", filter_by_kind),

@@ -79,6 +79,8 @@ struct State {
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     catalog: Catalog,
+    /// The local date the catalog was built for.
+    catalog_day: chrono::NaiveDate,
     lang: Lang,
     step: u64,
     front_is_a: bool,
@@ -107,12 +109,14 @@ impl Controller {
     /// Builds the controller around a window, fills every global and starts signage.
     pub fn new(window: AppWindow, options: KioskOptions) -> Rc<Controller> {
         let lang = options.config.default_language;
+        let catalog_day = options.clock.today();
         let controller = Rc::new(Controller {
             window,
             state: RefCell::new(State {
                 config: options.config,
                 clock: options.clock,
                 catalog: options.catalog,
+                catalog_day,
                 lang,
                 step: 0,
                 front_is_a: true,
@@ -178,8 +182,11 @@ impl Controller {
             .on_select_language(move |code| {
                 if let Some(c) = weak.upgrade() {
                     if let Some(lang) = Lang::parse(&code) {
-                        c.touched();
                         c.set_language(lang);
+                        // Also on signage: the default language comes back after a while.
+                        if c.state.borrow().countdown == 0 {
+                            c.restart_inactivity();
+                        }
                     }
                 }
             });
@@ -342,11 +349,26 @@ impl Controller {
     }
 
     fn refresh_clock(&self) {
+        self.rebuild_catalog_if_new_day();
         let st = self.state.borrow();
         let now = st.clock.local_now();
         let kiosk = self.window.global::<ui::Kiosk>();
         kiosk.set_time(i18n::clock(now.time()).into());
         kiosk.set_date(i18n::capitalise(&i18n::long_date(st.lang, now.date_naive())).into());
+    }
+
+    /// The example feed is placed in the current week when it is read, and feed files
+    /// may change: both are read again when the local date changes.
+    fn rebuild_catalog_if_new_day(&self) {
+        let today = self.state.borrow().clock.today();
+        if self.state.borrow().catalog_day == today {
+            return;
+        }
+        let feeds = self.state.borrow().config.feeds.clone();
+        let catalog = crate::feed::build_catalog(&feeds, today);
+        let mut st = self.state.borrow_mut();
+        st.catalog = catalog;
+        st.catalog_day = today;
     }
 
     fn set_screen(&self, screen: ui::Screen) {
@@ -412,8 +434,13 @@ impl Controller {
         );
     }
 
-    /// "Bent u er nog?" with a countdown.
+    /// "Bent u er nog?" with a countdown. On signage (a passer-by only changed the
+    /// language) there is nothing to ask: it simply goes back to the default.
     fn warn(self: &Rc<Self>) {
+        if self.state.borrow().screen == ui::Screen::Signage {
+            self.end_session();
+            return;
+        }
         let seconds = self.state.borrow().config.session.warning_seconds;
         self.state.borrow_mut().countdown = seconds;
         let nav = self.window.global::<ui::Nav>();
