@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::feed::{self, Catalog};
+use crate::feed_service::FeedService;
 use crate::i18n::Lang;
 use crate::time::{self, Clock, FixedClock, SystemClock};
 use crate::ui::{AppWindow, Controller, KioskOptions, Scene};
@@ -123,14 +124,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     let config = Arc::new(load_config(global)?);
     let state_dir = crate::state::resolve(global.state_dir.as_deref());
-    if let Err(err) = crate::state::ensure(&state_dir) {
-        // Signage still works without state; later features need it.
-        tracing::warn!("{err:#}");
-    }
+    let state_ok = match crate::state::ensure(&state_dir) {
+        Ok(()) => true,
+        Err(err) => {
+            // Signage still works without state: feeds are then kept in memory only.
+            tracing::warn!("{err:#}");
+            false
+        }
+    };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let catalog = feed::build_catalog(&config.feeds, clock.today());
+    let service = FeedService::new(
+        &config.feeds,
+        state_ok.then_some(state_dir.as_path()),
+        clock.clone(),
+    );
+    let catalog = service.catalog();
     tracing::info!(
         kiosk = %config.kiosk_id,
+        sources = service.len(),
         activities = catalog.activities().len(),
         example = catalog.example,
         "starting"
@@ -143,46 +154,48 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         let (w, h) = crate::screenshot::parse_size(size)?;
         slint::ComponentHandle::window(&app).set_size(slint::PhysicalSize::new(w, h));
     }
+    let image_dir = service.image_dir().map(Path::to_path_buf);
     let controller = Controller::new(
         app,
         KioskOptions {
             config,
             clock,
             catalog,
+            image_dir,
         },
     );
-    spawn_picture_loader(&controller);
-    slint::ComponentHandle::run(controller.window()).context("the kiosk window stopped")?;
-    Ok(())
-}
+    controller.load_pictures();
 
-/// Decodes and scales pictures on a worker thread; the UI gets them when ready.
-fn spawn_picture_loader(controller: &std::rc::Rc<Controller>) {
-    let sources = controller.picture_sources();
-    if sources.is_empty() {
-        return;
-    }
-    let size = slint::ComponentHandle::window(controller.window()).size();
-    let max = size.width.max(size.height).clamp(480, 3840) / 2;
-    // The controller is not Send; only the finished pixels cross back, and the
-    // closure looks the controller up again on the UI thread.
-    std::thread::spawn(move || {
-        let pictures: Vec<_> = sources
-            .into_iter()
-            .filter_map(|source| match crate::images::load(&source, max, max) {
-                Ok(picture) => Some((source, picture)),
+    // Background services on one small tokio runtime of their own thread; results
+    // come back to the UI thread through the event loop.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let services = std::thread::Builder::new()
+        .name("services".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
                 Err(err) => {
-                    tracing::warn!("picture not shown: {err:#}");
-                    None
+                    tracing::error!("background services cannot start: {err}");
+                    return;
                 }
-            })
-            .collect();
-        let _ = slint::invoke_from_event_loop(move || {
-            if let Some(c) = Controller::current() {
-                c.add_pictures(pictures);
-            }
-        });
-    });
+            };
+            let on_update = |catalog, status| {
+                let _ = slint::invoke_from_event_loop(move || {
+                    if let Some(c) = Controller::current() {
+                        c.set_feeds(catalog, status);
+                    }
+                });
+            };
+            runtime.block_on(service.run(on_update, stopped));
+        })?;
+    let result =
+        slint::ComponentHandle::run(controller.window()).context("the kiosk window stopped");
+    let _ = stop.send(true);
+    let _ = services.join();
+    result
 }
 
 fn screenshot(global: &GlobalArgs, args: ScreenshotArgs) -> anyhow::Result<()> {
@@ -201,12 +214,18 @@ fn screenshot(global: &GlobalArgs, args: ScreenshotArgs) -> anyhow::Result<()> {
         None => chrono::Utc::now(),
     };
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(now));
-    let catalog = feed::build_catalog(&config.feeds, clock.today());
+    // A preview uses what the kiosk has cached; it never goes to the network.
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let state = state_dir.is_dir().then_some(state_dir.as_path());
+    let service = FeedService::new(&config.feeds, state, clock.clone());
+    let catalog = service.catalog();
+    let image_dir = service.image_dir().map(Path::to_path_buf);
     crate::screenshot::render(
         KioskOptions {
             config,
             clock,
             catalog,
+            image_dir,
         },
         scene,
         size,

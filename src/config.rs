@@ -109,6 +109,12 @@ struct RawHelpline {
 struct RawFeed {
     url: String,
     name: Option<String>,
+    /// How often to fetch, e.g. "15m", "1h", "30s".
+    refresh: Option<String>,
+    /// Categories given to this source's activities that have none.
+    categories: Option<Vec<String>>,
+    /// Only activities whose place or address contains this text.
+    location_contains: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -148,9 +154,34 @@ pub struct SessionConfig {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedConfig {
-    /// A local path or (later) an http(s) URL.
+    /// An http(s) URL or a local path.
     pub url: String,
     pub name: String,
+    pub refresh: std::time::Duration,
+    pub categories: Vec<String>,
+    pub location_contains: Option<String>,
+}
+
+impl FeedConfig {
+    pub fn is_http(&self) -> bool {
+        self.url.starts_with("http://") || self.url.starts_with("https://")
+    }
+}
+
+/// Parses durations as written in configuration: "30s", "15m", "1h", "1d".
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "s" => n,
+        "m" | "min" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -486,9 +517,30 @@ impl Config {
                         "not a URL (use https://... or a file path)",
                     );
                 }
+                let refresh = match f.refresh.as_deref() {
+                    None => std::time::Duration::from_secs(15 * 60),
+                    Some(text) => match parse_duration(text) {
+                        Some(d) if d.as_secs() >= 1 && d.as_secs() <= 7 * 86_400 => d,
+                        _ => {
+                            p.push(
+                                &format!("feeds[{i}].refresh"),
+                                format!("'{text}' is not a duration like \"15m\" (1s to 7d)"),
+                            );
+                            std::time::Duration::from_secs(15 * 60)
+                        }
+                    },
+                };
                 FeedConfig {
                     name: f.name.unwrap_or_else(|| url.clone()),
                     url,
+                    refresh,
+                    categories: f
+                        .categories
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|c| c.trim().to_lowercase())
+                        .collect(),
+                    location_contains: f.location_contains.filter(|l| !l.trim().is_empty()),
                 }
             })
             .collect();
@@ -582,6 +634,30 @@ mod tests {
                 .any(|p| p.starts_with("feeds[0].url: not a URL")),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(
+            parse_duration("15m"),
+            Some(std::time::Duration::from_secs(900))
+        );
+        assert_eq!(
+            parse_duration("2s"),
+            Some(std::time::Duration::from_secs(2))
+        );
+        assert_eq!(
+            parse_duration("1h"),
+            Some(std::time::Duration::from_secs(3600))
+        );
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("5"), None);
+        let err = Config::parse(
+            "[[feeds]]\nurl = \"https://x.org/a.ics\"\nrefresh = \"often\"\n",
+            "t",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("feeds[0].refresh"), "{err}");
     }
 
     #[test]

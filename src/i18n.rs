@@ -285,6 +285,26 @@ pub fn cost(lang: Lang, amount_cents: Option<u32>, note: &str) -> String {
     }
 }
 
+/// "Bijgewerkt om 09:15", or with the date when it was not today.
+pub fn updated_at(lang: Lang, when: chrono::DateTime<chrono_tz::Tz>, today: NaiveDate) -> String {
+    let time = clock(when.time());
+    let date = when.date_naive();
+    match (lang, date == today) {
+        (Lang::Nl, true) => format!("Bijgewerkt om {time}"),
+        (Lang::Nl, false) => format!(
+            "Bijgewerkt op {} {} om {time}",
+            date.day(),
+            month(lang, date.month())
+        ),
+        (Lang::En, true) => format!("Updated at {time}"),
+        (Lang::En, false) => format!(
+            "Updated on {} {} at {time}",
+            date.day(),
+            month(lang, date.month())
+        ),
+    }
+}
+
 /// The word for "next time" on the detail screen.
 pub fn next_time(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
     relative_date(lang, date, today)

@@ -16,7 +16,9 @@ pub struct Picture {
 /// Largest file accepted, before decoding.
 const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 
-pub fn read(source: &ImageRef) -> anyhow::Result<Vec<u8>> {
+/// The bytes of a picture; pictures from URLs come from the disk cache in `image_dir`
+/// (the feed service downloads them).
+pub fn read(source: &ImageRef, image_dir: Option<&std::path::Path>) -> anyhow::Result<Vec<u8>> {
     match source {
         ImageRef::Bundled(name) => bundled::image(name)
             .map(<[u8]>::to_vec)
@@ -32,7 +34,11 @@ pub fn read(source: &ImageRef) -> anyhow::Result<Vec<u8>> {
             );
             std::fs::read(path).with_context(|| format!("{}", path.display()))
         }
-        ImageRef::Url(url) => anyhow::bail!("images over HTTP are not supported yet ({url})"),
+        ImageRef::Url(url) => {
+            let dir = image_dir.context("no picture cache")?;
+            let path = crate::image_cache::path_for(dir, url);
+            std::fs::read(&path).context("picture not downloaded (yet)")
+        }
     }
 }
 
@@ -64,15 +70,26 @@ pub fn decode_scaled(bytes: &[u8], max_w: u32, max_h: u32) -> anyhow::Result<Pic
     })
 }
 
-pub fn load(source: &ImageRef, max_w: u32, max_h: u32) -> anyhow::Result<Picture> {
-    decode_scaled(&read(source)?, max_w, max_h)
+pub fn load(
+    source: &ImageRef,
+    image_dir: Option<&std::path::Path>,
+    max_w: u32,
+    max_h: u32,
+) -> anyhow::Result<Picture> {
+    decode_scaled(&read(source, image_dir)?, max_w, max_h)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn bundled_pictures_are_scaled_to_fit() {
-        let p = super::load(&crate::feed::ImageRef::Bundled("koffie.jpg"), 400, 400).unwrap();
+        let p = super::load(
+            &crate::feed::ImageRef::Bundled("koffie.jpg"),
+            None,
+            400,
+            400,
+        )
+        .unwrap();
         assert_eq!((p.width, p.height), (400, 300));
         assert_eq!(p.rgba.len(), 400 * 300 * 4);
         assert!(super::decode_scaled(b"not an image", 10, 10).is_err());

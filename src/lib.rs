@@ -6,7 +6,11 @@
 pub mod cli;
 pub mod config;
 pub mod feed;
+pub mod feed_cache;
+pub mod feed_service;
+pub mod fetch;
 pub mod i18n;
+pub mod image_cache;
 pub mod images;
 pub mod playlist;
 pub mod qr;

@@ -71,6 +71,7 @@ pub fn render(
         .iter()
         .filter_map(|a| a.image.clone())
         .collect();
+    let image_dir = options.image_dir.clone();
     let controller = Controller::new(app, options);
     controller
         .window()
@@ -80,7 +81,10 @@ pub fn render(
     let max = width.max(height) / 2;
     let pictures = sources
         .into_iter()
-        .filter_map(|s| crate::images::load(&s, max, max).ok().map(|p| (s, p)))
+        .map(|s| {
+            let picture = crate::images::load(&s, image_dir.as_deref(), max, max).ok();
+            (s, picture)
+        })
         .collect();
     controller.add_pictures(pictures);
     if let Some(lang) = lang {

@@ -41,6 +41,7 @@ fn kiosk_with(config: Config) -> Rc<Controller> {
             config: Arc::new(config),
             clock,
             catalog,
+            image_dir: None,
         },
     );
     controller.window().show().expect("show");

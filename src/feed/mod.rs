@@ -287,6 +287,22 @@ impl Catalog {
     }
 }
 
+/// Parses feed text in any supported format, detected from the content.
+pub fn parse_text(
+    text: &str,
+    today: NaiveDate,
+    images: json::ImageResolver,
+) -> anyhow::Result<json::ParsedFeed> {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('{') {
+        return Ok(json::parse(text, today, images)?);
+    }
+    if head.starts_with("BEGIN:VCALENDAR") {
+        anyhow::bail!("iCalendar feeds are not supported by this version");
+    }
+    anyhow::bail!("neither a samen-kiosk JSON feed nor an iCalendar file")
+}
+
 /// Reads a feed from a local file; pictures are looked up beside it.
 pub fn load_file(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<json::ParsedFeed> {
     use anyhow::Context;

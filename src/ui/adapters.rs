@@ -17,6 +17,7 @@ use std::rc::Rc;
 pub struct ImageStore {
     pictures: HashMap<ImageRef, Image>,
     qr: HashMap<String, Image>,
+    placeholder: Option<Image>,
 }
 
 impl ImageStore {
@@ -31,6 +32,21 @@ impl ImageStore {
 
     pub fn picture(&self, source: &ImageRef) -> Option<Image> {
         self.pictures.get(source).cloned()
+    }
+
+    /// A picture that cannot be shown gets a calm, neutral block in its place.
+    pub fn mark_broken(&mut self, source: ImageRef) {
+        let placeholder = self
+            .placeholder
+            .get_or_insert_with(|| {
+                // The soft panel colour (#FFE2C2), 4x3 like most photos.
+                let pixels = [0xFFu8, 0xE2, 0xC2, 0xFF].repeat(12);
+                Image::from_rgba8(SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(
+                    &pixels, 4, 3,
+                ))
+            })
+            .clone();
+        self.pictures.insert(source, placeholder);
     }
 
     pub fn qr(&mut self, url: &str) -> Option<Image> {

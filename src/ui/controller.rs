@@ -10,6 +10,7 @@ use super::adapters::{self, ImageStore};
 use super::generated::{self as ui, AppWindow};
 use crate::config::Config;
 use crate::feed::{Catalog, ImageRef};
+use crate::feed_service::FeedStatus;
 use crate::i18n::{self, Lang};
 use crate::playlist::{SlideKind, SlidePlaylist};
 use crate::time::Clock;
@@ -23,6 +24,8 @@ pub struct KioskOptions {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub catalog: Catalog,
+    /// Where the feed service keeps downloaded pictures.
+    pub image_dir: Option<std::path::PathBuf>,
 }
 
 /// What `screenshot` can show.
@@ -81,6 +84,8 @@ struct State {
     catalog: Catalog,
     /// The local date the catalog was built for.
     catalog_day: chrono::NaiveDate,
+    feed_status: FeedStatus,
+    image_dir: Option<std::path::PathBuf>,
     lang: Lang,
     step: u64,
     front_is_a: bool,
@@ -117,6 +122,8 @@ impl Controller {
                 clock: options.clock,
                 catalog: options.catalog,
                 catalog_day,
+                feed_status: FeedStatus::default(),
+                image_dir: options.image_dir,
                 lang,
                 step: 0,
                 front_is_a: true,
@@ -355,20 +362,105 @@ impl Controller {
         let kiosk = self.window.global::<ui::Kiosk>();
         kiosk.set_time(i18n::clock(now.time()).into());
         kiosk.set_date(i18n::capitalise(&i18n::long_date(st.lang, now.date_naive())).into());
+        let note = st
+            .feed_status
+            .stale_since(st.clock.now())
+            .map(|t| {
+                i18n::updated_at(
+                    st.lang,
+                    t.with_timezone(&crate::time::ZONE),
+                    now.date_naive(),
+                )
+            })
+            .unwrap_or_default();
+        kiosk.set_updated_note(note.into());
     }
 
-    /// The example feed is placed in the current week when it is read, and feed files
-    /// may change: both are read again when the local date changes.
+    /// The example feed is placed in the current week when it is read: it is read
+    /// again when the local date changes. (Real feeds come from the feed service.)
     fn rebuild_catalog_if_new_day(&self) {
-        let today = self.state.borrow().clock.today();
-        if self.state.borrow().catalog_day == today {
+        let (today, example, day) = {
+            let st = self.state.borrow();
+            (st.clock.today(), st.catalog.example, st.catalog_day)
+        };
+        if day == today || !example {
             return;
         }
-        let feeds = self.state.borrow().config.feeds.clone();
-        let catalog = crate::feed::build_catalog(&feeds, today);
+        let catalog = crate::feed::build_catalog(&[], today);
         let mut st = self.state.borrow_mut();
         st.catalog = catalog;
         st.catalog_day = today;
+    }
+
+    /// New data from the feed service. Signage picks it up at the next slide; an open
+    /// list is not reshuffled under the visitor's finger.
+    pub fn set_feeds(self: &Rc<Self>, catalog: Catalog, status: FeedStatus) {
+        {
+            let mut st = self.state.borrow_mut();
+            st.catalog = catalog;
+            st.feed_status = status;
+        }
+        let example = self.state.borrow().catalog.example;
+        self.window.global::<ui::Kiosk>().set_example_feed(example);
+        self.refresh_clock();
+        self.load_pictures();
+    }
+
+    /// Decodes and scales the catalog's pictures that are not in memory yet, on a
+    /// worker thread; the UI gets them when ready.
+    pub fn load_pictures(&self) {
+        let (sources, dir) = {
+            let st = self.state.borrow();
+            let missing: Vec<ImageRef> = self
+                .picture_sources()
+                .into_iter()
+                .filter(|s| st.images.picture(s).is_none())
+                .collect();
+            (missing, st.image_dir.clone())
+        };
+        if sources.is_empty() {
+            return;
+        }
+        let size = self.window.window().size();
+        let max = size.width.max(size.height).clamp(480, 3840) / 2;
+        std::thread::spawn(move || {
+            let pictures: Vec<_> = sources
+                .into_iter()
+                .filter_map(
+                    |source| match crate::images::load(&source, dir.as_deref(), max, max) {
+                        Ok(picture) => Some((source, Some(picture))),
+                        // Not downloaded yet: the feed service will say when it is.
+                        Err(_)
+                            if matches!(source, ImageRef::Url(_))
+                                && !dir.as_deref().is_some_and(|d| {
+                                    crate::image_cache::path_for(
+                                        d,
+                                        match &source {
+                                            ImageRef::Url(u) => u,
+                                            _ => "",
+                                        },
+                                    )
+                                    .exists()
+                                }) =>
+                        {
+                            None
+                        }
+                        Err(err) => {
+                            tracing::warn!("picture not shown: {err:#}");
+                            Some((source, None))
+                        }
+                    },
+                )
+                .collect();
+            if pictures.is_empty() {
+                return;
+            }
+            let _ = slint::invoke_from_event_loop(move || {
+                if let Some(c) = Controller::current() {
+                    c.add_pictures(pictures);
+                }
+            });
+        });
     }
 
     fn set_screen(&self, screen: ui::Screen) {
@@ -548,11 +640,15 @@ impl Controller {
     }
 
     /// Hands decoded pictures to the UI and redraws what shows them.
-    pub fn add_pictures(&self, pictures: Vec<(ImageRef, crate::images::Picture)>) {
+    /// `None`: the picture is broken and gets a neutral placeholder.
+    pub fn add_pictures(&self, pictures: Vec<(ImageRef, Option<crate::images::Picture>)>) {
         {
             let mut st = self.state.borrow_mut();
-            for (source, picture) in &pictures {
-                st.images.insert_picture(source.clone(), picture);
+            for (source, picture) in pictures {
+                match picture {
+                    Some(p) => st.images.insert_picture(source, &p),
+                    None => st.images.mark_broken(source),
+                }
             }
         }
         self.refresh_current_slide();

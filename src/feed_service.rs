@@ -1,0 +1,474 @@
+//! Keeps the catalog of activities current: every configured source (an http(s) URL
+//! or a local file) is refreshed on its own interval, and the merged catalog is
+//! handed to whoever listens (the UI) when it changes.
+//!
+//! - Start-up uses the last good body of each source from the [`FeedCache`], before
+//!   any network, so a kiosk that boots offline shows real data.
+//! - A fetch that fails, or a body that does not parse, never replaces good data; it
+//!   is logged in one line (without the URL's query, which may hold a token) and
+//!   retried with exponential backoff and jitter.
+//! - `refresh_one` is one step (what tests call); `run` only schedules the steps and
+//!   listens for shutdown.
+//!
+//! No Slint here: the listener is a plain closure.
+
+use crate::config::FeedConfig;
+use crate::feed::{self, Activity, Catalog, ImageRef};
+use crate::feed_cache::FeedCache;
+use crate::fetch::{Fetched, Fetcher, Limits, Validators};
+use crate::time::Clock;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How one refresh went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    /// New data is in the catalog.
+    Updated,
+    /// The server said 304, or the file is unchanged.
+    NotModified,
+    /// The source could not be reached or answered with an error.
+    Failed(String),
+    /// The source answered, but not with a usable feed.
+    Invalid(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceStatus {
+    pub name: String,
+    pub activities: usize,
+    /// When the source last gave (or confirmed) good data.
+    pub last_good: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub refresh: Duration,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FeedStatus {
+    pub sources: Vec<SourceStatus>,
+}
+
+impl FeedStatus {
+    /// The oldest "last good" over all sources whose data is older than two refresh
+    /// intervals at `now`: the screen then says "bijgewerkt om ...".
+    pub fn stale_since(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.sources
+            .iter()
+            .filter_map(|s| {
+                let last = s.last_good?;
+                let limit = chrono::Duration::from_std(s.refresh * 2).ok()?;
+                (now - last > limit).then_some(last)
+            })
+            .min()
+    }
+}
+
+struct Source {
+    config: FeedConfig,
+    activities: Vec<Activity>,
+    validators: Validators,
+    body: Option<Vec<u8>>,
+    last_good: Option<DateTime<Utc>>,
+    last_error: Option<String>,
+    failures: u32,
+}
+
+pub struct FeedService {
+    sources: Vec<Source>,
+    cache: Option<FeedCache>,
+    fetcher: Option<Fetcher>,
+    clock: Arc<dyn Clock>,
+    image_dir: Option<PathBuf>,
+}
+
+/// A URL as it may appear in a log: scheme, host and path, no query or credentials.
+pub fn loggable(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => format!(
+            "{}://{}{}",
+            u.scheme(),
+            u.host_str().unwrap_or(""),
+            u.path()
+        ),
+        Err(_) => url.split('?').next().unwrap_or_default().to_string(),
+    }
+}
+
+impl FeedService {
+    /// Sets up every source from the cache (HTTP) or the file (local), no network.
+    pub fn new(
+        feeds: &[FeedConfig],
+        state_dir: Option<&Path>,
+        clock: Arc<dyn Clock>,
+    ) -> FeedService {
+        Self::with_limits(feeds, state_dir, clock, Limits::default())
+    }
+
+    pub fn with_limits(
+        feeds: &[FeedConfig],
+        state_dir: Option<&Path>,
+        clock: Arc<dyn Clock>,
+        limits: Limits,
+    ) -> FeedService {
+        let cache = state_dir.and_then(|dir| match FeedCache::open(&dir.join("feeds.sqlite")) {
+            Ok(cache) => Some(cache),
+            Err(err) => {
+                tracing::warn!("feed cache unavailable, feeds are kept in memory only: {err:#}");
+                None
+            }
+        });
+        let fetcher = match Fetcher::new(limits) {
+            Ok(f) => Some(f),
+            Err(err) => {
+                tracing::error!("HTTP client unavailable: {err:#}");
+                None
+            }
+        };
+        let mut service = FeedService {
+            sources: feeds
+                .iter()
+                .map(|config| Source {
+                    config: config.clone(),
+                    activities: Vec::new(),
+                    validators: Validators::default(),
+                    body: None,
+                    last_good: None,
+                    last_error: None,
+                    failures: 0,
+                })
+                .collect(),
+            cache,
+            fetcher,
+            clock,
+            image_dir: state_dir.map(|d| d.join("images")),
+        };
+        let today = service.clock.today();
+        for i in 0..service.sources.len() {
+            if service.sources[i].config.is_http() {
+                service.load_cached(i, today);
+            } else {
+                service.read_file(i, today);
+            }
+        }
+        service
+    }
+
+    pub fn image_dir(&self) -> Option<&Path> {
+        self.image_dir.as_deref()
+    }
+
+    fn load_cached(&mut self, i: usize, today: NaiveDate) {
+        let Some(cache) = &self.cache else { return };
+        let source = &self.sources[i];
+        match cache.load(&source.config.url) {
+            Ok(Some(cached)) => match parse(&cached.body, &source.config, today) {
+                Ok(activities) => {
+                    let s = &mut self.sources[i];
+                    s.activities = activities;
+                    s.validators = cached.validators;
+                    s.last_good = Some(cached.checked_at);
+                    s.body = Some(cached.body);
+                }
+                Err(err) => {
+                    tracing::warn!(feed = %source.config.name, "cached copy unusable: {err}")
+                }
+            },
+            Ok(None) => {}
+            Err(err) => {
+                tracing::warn!(feed = %source.config.name, "cannot read the feed cache: {err:#}")
+            }
+        }
+    }
+
+    fn read_file(&mut self, i: usize, today: NaiveDate) -> RefreshOutcome {
+        let config = self.sources[i].config.clone();
+        let path = config
+            .url
+            .strip_prefix("file://")
+            .unwrap_or(&config.url)
+            .to_string();
+        let outcome = match feed::load_file(Path::new(&path), today) {
+            Ok(parsed) => {
+                for skipped in &parsed.skipped {
+                    tracing::warn!(feed = %config.name, "skipped {skipped}");
+                }
+                let activities = post_process(parsed.activities, &config);
+                let s = &mut self.sources[i];
+                s.activities = activities;
+                s.last_good = Some(self.clock.now());
+                s.last_error = None;
+                RefreshOutcome::Updated
+            }
+            Err(err) => RefreshOutcome::Invalid(format!("{err:#}")),
+        };
+        if let RefreshOutcome::Invalid(reason) = &outcome {
+            tracing::warn!(feed = %config.name, "feed not loaded, keeping what we had: {reason}");
+            self.sources[i].last_error = Some(reason.clone());
+        }
+        outcome
+    }
+
+    /// The merged catalog; the bundled example when no source is configured.
+    pub fn catalog(&self) -> Catalog {
+        if self.sources.is_empty() {
+            return feed::build_catalog(&[], self.clock.today());
+        }
+        let activities = self
+            .sources
+            .iter()
+            .flat_map(|s| s.activities.iter().cloned())
+            .collect();
+        Catalog::new(activities, false)
+    }
+
+    pub fn status(&self) -> FeedStatus {
+        FeedStatus {
+            sources: self
+                .sources
+                .iter()
+                .map(|s| SourceStatus {
+                    name: s.config.name.clone(),
+                    activities: s.activities.len(),
+                    last_good: s.last_good,
+                    last_error: s.last_error.clone(),
+                    refresh: s.config.refresh,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.sources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
+    /// One refresh of source `i`: fetch (conditionally), parse, keep if good.
+    pub async fn refresh_one(&mut self, i: usize) -> RefreshOutcome {
+        let today = self.clock.today();
+        if !self.sources[i].config.is_http() {
+            let outcome = self.read_file(i, today);
+            self.note(i, &outcome);
+            return outcome;
+        }
+        let Some(fetcher) = &self.fetcher else {
+            return RefreshOutcome::Failed("no HTTP client".into());
+        };
+        let config = self.sources[i].config.clone();
+        let known = self.sources[i].validators.clone();
+        let outcome = match fetcher.get(&config.url, &known).await {
+            Ok(Fetched::NotModified) => {
+                let now = self.clock.now();
+                self.sources[i].last_good = Some(now);
+                if let Some(cache) = &self.cache {
+                    if let Err(err) = cache.confirm(&config.url, now) {
+                        tracing::warn!("feed cache: {err:#}");
+                    }
+                }
+                RefreshOutcome::NotModified
+            }
+            Ok(Fetched::New { body, validators }) => {
+                if self.sources[i].body.as_deref() == Some(&body[..]) {
+                    self.sources[i].last_good = Some(self.clock.now());
+                    self.sources[i].validators = validators;
+                    RefreshOutcome::NotModified
+                } else {
+                    match parse(&body, &config, today) {
+                        Ok(activities) => {
+                            let now = self.clock.now();
+                            if let Some(cache) = &self.cache {
+                                if let Err(err) = cache.store(&config.url, &body, &validators, now)
+                                {
+                                    tracing::warn!("feed cache: {err:#}");
+                                }
+                            }
+                            let s = &mut self.sources[i];
+                            s.activities = activities;
+                            s.validators = validators;
+                            s.body = Some(body);
+                            s.last_good = Some(now);
+                            RefreshOutcome::Updated
+                        }
+                        Err(reason) => RefreshOutcome::Invalid(reason),
+                    }
+                }
+            }
+            Err(err) => RefreshOutcome::Failed(err.to_string()),
+        };
+        self.note(i, &outcome);
+        outcome
+    }
+
+    fn note(&mut self, i: usize, outcome: &RefreshOutcome) {
+        let s = &mut self.sources[i];
+        match outcome {
+            RefreshOutcome::Updated | RefreshOutcome::NotModified => {
+                s.failures = 0;
+                s.last_error = None;
+            }
+            RefreshOutcome::Failed(reason) | RefreshOutcome::Invalid(reason) => {
+                s.failures = s.failures.saturating_add(1);
+                s.last_error = Some(reason.clone());
+                tracing::warn!(
+                    feed = %s.config.name,
+                    url = %loggable(&s.config.url),
+                    attempt = s.failures,
+                    "refresh failed, keeping the last good data: {reason}"
+                );
+            }
+        }
+    }
+
+    /// When source `i` should be tried next, counted from now.
+    pub fn next_delay(&self, i: usize) -> Duration {
+        let s = &self.sources[i];
+        if s.failures == 0 {
+            return s.config.refresh;
+        }
+        // 5 s, 10 s, 20 s ... up to the refresh interval, with up to 25 % jitter so a
+        // fleet that lost the network together does not come back together.
+        let base = Duration::from_secs(5).saturating_mul(1 << s.failures.min(16).saturating_sub(1));
+        let capped = base.min(s.config.refresh);
+        let jitter = jitter_fraction(i as u64 + u64::from(s.failures)) * 0.25;
+        capped.mul_f64(1.0 + jitter)
+    }
+
+    /// Downloads pictures of HTTP sources that are not on disk yet. Returns whether
+    /// any new picture arrived.
+    pub async fn fetch_images(&self) -> bool {
+        let (Some(dir), Some(fetcher)) = (&self.image_dir, &self.fetcher) else {
+            return false;
+        };
+        let mut urls: Vec<String> = self
+            .sources
+            .iter()
+            .flat_map(|s| s.activities.iter())
+            .filter_map(|a| match &a.image {
+                Some(ImageRef::Url(u)) => Some(u.clone()),
+                _ => None,
+            })
+            .collect();
+        urls.sort();
+        urls.dedup();
+        let mut any = false;
+        for url in urls {
+            let path = crate::image_cache::path_for(dir, &url);
+            if path.exists() {
+                continue;
+            }
+            match fetcher.get(&url, &Validators::default()).await {
+                Ok(Fetched::New { body, .. }) => {
+                    match crate::image_cache::store(dir, &url, &body) {
+                        Ok(()) => any = true,
+                        Err(err) => tracing::warn!("picture not stored: {err}"),
+                    }
+                }
+                Ok(Fetched::NotModified) => {}
+                Err(err) => tracing::warn!(url = %loggable(&url), "picture not fetched: {err}"),
+            }
+        }
+        if any {
+            if let Err(err) = crate::image_cache::trim(dir, crate::image_cache::MAX_TOTAL_BYTES) {
+                tracing::warn!("picture cache: {err}");
+            }
+        }
+        any
+    }
+
+    /// Refreshes every source on its schedule until `shutdown` turns true. After each
+    /// refresh that changed something, `on_update` gets the new catalog and status.
+    pub async fn run<F>(mut self, on_update: F, mut shutdown: tokio::sync::watch::Receiver<bool>)
+    where
+        F: Fn(Catalog, FeedStatus) + Send + 'static,
+    {
+        if self.sources.is_empty() {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+            return;
+        }
+        let start = tokio::time::Instant::now();
+        // Everything is due at start-up: the cache may be old.
+        let mut due: Vec<tokio::time::Instant> = vec![start; self.sources.len()];
+        if self.fetch_images().await {
+            on_update(self.catalog(), self.status());
+        }
+        loop {
+            let (i, when) = due
+                .iter()
+                .copied()
+                .enumerate()
+                .min_by_key(|(_, t)| *t)
+                .unwrap_or((0, start));
+            tokio::select! {
+                _ = tokio::time::sleep_until(when) => {}
+                _ = shutdown.changed() => {
+                    if *shutdown.borrow() { return; }
+                    continue;
+                }
+            }
+            let outcome = self.refresh_one(i).await;
+            due[i] = tokio::time::Instant::now() + self.next_delay(i);
+            if outcome == RefreshOutcome::Updated {
+                self.fetch_images().await;
+            }
+            on_update(self.catalog(), self.status());
+        }
+    }
+}
+
+/// A number in [0, 1) that differs between kiosks and attempts.
+fn jitter_fraction(salt: u64) -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let mut x =
+        u64::from(nanos) ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(std::process::id());
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    (x % 10_000) as f64 / 10_000.0
+}
+
+/// Body to activities: UTF-8 (a BOM is fine), then the feed format by content.
+fn parse(body: &[u8], config: &FeedConfig, today: NaiveDate) -> Result<Vec<Activity>, String> {
+    let text = std::str::from_utf8(body).map_err(|_| "not UTF-8 text".to_string())?;
+    let text = text.trim_start_matches('\u{feff}');
+    let base = reqwest::Url::parse(&config.url).ok();
+    let resolve = move |name: &str| -> Option<ImageRef> {
+        let url = match &base {
+            Some(base) => base.join(name).ok()?,
+            None => reqwest::Url::parse(name).ok()?,
+        };
+        matches!(url.scheme(), "http" | "https").then(|| ImageRef::Url(url.to_string()))
+    };
+    let parsed = feed::parse_text(text, today, &resolve).map_err(|e| format!("{e:#}"))?;
+    for skipped in &parsed.skipped {
+        tracing::warn!(feed = %config.name, "skipped {skipped}");
+    }
+    Ok(post_process(parsed.activities, config))
+}
+
+/// The source's own settings: default categories and a location filter.
+fn post_process(activities: Vec<Activity>, config: &FeedConfig) -> Vec<Activity> {
+    let filter = config.location_contains.as_ref().map(|l| l.to_lowercase());
+    activities
+        .into_iter()
+        .filter(|a| match &filter {
+            None => true,
+            Some(f) => {
+                a.location.name.to_lowercase().contains(f)
+                    || a.location.address.to_lowercase().contains(f)
+            }
+        })
+        .map(|mut a| {
+            if a.categories.is_empty() {
+                a.categories = config.categories.clone();
+            }
+            a
+        })
+        .collect()
+}

@@ -1,0 +1,138 @@
+//! HTTP for feeds and pictures: one request, bounded in every direction. Connect and
+//! total timeouts (a slow-loris server cannot hold the fetcher), a body size limit
+//! checked while streaming, a redirect limit, gzip, and conditional requests with
+//! ETag / Last-Modified. Retrying and scheduling are the caller's business
+//! (`feed_service`); this module does one request and says precisely how it went.
+
+use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+use reqwest::StatusCode;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub connect_timeout: Duration,
+    /// The whole exchange, body included.
+    pub total_timeout: Duration,
+    pub max_bytes: usize,
+    pub max_redirects: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            connect_timeout: Duration::from_secs(10),
+            total_timeout: Duration::from_secs(30),
+            max_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+        }
+    }
+}
+
+/// What the server said last time, for a conditional request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Fetched {
+    New {
+        body: Vec<u8>,
+        validators: Validators,
+    },
+    NotModified,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("timed out")]
+    Timeout,
+    #[error("server answered {0}")]
+    Status(u16),
+    #[error("more than {0} bytes")]
+    TooLarge(usize),
+    #[error("too many redirects")]
+    Redirects,
+    #[error("network: {0}")]
+    Network(String),
+}
+
+pub struct Fetcher {
+    client: reqwest::Client,
+    limits: Limits,
+}
+
+impl Fetcher {
+    pub fn new(limits: Limits) -> anyhow::Result<Fetcher> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(limits.connect_timeout)
+            .timeout(limits.total_timeout)
+            .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
+            .gzip(true)
+            .user_agent(concat!("samen-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Fetcher { client, limits })
+    }
+
+    pub async fn get(&self, url: &str, known: &Validators) -> Result<Fetched, FetchError> {
+        let mut request = self.client.get(url);
+        if let Some(etag) = &known.etag {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = &known.last_modified {
+            request = request.header(IF_MODIFIED_SINCE, date);
+        }
+        let mut response = request.send().await.map_err(classify)?;
+        let status = response.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::NotModified);
+        }
+        if !status.is_success() {
+            return Err(FetchError::Status(status.as_u16()));
+        }
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.limits.max_bytes as u64)
+        {
+            return Err(FetchError::TooLarge(self.limits.max_bytes));
+        }
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let validators = Validators {
+            etag: header(ETAG),
+            last_modified: header(LAST_MODIFIED),
+        };
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > self.limits.max_bytes {
+                return Err(FetchError::TooLarge(self.limits.max_bytes));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched::New { body, validators })
+    }
+}
+
+fn classify(err: reqwest::Error) -> FetchError {
+    if err.is_timeout() {
+        FetchError::Timeout
+    } else if err.is_redirect() {
+        FetchError::Redirects
+    } else {
+        // The chain without the URL: URLs may carry tokens.
+        let err = err.without_url();
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(s) = source {
+            message = format!("{message}: {s}");
+            source = s.source();
+        }
+        FetchError::Network(message)
+    }
+}
