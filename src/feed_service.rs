@@ -68,6 +68,8 @@ impl FeedStatus {
 struct Source {
     config: FeedConfig,
     activities: Vec<Activity>,
+    /// The source says it is an example ("example": true in a JSON feed).
+    example: bool,
     validators: Validators,
     body: Option<Vec<u8>>,
     last_good: Option<DateTime<Utc>>,
@@ -132,6 +134,7 @@ impl FeedService {
                 .map(|config| Source {
                     config: config.clone(),
                     activities: Vec::new(),
+                    example: false,
                     validators: Validators::default(),
                     body: None,
                     last_good: None,
@@ -164,9 +167,10 @@ impl FeedService {
         let source = &self.sources[i];
         match cache.load(&source.config.url) {
             Ok(Some(cached)) => match parse(&cached.body, &source.config, today) {
-                Ok(activities) => {
+                Ok((activities, example)) => {
                     let s = &mut self.sources[i];
                     s.activities = activities;
+                    s.example = example;
                     s.validators = cached.validators;
                     s.last_good = Some(cached.checked_at);
                     s.body = Some(cached.body);
@@ -197,6 +201,7 @@ impl FeedService {
                 let activities = post_process(parsed.activities, &config);
                 let s = &mut self.sources[i];
                 s.activities = activities;
+                s.example = parsed.example;
                 s.last_good = Some(self.clock.now());
                 s.last_error = None;
                 RefreshOutcome::Updated
@@ -278,7 +283,7 @@ impl FeedService {
                     RefreshOutcome::NotModified
                 } else {
                     match parse(&body, &config, today) {
-                        Ok(activities) => {
+                        Ok((activities, example)) => {
                             let now = self.clock.now();
                             if let Some(cache) = &self.cache {
                                 if let Err(err) = cache.store(&config.url, &body, &validators, now)
@@ -288,6 +293,7 @@ impl FeedService {
                             }
                             let s = &mut self.sources[i];
                             s.activities = activities;
+                            s.example = example;
                             s.validators = validators;
                             s.body = Some(body);
                             s.last_good = Some(now);
@@ -434,7 +440,7 @@ fn jitter_fraction(salt: u64) -> f64 {
 }
 
 /// Body to activities: UTF-8 (a BOM is fine), then the feed format by content.
-fn parse(body: &[u8], config: &FeedConfig, today: NaiveDate) -> Result<Vec<Activity>, String> {
+fn parse(body: &[u8], config: &FeedConfig, today: NaiveDate) -> Result<(Vec<Activity>, bool), String> {
     let text = std::str::from_utf8(body).map_err(|_| "not UTF-8 text".to_string())?;
     let text = text.trim_start_matches('\u{feff}');
     let base = reqwest::Url::parse(&config.url).ok();
@@ -449,7 +455,7 @@ fn parse(body: &[u8], config: &FeedConfig, today: NaiveDate) -> Result<Vec<Activ
     for skipped in &parsed.skipped {
         tracing::warn!(feed = %config.name, "skipped {skipped}");
     }
-    Ok(post_process(parsed.activities, config))
+    Ok((post_process(parsed.activities, config), parsed.example))
 }
 
 /// The source's own settings: default categories and a location filter.

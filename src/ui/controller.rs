@@ -379,11 +379,11 @@ impl Controller {
     /// The example feed is placed in the current week when it is read: it is read
     /// again when the local date changes. (Real feeds come from the feed service.)
     fn rebuild_catalog_if_new_day(&self) {
-        let (today, example, day) = {
+        let (today, bundled, day) = {
             let st = self.state.borrow();
-            (st.clock.today(), st.catalog.example, st.catalog_day)
+            (st.clock.today(), st.config.feeds.is_empty(), st.catalog_day)
         };
-        if day == today || !example {
+        if day == today || !bundled {
             return;
         }
         let catalog = crate::feed::build_catalog(&[], today);
