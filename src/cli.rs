@@ -1,6 +1,7 @@
 //! The command line (the contract in PRODUCT.md): parsing with clap, one function per
 //! subcommand. Errors go up as `anyhow` chains; `main` prints them on one line.
 
+use crate::callback::delivery::Deliverer;
 use crate::config::Config;
 use crate::feed::{self, Catalog};
 use crate::feed_service::FeedService;
@@ -48,10 +49,47 @@ pub enum Command {
     /// Checks configuration files.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Callback requests.
+    #[command(subcommand)]
+    Callback(CallbackCommand),
+    /// The outbox of callback requests.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CallbackCommand {
+    /// Puts a request into the outbox exactly as the screen does; prints its id last.
+    Submit {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+        /// morning, afternoon, evening or any
+        #[arg(long)]
+        when: String,
+        /// activity:<title>, chat, volunteering or other
+        #[arg(long)]
+        topic: Option<String>,
+        #[arg(long, default_value = "nl")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxCommand {
+    /// What waits for delivery.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug, Default)]
 pub struct RunArgs {
+    /// Only the background services (feeds, callback delivery), no window.
+    #[arg(long)]
+    pub headless: bool,
     /// Window size on the desktop, e.g. 1280x800.
     #[arg(long, value_name = "WxH")]
     pub size: Option<String>,
@@ -118,6 +156,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             occurrences(&source, from, to)
         }
         Some(Command::Config(ConfigCommand::Check { file })) => config_check(&file),
+        Some(Command::Callback(CallbackCommand::Submit {
+            name,
+            phone,
+            when,
+            topic,
+            lang,
+        })) => callback_submit(&cli.global, &name, &phone, &when, topic.as_deref(), &lang),
+        Some(Command::Outbox(OutboxCommand::Status { json })) => outbox_status(&cli.global, json),
     }
 }
 
@@ -127,48 +173,42 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     let state_ok = match crate::state::ensure(&state_dir) {
         Ok(()) => true,
         Err(err) => {
-            // Signage still works without state: feeds are then kept in memory only.
+            // Signage still works without state: feeds are then kept in memory only
+            // and the callback form says it cannot take requests.
             tracing::warn!("{err:#}");
             false
         }
     };
+    let state = state_ok.then_some(state_dir.as_path());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let service = FeedService::new(
-        &config.feeds,
-        state_ok.then_some(state_dir.as_path()),
-        clock.clone(),
-    );
+    let service = FeedService::new(&config.feeds, state, clock.clone());
     let catalog = service.catalog();
     tracing::info!(
         kiosk = %config.kiosk_id,
         sources = service.len(),
         activities = catalog.activities().len(),
         example = catalog.example,
+        headless = args.headless,
         "starting"
     );
-    if args.fullscreen {
-        std::env::set_var("SLINT_FULLSCREEN", "1");
-    }
-    let app = AppWindow::new().context("cannot open the kiosk window")?;
-    if let Some(size) = &args.size {
-        let (w, h) = crate::screenshot::parse_size(size)?;
-        slint::ComponentHandle::window(&app).set_size(slint::PhysicalSize::new(w, h));
-    }
     let image_dir = service.image_dir().map(Path::to_path_buf);
-    let controller = Controller::new(
-        app,
-        KioskOptions {
-            config,
-            clock,
-            catalog,
-            image_dir,
-        },
-    );
-    controller.load_pictures();
-
-    // Background services on one small tokio runtime of their own thread; results
-    // come back to the UI thread through the event loop.
+    let deliverer = match (&config.callback.webhook, state) {
+        (Some(webhook), Some(_)) => Some(Deliverer::new(webhook.clone(), clock.clone())?),
+        (None, _) => {
+            tracing::warn!("no callback.webhook configured: callback requests wait in the outbox");
+            None
+        }
+        (Some(_), None) => None,
+    };
+    let outbox_path = state_dir.join(crate::callback::outbox::FILE_NAME);
+    let wake = Arc::new(tokio::sync::Notify::new());
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let headless = args.headless;
+
+    // Background services on one small tokio runtime on a thread of their own; results
+    // come back to the UI thread through the event loop.
+    let services_wake = wake.clone();
+    let services_stop = stop.clone();
     let services = std::thread::Builder::new()
         .name("services".into())
         .spawn(move || {
@@ -182,20 +222,83 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
                     return;
                 }
             };
-            let on_update = |catalog, status| {
+            let on_update = move |catalog, status| {
+                if headless {
+                    return;
+                }
                 let _ = slint::invoke_from_event_loop(move || {
                     if let Some(c) = Controller::current() {
                         c.set_feeds(catalog, status);
                     }
                 });
             };
-            runtime.block_on(service.run(on_update, stopped));
+            runtime.block_on(async move {
+                if headless {
+                    let stop = services_stop.clone();
+                    tokio::spawn(async move {
+                        wait_for_termination().await;
+                        tracing::info!("stopping");
+                        let _ = stop.send(true);
+                    });
+                }
+                let feeds = service.run(on_update, stopped.clone());
+                let delivery = async {
+                    match deliverer {
+                        Some(d) => d.run(outbox_path, services_wake, stopped.clone()).await,
+                        None => {
+                            let mut s = stopped.clone();
+                            let _ = s.wait_for(|stop| *stop).await;
+                        }
+                    }
+                };
+                tokio::join!(feeds, delivery);
+            });
         })?;
+
+    if headless {
+        let _ = services.join();
+        return Ok(());
+    }
+    if args.fullscreen {
+        std::env::set_var("SLINT_FULLSCREEN", "1");
+    }
+    let app = AppWindow::new().context("cannot open the kiosk window")?;
+    if let Some(size) = &args.size {
+        let (w, h) = crate::screenshot::parse_size(size)?;
+        slint::ComponentHandle::window(&app).set_size(slint::PhysicalSize::new(w, h));
+    }
+    let controller = Controller::new(
+        app,
+        KioskOptions {
+            config,
+            clock,
+            catalog,
+            image_dir,
+            state_dir: state.map(Path::to_path_buf),
+            delivery: Some(wake),
+        },
+    );
+    controller.load_pictures();
     let result =
         slint::ComponentHandle::run(controller.window()).context("the kiosk window stopped");
     let _ = stop.send(true);
     let _ = services.join();
     result
+}
+
+/// SIGTERM (systemd) or SIGINT (Ctrl-C).
+async fn wait_for_termination() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
 }
 
 fn screenshot(global: &GlobalArgs, args: ScreenshotArgs) -> anyhow::Result<()> {
@@ -226,6 +329,8 @@ fn screenshot(global: &GlobalArgs, args: ScreenshotArgs) -> anyhow::Result<()> {
             clock,
             catalog,
             image_dir,
+            state_dir: None,
+            delivery: None,
         },
         scene,
         size,
@@ -300,4 +405,45 @@ fn config_check(file: &Path) -> anyhow::Result<()> {
             bail!("{}: configuration refused", file.display())
         }
     }
+}
+
+fn callback_submit(
+    global: &GlobalArgs,
+    name: &str,
+    phone: &str,
+    when: &str,
+    topic: Option<&str>,
+    lang: &str,
+) -> anyhow::Result<()> {
+    let config = load_config(global)?;
+    let lang = parse_lang(lang)?;
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let outbox = crate::callback::outbox::Outbox::open_in(&state_dir)?;
+    let form = crate::callback::Form {
+        name,
+        phone,
+        slot: when,
+        topic,
+        lang,
+    };
+    let request = crate::callback::submit(&outbox, &config.kiosk_id, form, chrono::Utc::now())?;
+    println!("{}", request.id);
+    Ok(())
+}
+
+fn outbox_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let outbox = crate::callback::outbox::Outbox::open_in(&state_dir)?;
+    let status = outbox.status(chrono::Utc::now())?;
+    if json {
+        println!("{}", serde_json::to_string(&status)?);
+    } else {
+        println!("pending: {}", status.pending);
+        if let Some(age) = status.oldest_pending_age_s {
+            println!("oldest pending: {age} s");
+        }
+        println!("delivered: {}", status.delivered);
+        println!("needs attention: {}", status.failed_attention);
+    }
+    Ok(())
 }

@@ -122,6 +122,17 @@ struct RawFeed {
 struct RawCallback {
     intake_name: Option<String>,
     intake_phone: Option<String>,
+    /// Working days within which the intake calls back (shown to the visitor).
+    call_within_days: Option<i64>,
+    webhook: Option<RawWebhook>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebhook {
+    url: String,
+    secret: Option<String>,
+    secret_file: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -188,6 +199,9 @@ pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
 pub struct CallbackConfig {
     pub intake_name: String,
     pub intake_phone: String,
+    pub call_within_days: u32,
+    /// Where requests are delivered; without it they wait in the outbox.
+    pub webhook: Option<crate::callback::delivery::Webhook>,
 }
 
 /// The validated configuration: every value here is usable as it is.
@@ -304,6 +318,8 @@ impl Default for Config {
             callback: CallbackConfig {
                 intake_name: "Versa Welzijn".into(),
                 intake_phone: "035 623 1100".into(),
+                call_within_days: 2,
+                webhook: None,
             },
         }
     }
@@ -546,9 +562,50 @@ impl Config {
             .collect();
 
         let c = raw.callback.unwrap_or_default();
+        let webhook = c.webhook.map(|w| {
+            let url = w.url.trim().to_string();
+            let loopback = url.starts_with("http://127.0.0.1")
+                || url.starts_with("http://localhost")
+                || url.starts_with("http://[::1]");
+            if !(url.starts_with("https://") || loopback) {
+                p.push(
+                    "callback.webhook.url",
+                    "must be https:// (plain http only to this machine)",
+                );
+            }
+            let secret = match (w.secret, w.secret_file) {
+                (Some(s), None) => s,
+                (None, Some(file)) => match std::fs::read_to_string(&file) {
+                    Ok(s) => s.trim().to_string(),
+                    Err(err) => {
+                        p.push(
+                            "callback.webhook.secret_file",
+                            format!("cannot read {file}: {err}"),
+                        );
+                        String::new()
+                    }
+                },
+                _ => {
+                    p.push(
+                        "callback.webhook",
+                        "give exactly one of secret and secret_file",
+                    );
+                    String::new()
+                }
+            };
+            if secret.len() < 16 && !secret.is_empty() {
+                p.push("callback.webhook.secret", "use at least 16 characters");
+            }
+            crate::callback::delivery::Webhook {
+                url,
+                secret: crate::callback::delivery::Secret::new(secret),
+            }
+        });
         let callback = CallbackConfig {
             intake_name: c.intake_name.unwrap_or(defaults.callback.intake_name),
             intake_phone: c.intake_phone.unwrap_or(defaults.callback.intake_phone),
+            call_within_days: p.range("callback.call_within_days", c.call_within_days, 1, 30, 2),
+            webhook,
         };
 
         if !p.0.is_empty() {

@@ -440,7 +440,11 @@ fn jitter_fraction(salt: u64) -> f64 {
 }
 
 /// Body to activities: UTF-8 (a BOM is fine), then the feed format by content.
-fn parse(body: &[u8], config: &FeedConfig, today: NaiveDate) -> Result<(Vec<Activity>, bool), String> {
+fn parse(
+    body: &[u8],
+    config: &FeedConfig,
+    today: NaiveDate,
+) -> Result<(Vec<Activity>, bool), String> {
     let text = std::str::from_utf8(body).map_err(|_| "not UTF-8 text".to_string())?;
     let text = text.trim_start_matches('\u{feff}');
     let base = reqwest::Url::parse(&config.url).ok();

@@ -3,6 +3,7 @@
 //! The domain core (`config`, `feed`, `playlist`, `i18n`, `time`, `qr`, `images`)
 //! knows nothing about Slint; `ui` is the only module that does. See ARCHITECTURE.md.
 
+pub mod callback;
 pub mod cli;
 pub mod config;
 pub mod feed;

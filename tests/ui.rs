@@ -42,6 +42,8 @@ fn kiosk_with(config: Config) -> Rc<Controller> {
             clock,
             catalog,
             image_dir: None,
+            state_dir: None,
+            delivery: None,
         },
     );
     controller.window().show().expect("show");

@@ -26,6 +26,10 @@ pub struct KioskOptions {
     pub catalog: Catalog,
     /// Where the feed service keeps downloaded pictures.
     pub image_dir: Option<std::path::PathBuf>,
+    /// The state directory (for the callback outbox); `None`: requests cannot be taken.
+    pub state_dir: Option<std::path::PathBuf>,
+    /// Woken after a callback request was saved, so delivery starts at once.
+    pub delivery: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// What `screenshot` can show.

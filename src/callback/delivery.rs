@@ -1,0 +1,263 @@
+//! Delivering callback requests to the intake's webhook, at least once.
+//!
+//! - POST of the stored body, `Idempotency-Key: <id>`, and
+//!   `X-Samen-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
+//!   (docs/webhook.md shows how to verify it).
+//! - 2xx and 409 (already have it) mean delivered: the personal data is erased.
+//! - Timeouts, resets, 5xx, 408 and 429: retried with exponential backoff and jitter,
+//!   honouring Retry-After, at most 15 minutes apart.
+//! - Other 4xx: kept, marked for attention, retried every 15 minutes. Nothing is ever
+//!   dropped.
+//!
+//! `try_deliver_one` is one step (what tests call); `run` only loops, sleeps and
+//! listens for shutdown. Logs carry the request id, never its contents.
+
+use super::outbox::{Outbox, Pending};
+use crate::time::Clock;
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A secret that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    pub url: String,
+    pub secret: Secret,
+}
+
+pub const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing is due.
+    Idle,
+    Delivered(String),
+    /// Will be tried again after the given delay.
+    Retry(String, Duration),
+    /// Refused for good by the intake (4xx): kept and retried slowly.
+    Attention(String, Duration),
+}
+
+/// The signature header for a body sent at `t`.
+pub fn signature(secret: &Secret, t: i64, body: &[u8]) -> String {
+    let mut mac = match Hmac::<sha2::Sha256>::new_from_slice(secret.expose().as_bytes()) {
+        Ok(m) => m,
+        // HMAC takes keys of any length; this branch cannot be reached.
+        Err(_) => return String::new(),
+    };
+    mac.update(t.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("t={t},v1={hex}")
+}
+
+pub fn backoff(attempts: u32, salt: &str) -> Duration {
+    let base = Duration::from_secs(5).saturating_mul(1u32 << attempts.min(12));
+    let capped = base.min(MAX_BACKOFF);
+    // Up to 20 % jitter, derived from the id so that retries of many requests spread.
+    let jitter = salt.bytes().fold(attempts as u64, |h, b| {
+        h.wrapping_mul(31).wrapping_add(u64::from(b))
+    }) % 200;
+    capped
+        .mul_f64(1.0 + jitter as f64 / 1000.0)
+        .min(MAX_BACKOFF)
+}
+
+fn retry_after(response: &reqwest::Response, now: DateTime<Utc>) -> Option<Duration> {
+    let value = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?;
+    if let Ok(seconds) = value.trim().parse::<u64>() {
+        return Some(Duration::from_secs(seconds).min(MAX_BACKOFF));
+    }
+    let date = DateTime::parse_from_rfc2822(value.trim()).ok()?;
+    (date.with_timezone(&Utc) - now)
+        .to_std()
+        .ok()
+        .map(|d| d.min(MAX_BACKOFF))
+}
+
+pub struct Deliverer {
+    client: reqwest::Client,
+    webhook: Webhook,
+    clock: Arc<dyn Clock>,
+}
+
+impl Deliverer {
+    pub fn new(webhook: Webhook, clock: Arc<dyn Clock>) -> anyhow::Result<Deliverer> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("samen-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Deliverer {
+            client,
+            webhook,
+            clock,
+        })
+    }
+
+    /// One delivery attempt for the request that is due first.
+    pub async fn try_deliver_one(&self, outbox: &Outbox) -> anyhow::Result<Outcome> {
+        let now = self.clock.now();
+        let Some(Pending { id, body, attempts }) = outbox.next_due(now)? else {
+            return Ok(Outcome::Idle);
+        };
+        let t = now.timestamp();
+        let result = self
+            .client
+            .post(&self.webhook.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", &id)
+            .header(
+                "X-Samen-Signature",
+                signature(&self.webhook.secret, t, &body),
+            )
+            .body(body)
+            .send()
+            .await;
+        let (outcome, error) = match result {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                match status {
+                    200..=299 | 409 => (Outcome::Delivered(id.clone()), String::new()),
+                    408 | 429 | 500..=599 => {
+                        let wait =
+                            retry_after(&response, now).unwrap_or_else(|| backoff(attempts, &id));
+                        (
+                            Outcome::Retry(id.clone(), wait),
+                            format!("intake answered {status}"),
+                        )
+                    }
+                    _ => (
+                        Outcome::Attention(id.clone(), MAX_BACKOFF),
+                        format!("intake refused it with {status}"),
+                    ),
+                }
+            }
+            Err(err) => {
+                let what = if err.is_timeout() {
+                    "timed out".to_string()
+                } else {
+                    "network error".to_string()
+                };
+                (Outcome::Retry(id.clone(), backoff(attempts, &id)), what)
+            }
+        };
+        match &outcome {
+            Outcome::Delivered(id) => {
+                outbox.mark_delivered(id, self.clock.now())?;
+                tracing::info!(request = %id, "callback request delivered");
+            }
+            Outcome::Retry(id, wait) | Outcome::Attention(id, wait) => {
+                let attention = matches!(outcome, Outcome::Attention(..));
+                let next = now
+                    + chrono::Duration::from_std(*wait).unwrap_or(chrono::Duration::minutes(15));
+                outbox.mark_retry(id, next, &error, attention)?;
+                tracing::warn!(request = %id, attempt = attempts + 1, retry_in_s = wait.as_secs(), "callback request not delivered: {error}");
+            }
+            Outcome::Idle => {}
+        }
+        Ok(outcome)
+    }
+
+    /// Delivers until `shutdown` turns true. `wake` is notified when a new request
+    /// was submitted, so it goes out at once instead of at the next poll.
+    pub async fn run(
+        self,
+        outbox_path: PathBuf,
+        wake: Arc<tokio::sync::Notify>,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let outbox = match Outbox::open(&outbox_path) {
+            Ok(o) => o,
+            Err(err) => {
+                tracing::error!("callback delivery cannot start: {err:#}");
+                return;
+            }
+        };
+        loop {
+            if *shutdown.borrow() {
+                return;
+            }
+            let outcome = match self.try_deliver_one(&outbox).await {
+                Ok(o) => o,
+                Err(err) => {
+                    tracing::error!("outbox: {err:#}");
+                    Outcome::Idle
+                }
+            };
+            if !matches!(outcome, Outcome::Idle) {
+                continue;
+            }
+            // Sleep until the next request is due (at most a minute: another process,
+            // e.g. `callback submit`, may have added one), or until woken.
+            let now = self.clock.now();
+            let wait = outbox
+                .next_due_at()
+                .ok()
+                .flatten()
+                .map(|at| (at - now).to_std().unwrap_or(Duration::ZERO))
+                .unwrap_or(Duration::from_secs(60))
+                .min(Duration::from_secs(60))
+                .max(Duration::from_millis(200));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = wake.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_matches_a_known_vector() {
+        // Computed independently: echo -n '1700000000.{"a":1}' | openssl dgst -sha256 -hmac secret
+        let s = signature(&Secret::new("secret"), 1_700_000_000, br#"{"a":1}"#);
+        assert_eq!(
+            s,
+            "t=1700000000,v1=49f24e537407743fa4a0242bb63b94b9a47ee99cbbe071ccd8a22550ae411686"
+        );
+        assert_eq!(format!("{:?}", Secret::new("x")), "Secret([redacted])");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(0, "a") < backoff(3, "a"));
+        assert!(backoff(30, "a") <= MAX_BACKOFF);
+    }
+}

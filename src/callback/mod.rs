@@ -1,0 +1,460 @@
+//! Callback requests: a visitor asks Versa Welzijn to call them back. The only place
+//! where the kiosk handles personal data, so everything here is shaped to keep it
+//! small and safe:
+//! - raw input becomes [`FirstName`] and [`PhoneNumber`] at one boundary ("parse,
+//!   don't validate"); the screen and `callback submit` use the same functions;
+//! - nothing personal is ever logged: these types print as `[redacted]` in `Debug`;
+//! - a request holds only what the intake needs (first name, number, time slot,
+//!   optional topic, language, kiosk, consent version and time).
+//!
+//! No Slint, no SQL, no HTTP here: see `outbox` and `delivery`.
+
+pub mod delivery;
+pub mod outbox;
+
+use crate::i18n::Lang;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::fmt;
+
+/// The version of the consent text the visitor agreed to (ui/callback.slint). Change
+/// it whenever that text changes, so the intake knows what was agreed.
+pub const CONSENT_VERSION: &str = "2026-11-28.1";
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct FirstName(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("empty")]
+    Empty,
+    #[error("longer than 40 characters")]
+    TooLong,
+    #[error("only letters, spaces, hyphens and apostrophes")]
+    Characters,
+}
+
+impl NameError {
+    /// A stable code for the UI, which words it in the visitor's language.
+    pub fn code(self) -> &'static str {
+        match self {
+            NameError::Empty => "name-empty",
+            NameError::TooLong => "name-too-long",
+            NameError::Characters => "name-characters",
+        }
+    }
+}
+
+impl FirstName {
+    pub fn parse(raw: &str) -> Result<FirstName, NameError> {
+        let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if collapsed.is_empty() {
+            return Err(NameError::Empty);
+        }
+        if collapsed.chars().count() > 40 {
+            return Err(NameError::TooLong);
+        }
+        let ok = collapsed
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'' || c == '’');
+        let has_letter = collapsed.chars().any(char::is_alphabetic);
+        if !ok || !has_letter {
+            return Err(NameError::Characters);
+        }
+        Ok(FirstName(collapsed))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for FirstName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FirstName([redacted])")
+    }
+}
+
+/// A Dutch (or other valid international) phone number, in E.164.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PhoneNumber {
+    e164: String,
+    national: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("empty")]
+    Empty,
+    #[error("contains letters")]
+    Letters,
+    #[error("too short")]
+    TooShort,
+    #[error("too long")]
+    TooLong,
+    /// 112, 113 and other short numbers: not a number to call back.
+    #[error("a short number such as 112 or 113")]
+    ShortCode,
+    #[error("not a valid number")]
+    Invalid,
+}
+
+impl PhoneError {
+    pub fn code(self) -> &'static str {
+        match self {
+            PhoneError::Empty => "phone-empty",
+            PhoneError::Letters => "phone-letters",
+            PhoneError::TooShort => "phone-too-short",
+            PhoneError::TooLong => "phone-too-long",
+            PhoneError::ShortCode => "phone-short-code",
+            PhoneError::Invalid => "phone-invalid",
+        }
+    }
+}
+
+impl PhoneNumber {
+    pub fn parse(raw: &str) -> Result<PhoneNumber, PhoneError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(PhoneError::Empty);
+        }
+        if trimmed.chars().any(char::is_alphabetic) {
+            return Err(PhoneError::Letters);
+        }
+        let allowed = |c: char| c.is_ascii_digit() || " -.()/+".contains(c);
+        if !trimmed.chars().all(allowed) || trimmed.chars().skip(1).any(|c| c == '+') {
+            return Err(PhoneError::Invalid);
+        }
+        let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+        let international = trimmed.starts_with('+') || digits.starts_with("00");
+        if !international && digits.len() <= 5 {
+            return Err(PhoneError::ShortCode);
+        }
+        // Dutch numbers have ten digits nationally (0 + nine); the +31 / 0031 forms
+        // are checked the same way so the message can say "too short" or "too long".
+        let national = if let Some(rest) = trimmed.strip_prefix('+') {
+            let rest: String = rest.chars().filter(char::is_ascii_digit).collect();
+            rest.strip_prefix("31").map(|r| format!("0{r}"))
+        } else if let Some(rest) = digits.strip_prefix("0031") {
+            Some(format!("0{rest}"))
+        } else if digits.starts_with("00") {
+            None
+        } else {
+            Some(digits.clone())
+        };
+        if let Some(national) = &national {
+            let national = national
+                .strip_prefix("00")
+                .map(|n| format!("0{n}"))
+                .unwrap_or(national.clone());
+            if national.len() < 10 {
+                return Err(PhoneError::TooShort);
+            }
+            if national.len() > 10 {
+                return Err(PhoneError::TooLong);
+            }
+        } else if digits.len() > 17 {
+            return Err(PhoneError::TooLong);
+        }
+        let normalised = if digits.starts_with("00") && !trimmed.starts_with('+') {
+            format!("+{}", &digits[2..])
+        } else if trimmed.starts_with('+') {
+            format!("+{}", digits)
+        } else {
+            digits.clone()
+        };
+        let parsed = phonenumber::parse(Some(phonenumber::country::Id::NL), &normalised)
+            .map_err(|_| PhoneError::Invalid)?;
+        if !phonenumber::is_valid(&parsed) {
+            return Err(PhoneError::Invalid);
+        }
+        let e164 = parsed.format().mode(phonenumber::Mode::E164).to_string();
+        let national = parsed
+            .format()
+            .mode(phonenumber::Mode::National)
+            .to_string();
+        Ok(PhoneNumber { e164, national })
+    }
+
+    pub fn e164(&self) -> &str {
+        &self.e164
+    }
+
+    pub fn national(&self) -> &str {
+        &self.national
+    }
+
+    /// "06 •••••• 78": enough for the visitor to recognise, not enough to read over
+    /// a shoulder.
+    pub fn masked(&self) -> String {
+        let digits: Vec<char> = self.national.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() < 5 {
+            return "•".repeat(digits.len());
+        }
+        let head: String = digits[..2].iter().collect();
+        let tail: String = digits[digits.len() - 2..].iter().collect();
+        format!("{head} {} {tail}", "•".repeat(digits.len() - 4))
+    }
+
+    /// The last two digits, which speech mode may say aloud.
+    pub fn last_two(&self) -> String {
+        let digits: Vec<char> = self.e164.chars().filter(char::is_ascii_digit).collect();
+        digits[digits.len().saturating_sub(2)..].iter().collect()
+    }
+}
+
+impl fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PhoneNumber([redacted])")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeSlot {
+    Morning,
+    Afternoon,
+    Evening,
+    Any,
+}
+
+impl TimeSlot {
+    pub fn parse(text: &str) -> Option<TimeSlot> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "morning" | "ochtend" => Some(TimeSlot::Morning),
+            "afternoon" | "middag" => Some(TimeSlot::Afternoon),
+            "evening" | "avond" => Some(TimeSlot::Evening),
+            "any" | "maakt-niet-uit" => Some(TimeSlot::Any),
+            _ => None,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            TimeSlot::Morning => "morning",
+            TimeSlot::Afternoon => "afternoon",
+            TimeSlot::Evening => "evening",
+            TimeSlot::Any => "any",
+        }
+    }
+}
+
+/// What the call is about. Never *why*: that may be health data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Topic {
+    Activity { title: String },
+    Chat,
+    Volunteering,
+    Other,
+}
+
+impl Topic {
+    /// `activity:<title>`, `chat`, `volunteering`, `other`.
+    pub fn parse(text: &str) -> Option<Topic> {
+        let text = text.trim();
+        if let Some(title) = text.strip_prefix("activity:") {
+            let title: String = title.trim().chars().take(120).collect();
+            return (!title.is_empty()).then_some(Topic::Activity { title });
+        }
+        match text {
+            "chat" => Some(Topic::Chat),
+            "volunteering" => Some(Topic::Volunteering),
+            "other" => Some(Topic::Other),
+            _ => None,
+        }
+    }
+}
+
+/// A complete, valid request, ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct CallbackRequest {
+    pub id: uuid::Uuid,
+    pub kiosk_id: String,
+    pub first_name: FirstName,
+    pub phone: PhoneNumber,
+    pub slot: TimeSlot,
+    pub topic: Option<Topic>,
+    pub lang: Lang,
+    pub consent_version: String,
+    pub consented_at: DateTime<Utc>,
+}
+
+/// The webhook body (docs/webhook.md). Built once at submit time and stored, so
+/// every retry sends the same bytes.
+#[derive(Serialize)]
+struct Payload<'a> {
+    id: String,
+    kiosk_id: &'a str,
+    first_name: &'a str,
+    phone: &'a str,
+    phone_national: &'a str,
+    when: &'static str,
+    topic: Option<&'a Topic>,
+    language: &'static str,
+    consent: Consent<'a>,
+}
+
+#[derive(Serialize)]
+struct Consent<'a> {
+    version: &'a str,
+    at: String,
+}
+
+impl CallbackRequest {
+    pub fn new(
+        kiosk_id: &str,
+        first_name: FirstName,
+        phone: PhoneNumber,
+        slot: TimeSlot,
+        topic: Option<Topic>,
+        lang: Lang,
+        now: DateTime<Utc>,
+    ) -> CallbackRequest {
+        CallbackRequest {
+            id: uuid::Uuid::new_v4(),
+            kiosk_id: kiosk_id.to_string(),
+            first_name,
+            phone,
+            slot,
+            topic,
+            lang,
+            consent_version: CONSENT_VERSION.to_string(),
+            consented_at: now,
+        }
+    }
+
+    pub fn payload(&self) -> Vec<u8> {
+        let payload = Payload {
+            id: self.id.to_string(),
+            kiosk_id: &self.kiosk_id,
+            first_name: self.first_name.as_str(),
+            phone: self.phone.e164(),
+            phone_national: self.phone.national(),
+            when: self.slot.key(),
+            topic: self.topic.as_ref(),
+            language: self.lang.code(),
+            consent: Consent {
+                version: &self.consent_version,
+                at: self
+                    .consented_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            },
+        };
+        serde_json::to_vec(&payload).unwrap_or_default()
+    }
+}
+
+/// What a visitor entered, as text: the screen and `callback submit` both hand their
+/// input over in this form, so both go through the same checks.
+#[derive(Clone, Copy)]
+pub struct Form<'a> {
+    pub name: &'a str,
+    pub phone: &'a str,
+    pub slot: &'a str,
+    pub topic: Option<&'a str>,
+    pub lang: Lang,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("first name: {0}")]
+    Name(NameError),
+    #[error("phone number: {0}")]
+    Phone(PhoneError),
+    #[error("time to call: use morning, afternoon, evening or any")]
+    Slot,
+    #[error("topic: use activity:<title>, chat, volunteering or other")]
+    Topic,
+    #[error("{0:#}")]
+    Save(anyhow::Error),
+}
+
+/// Checks the form and commits the request to the outbox. `Ok` means it is on disk.
+pub fn submit(
+    outbox: &outbox::Outbox,
+    kiosk_id: &str,
+    form: Form<'_>,
+    now: DateTime<Utc>,
+) -> Result<CallbackRequest, SubmitError> {
+    let first_name = FirstName::parse(form.name).map_err(SubmitError::Name)?;
+    let phone = PhoneNumber::parse(form.phone).map_err(SubmitError::Phone)?;
+    let slot = TimeSlot::parse(form.slot).ok_or(SubmitError::Slot)?;
+    let topic = match form.topic.map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => Some(Topic::parse(t).ok_or(SubmitError::Topic)?),
+    };
+    let request = CallbackRequest::new(kiosk_id, first_name, phone, slot, topic, form.lang, now);
+    outbox.submit(&request).map_err(SubmitError::Save)?;
+    tracing::info!(request = %request.id, "callback request saved");
+    Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_numbers_in_every_usual_form() {
+        for raw in [
+            "06 12345678",
+            "06-12345678",
+            "0612345678",
+            "+31 6 12345678",
+            "0031 6 1234 5678",
+            "035-6231100",
+            "035 623 11 00",
+            "(035) 623 1100",
+        ] {
+            let n = PhoneNumber::parse(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+            assert!(n.e164().starts_with("+31"), "{raw} -> {}", n.e164());
+        }
+        assert_eq!(
+            PhoneNumber::parse("06 12345678").unwrap().e164(),
+            "+31612345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("0031612345678").unwrap().e164(),
+            "+31612345678"
+        );
+    }
+
+    #[test]
+    fn wrong_numbers_say_what_is_wrong() {
+        assert_eq!(PhoneNumber::parse(""), Err(PhoneError::Empty));
+        assert_eq!(PhoneNumber::parse("06 1234567"), Err(PhoneError::TooShort));
+        assert_eq!(PhoneNumber::parse("06 123456789"), Err(PhoneError::TooLong));
+        assert_eq!(PhoneNumber::parse("06 1234 abcd"), Err(PhoneError::Letters));
+        assert_eq!(PhoneNumber::parse("112"), Err(PhoneError::ShortCode));
+        assert_eq!(PhoneNumber::parse("113"), Err(PhoneError::ShortCode));
+        assert_eq!(PhoneNumber::parse("+31 6 1234"), Err(PhoneError::TooShort));
+        assert_eq!(PhoneNumber::parse("0000000000"), Err(PhoneError::Invalid));
+    }
+
+    #[test]
+    fn masking_hides_the_middle() {
+        let n = PhoneNumber::parse("06 12345678").unwrap();
+        assert_eq!(n.masked(), "06 •••••• 78");
+        assert_eq!(n.last_two(), "78");
+        assert_eq!(format!("{n:?}"), "PhoneNumber([redacted])");
+    }
+
+    #[test]
+    fn first_names() {
+        assert_eq!(FirstName::parse("  Anna  ").unwrap().as_str(), "Anna");
+        assert_eq!(FirstName::parse("Zoë-Marie").unwrap().as_str(), "Zoë-Marie");
+        assert_eq!(
+            FirstName::parse("D'Artagnan Jan").unwrap().as_str(),
+            "D'Artagnan Jan"
+        );
+        assert_eq!(FirstName::parse("Çağla").unwrap().as_str(), "Çağla");
+        assert_eq!(FirstName::parse("   "), Err(NameError::Empty));
+        assert_eq!(FirstName::parse("R2D2"), Err(NameError::Characters));
+        assert_eq!(FirstName::parse("--"), Err(NameError::Characters));
+        assert_eq!(FirstName::parse(&"a".repeat(41)), Err(NameError::TooLong));
+        assert!(
+            FirstName::parse(&"é".repeat(40)).is_ok(),
+            "40 characters, not bytes"
+        );
+    }
+}

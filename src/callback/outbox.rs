@@ -1,0 +1,246 @@
+//! The durable outbox of callback requests: SQLite in the state directory, WAL with
+//! synchronous FULL, so a request is on disk before the visitor reads "Dank u wel"
+//! and survives a power cut. Each row holds the exact body that will be sent, so
+//! every retry sends the same bytes under the same idempotency key.
+//!
+//! Once delivery is confirmed the body (all personal data) is erased: the row keeps
+//! only id and times, for the status figures. `secure_delete` and a WAL checkpoint
+//! make sure the erased bytes do not linger in free pages or the log.
+
+use super::CallbackRequest;
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::Path;
+
+pub const FILE_NAME: &str = "outbox.sqlite";
+
+pub struct Outbox {
+    conn: Connection,
+}
+
+/// A request waiting for delivery.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: String,
+    pub body: Vec<u8>,
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OutboxStatus {
+    /// Waiting for delivery (including those that need attention).
+    pub pending: u64,
+    pub oldest_pending_age_s: Option<i64>,
+    pub delivered: u64,
+    /// Refused by the intake with a 4xx other than 408/409/429: kept, retried slowly,
+    /// and someone should look.
+    pub failed_attention: u64,
+}
+
+impl Outbox {
+    pub fn open(path: &Path) -> anyhow::Result<Outbox> {
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open the outbox {}", path.display()))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS outbox (
+                id TEXT PRIMARY KEY,
+                created_at INTEGER NOT NULL,
+                body BLOB,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'attention', 'delivered')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                last_error TEXT,
+                delivered_at INTEGER
+            );
+            CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);",
+        )?;
+        Ok(Outbox { conn })
+    }
+
+    pub fn open_in(state_dir: &Path) -> anyhow::Result<Outbox> {
+        std::fs::create_dir_all(state_dir)
+            .with_context(|| format!("cannot create state directory {}", state_dir.display()))?;
+        Outbox::open(&state_dir.join(FILE_NAME))
+    }
+
+    /// Commits a request. When this returns `Ok`, it is on disk.
+    pub fn submit(&self, request: &CallbackRequest) -> anyhow::Result<()> {
+        let body = request.payload();
+        let now = request.consented_at.timestamp();
+        self.conn
+            .execute(
+                "INSERT INTO outbox (id, created_at, body, state, next_attempt_at) VALUES (?1, ?2, ?3, 'pending', ?2)",
+                params![request.id.to_string(), now, body],
+            )
+            .context("the request could not be saved")?;
+        Ok(())
+    }
+
+    /// The request that is due first, if any is due at `now`.
+    pub fn next_due(&self, now: DateTime<Utc>) -> anyhow::Result<Option<Pending>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, body, attempts FROM outbox
+                 WHERE state IN ('pending', 'attention') AND next_attempt_at <= ?1 AND body IS NOT NULL
+                 ORDER BY next_attempt_at, created_at LIMIT 1",
+                params![now.timestamp()],
+                |r| Ok(Pending { id: r.get(0)?, body: r.get(1)?, attempts: r.get(2)? }),
+            )
+            .optional()?)
+    }
+
+    /// When the next request becomes due (for sleeping until then).
+    pub fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let at: Option<i64> = self.conn.query_row(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'attention')",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(at.and_then(|t| DateTime::from_timestamp(t, 0)))
+    }
+
+    /// Confirmed by the intake: erase the personal data, keep a receipt.
+    pub fn mark_delivered(&self, id: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE outbox SET body = NULL, state = 'delivered', delivered_at = ?2, last_error = NULL,
+                attempts = attempts + 1 WHERE id = ?1",
+            params![id, now.timestamp()],
+        )?;
+        // Push the erased pages out of the write-ahead log too.
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        Ok(())
+    }
+
+    pub fn mark_retry(
+        &self,
+        id: &str,
+        next: DateTime<Utc>,
+        error: &str,
+        attention: bool,
+    ) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,
+                state = CASE WHEN ?4 THEN 'attention' ELSE 'pending' END
+             WHERE id = ?1 AND state != 'delivered'",
+            params![id, next.timestamp(), error, attention],
+        )?;
+        Ok(())
+    }
+
+    /// Makes every waiting request due now ("refresh now" on the admin screen).
+    pub fn retry_all_now(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?1 WHERE state IN ('pending', 'attention')",
+            params![now.timestamp()],
+        )?)
+    }
+
+    pub fn status(&self, now: DateTime<Utc>) -> anyhow::Result<OutboxStatus> {
+        let (pending, oldest, delivered, attention) = self.conn.query_row(
+            "SELECT
+                COALESCE(SUM(state IN ('pending', 'attention')), 0),
+                MIN(CASE WHEN state IN ('pending', 'attention') THEN created_at END),
+                COALESCE(SUM(state = 'delivered'), 0),
+                COALESCE(SUM(state = 'attention'), 0)
+             FROM outbox",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            },
+        )?;
+        Ok(OutboxStatus {
+            pending: pending as u64,
+            oldest_pending_age_s: oldest.map(|t| (now.timestamp() - t).max(0)),
+            delivered: delivered as u64,
+            failed_attention: attention as u64,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::callback::{FirstName, PhoneNumber, TimeSlot};
+    use crate::i18n::Lang;
+
+    fn request(now: DateTime<Utc>) -> CallbackRequest {
+        CallbackRequest::new(
+            "kiosk-1",
+            FirstName::parse("Anna").unwrap(),
+            PhoneNumber::parse("0612345678").unwrap(),
+            TimeSlot::Morning,
+            None,
+            Lang::Nl,
+            now,
+        )
+    }
+
+    #[test]
+    fn a_delivered_request_leaves_no_personal_data_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let outbox = Outbox::open_in(dir.path()).unwrap();
+        let r = request(now);
+        outbox.submit(&r).unwrap();
+        let status = outbox.status(now).unwrap();
+        assert_eq!((status.pending, status.delivered), (1, 0));
+        let due = outbox.next_due(now).unwrap().expect("due at once");
+        assert_eq!(due.id, r.id.to_string());
+        assert_eq!(
+            due.body,
+            r.payload(),
+            "the stored body is what will be sent"
+        );
+        outbox.mark_delivered(&due.id, now).unwrap();
+        drop(outbox);
+        let status = Outbox::open_in(dir.path()).unwrap().status(now).unwrap();
+        assert_eq!((status.pending, status.delivered), (0, 1));
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("Anna"), "the name is gone from disk");
+            assert!(!text.contains("612345678"), "the number is gone from disk");
+        }
+    }
+
+    #[test]
+    fn retries_and_attention_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let outbox = Outbox::open_in(dir.path()).unwrap();
+        let r = request(now - chrono::Duration::seconds(90));
+        outbox.submit(&r).unwrap();
+        outbox
+            .mark_retry(
+                &r.id.to_string(),
+                now + chrono::Duration::seconds(60),
+                "server answered 422",
+                true,
+            )
+            .unwrap();
+        assert!(
+            outbox.next_due(now).unwrap().is_none(),
+            "not due before its time"
+        );
+        let status = outbox.status(now).unwrap();
+        assert_eq!(status.failed_attention, 1);
+        assert_eq!(status.pending, 1);
+        assert_eq!(status.oldest_pending_age_s, Some(90));
+        assert_eq!(outbox.retry_all_now(now).unwrap(), 1);
+        assert!(outbox.next_due(now).unwrap().is_some());
+    }
+}
