@@ -11,6 +11,10 @@
 //! - signage_language_returns_to_default
 //! - list_opens_detail_and_back
 //! - filter_by_kind
+//! - callback_form_from_an_activity: the whole form path, committed before "Dank u wel"
+//! - callback_validation_messages: each message, in Dutch and English
+//! - callback_under_16_stores_nothing
+//! - callback_input_is_wiped_on_timeout
 //!
 //! The testing backend can only be initialised once per process, so this file has its
 //! own `main` (harness = false) and runs the scenarios in order, each on a new window.
@@ -30,6 +34,10 @@ use std::time::Duration;
 const NOW: &str = "2026-11-28T10:42:00+01:00";
 
 fn kiosk_with(config: Config) -> Rc<Controller> {
+    kiosk_in(config, None)
+}
+
+fn kiosk_in(config: Config, state_dir: Option<&std::path::Path>) -> Rc<Controller> {
     let clock = Arc::new(FixedClock::new(parse_instant(NOW).expect("valid time")));
     let feed = bundled::example(clock.today()).expect("bundled feed parses");
     let catalog = Catalog::new(feed.activities, true);
@@ -42,7 +50,7 @@ fn kiosk_with(config: Config) -> Rc<Controller> {
             clock,
             catalog,
             image_dir: None,
-            state_dir: None,
+            state_dir: state_dir.map(std::path::Path::to_path_buf),
             delivery: None,
         },
     );
@@ -257,6 +265,163 @@ fn filter_by_kind() {
     assert!(!visible(&c, "Koffieochtend in de bibliotheek"));
 }
 
+fn type_text(c: &Controller, text: &str) {
+    for ch in text.chars() {
+        tap(c, &ch.to_string());
+    }
+}
+
+fn form(c: &Controller) -> samen_kiosk::ui::generated::Callback<'_> {
+    c.window().global::<samen_kiosk::ui::generated::Callback>()
+}
+
+fn callback_form_from_an_activity() {
+    use samen_kiosk::callback::outbox::Outbox;
+    use samen_kiosk::ui::generated::CallbackStep;
+    let state = tempfile::tempdir().unwrap();
+    let c = kiosk_in(Config::default(), Some(state.path()));
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Tuinieren in de buurtmoestuin");
+    tap(&c, "Bel mij terug");
+    assert_eq!(screen(&c), Screen::Callback);
+    assert!(visible(&c, "Bent u 16 jaar of ouder?"));
+    assert!(
+        visible(&c, "Hulp nodig?"),
+        "helplines one tap away on every step"
+    );
+    tap(&c, "Ja, 16 of ouder");
+    assert!(
+        visible(&c, "Over deze activiteit"),
+        "the activity is offered as the topic"
+    );
+    tap(&c, "Over deze activiteit");
+    assert_eq!(form(&c).get_step(), CallbackStep::Name);
+    type_text(&c, "anna");
+    assert_eq!(form(&c).get_name(), "Anna", "a capital at the start");
+    tap(&c, "Verder");
+    assert_eq!(form(&c).get_step(), CallbackStep::Phone);
+    type_text(&c, "0612345678");
+    tap(&c, "Verder");
+    assert_eq!(form(&c).get_step(), CallbackStep::Time);
+    tap(&c, "'s Ochtends");
+    assert_eq!(form(&c).get_step(), CallbackStep::Consent);
+    assert!(!form(&c).get_consent(), "nothing is pre-ticked");
+    tap(&c, "Ja, bel mij");
+    assert_eq!(
+        form(&c).get_step(),
+        CallbackStep::Consent,
+        "no request without consent"
+    );
+    tap(&c, "Ja, dat is goed");
+    tap(&c, "Ja, bel mij");
+    assert_eq!(form(&c).get_step(), CallbackStep::Done);
+    assert!(visible(&c, "Dank u wel, Anna."));
+    assert_eq!(form(&c).get_confirm_phone(), "06 •••••• 78");
+    let outbox = Outbox::open_in(state.path()).unwrap();
+    let status = outbox.status(chrono::Utc::now()).unwrap();
+    assert_eq!(status.pending, 1, "committed before the thank-you");
+    let body = String::from_utf8(
+        outbox
+            .next_due(chrono::Utc::now() + chrono::Duration::days(1))
+            .unwrap()
+            .unwrap()
+            .body,
+    )
+    .unwrap();
+    assert!(
+        body.contains("\"title\":\"Tuinieren in de buurtmoestuin\""),
+        "{body}"
+    );
+    assert!(body.contains("\"when\":\"morning\""), "{body}");
+    // The thank-you goes away by itself.
+    mock_elapsed_time(Duration::from_secs(20));
+    assert_eq!(screen(&c), Screen::Signage);
+    assert_eq!(form(&c).get_confirm_name(), "");
+}
+
+fn callback_validation_messages() {
+    use samen_kiosk::ui::generated::CallbackStep;
+    let state = tempfile::tempdir().unwrap();
+    let c = kiosk_in(Config::default(), Some(state.path()));
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Bel mij terug");
+    tap(&c, "Ja, 16 of ouder");
+    tap(&c, "Sla over");
+    tap(&c, "Verder");
+    assert!(visible(&c, "Vul uw voornaam in."));
+    type_text(&c, "jan");
+    tap(&c, "Verder");
+    for (number, message) in [
+        (
+            "112",
+            "Dit is een kort nummer. Heeft u nu hulp nodig? Kies Hulp nodig? rechtsboven.",
+        ),
+        (
+            "06123",
+            "Dit nummer is te kort. Een nummer heeft 10 cijfers, bijvoorbeeld 06 12345678.",
+        ),
+        (
+            "061234567890",
+            "Dit nummer is te lang. Een nummer heeft 10 cijfers, bijvoorbeeld 06 12345678.",
+        ),
+    ] {
+        type_text(&c, number);
+        tap(&c, "Verder");
+        assert_eq!(form(&c).get_step(), CallbackStep::Phone);
+        assert!(visible(&c, message), "{number}: expected '{message}'");
+        for _ in 0..number.len() {
+            tap(&c, "Wissen");
+        }
+    }
+    tap(&c, "Verder");
+    assert!(visible(&c, "Vul uw telefoonnummer in."));
+    tap(&c, "English");
+    tap(&c, "Next");
+    assert!(
+        visible(&c, "Please enter your phone number."),
+        "messages in English too"
+    );
+}
+
+fn callback_under_16_stores_nothing() {
+    use samen_kiosk::callback::outbox::Outbox;
+    let state = tempfile::tempdir().unwrap();
+    let c = kiosk_in(Config::default(), Some(state.path()));
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Bel mij terug");
+    tap(&c, "Nee, jonger");
+    assert!(visible(
+        &c,
+        "De Kindertelefoon: 0800-0432, of chat op kindertelefoon.nl"
+    ));
+    assert!(visible(&c, "De Luisterlijn: 088 0767 000"));
+    let status = Outbox::open_in(state.path())
+        .unwrap()
+        .status(chrono::Utc::now())
+        .unwrap();
+    assert_eq!(status.pending, 0);
+}
+
+fn callback_input_is_wiped_on_timeout() {
+    let state = tempfile::tempdir().unwrap();
+    let c = kiosk_in(Config::default(), Some(state.path()));
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Bel mij terug");
+    tap(&c, "Ja, 16 of ouder");
+    tap(&c, "Sla over");
+    type_text(&c, "bea");
+    assert_eq!(form(&c).get_name(), "Bea");
+    mock_elapsed_time(Duration::from_secs(60));
+    for _ in 0..30 {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(screen(&c), Screen::Signage);
+    assert_eq!(form(&c).get_name(), "", "the next visitor never sees it");
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Bel mij terug");
+    assert!(visible(&c, "Bent u 16 jaar of ouder?"), "a fresh form");
+}
+
 fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let scenarios: &[(&str, fn())] = &[
@@ -278,6 +443,19 @@ fn main() {
         ),
         ("list_opens_detail_and_back", list_opens_detail_and_back),
         ("filter_by_kind", filter_by_kind),
+        (
+            "callback_form_from_an_activity",
+            callback_form_from_an_activity,
+        ),
+        ("callback_validation_messages", callback_validation_messages),
+        (
+            "callback_under_16_stores_nothing",
+            callback_under_16_stores_nothing,
+        ),
+        (
+            "callback_input_is_wiped_on_timeout",
+            callback_input_is_wiped_on_timeout,
+        ),
     ];
     let filter: Vec<String> = std::env::args()
         .skip(1)

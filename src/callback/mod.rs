@@ -127,7 +127,9 @@ impl PhoneNumber {
         }
         let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
         let international = trimmed.starts_with('+') || digits.starts_with("00");
-        if !international && digits.len() <= 5 {
+        // Dutch short numbers (112, 113, 1400, 14 035 ...) start with 1; a short
+        // input that starts with 0 is a number typed only partly.
+        if !international && !digits.starts_with('0') && digits.len() <= 6 {
             return Err(PhoneError::ShortCode);
         }
         // Dutch numbers have ten digits nationally (0 + nine); the +31 / 0031 forms
@@ -427,6 +429,8 @@ mod tests {
         assert_eq!(PhoneNumber::parse("06 1234 abcd"), Err(PhoneError::Letters));
         assert_eq!(PhoneNumber::parse("112"), Err(PhoneError::ShortCode));
         assert_eq!(PhoneNumber::parse("113"), Err(PhoneError::ShortCode));
+        assert_eq!(PhoneNumber::parse("14035"), Err(PhoneError::ShortCode));
+        assert_eq!(PhoneNumber::parse("06123"), Err(PhoneError::TooShort));
         assert_eq!(PhoneNumber::parse("+31 6 1234"), Err(PhoneError::TooShort));
         assert_eq!(PhoneNumber::parse("0000000000"), Err(PhoneError::Invalid));
     }

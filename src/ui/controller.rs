@@ -8,6 +8,7 @@
 
 use super::adapters::{self, ImageStore};
 use super::generated::{self as ui, AppWindow};
+use crate::callback::outbox::Outbox;
 use crate::config::Config;
 use crate::feed::{Catalog, ImageRef};
 use crate::feed_service::FeedStatus;
@@ -48,11 +49,15 @@ pub enum Scene {
     Detail,
     Help,
     Callback,
+    CallbackName,
+    CallbackPhone,
+    CallbackConsent,
+    CallbackDone,
     Warning,
 }
 
 impl Scene {
-    pub const ALL: [(&'static str, Scene); 14] = [
+    pub const ALL: [(&'static str, Scene); 18] = [
         ("signage", Scene::Signage),
         ("signage-today", Scene::SignageToday),
         ("signage-spotlight", Scene::SignageSpotlight),
@@ -66,6 +71,10 @@ impl Scene {
         ("detail", Scene::Detail),
         ("help", Scene::Help),
         ("callback", Scene::Callback),
+        ("callback-name", Scene::CallbackName),
+        ("callback-phone", Scene::CallbackPhone),
+        ("callback-consent", Scene::CallbackConsent),
+        ("callback-done", Scene::CallbackDone),
         ("warning", Scene::Warning),
     ];
 
@@ -99,6 +108,64 @@ struct State {
     detail_id: Option<String>,
     countdown: u32,
     images: ImageStore,
+    form: Form,
+    outbox: Option<Outbox>,
+    delivery: Option<Arc<tokio::sync::Notify>>,
+}
+
+/// What the visitor entered in the callback form so far. Wiped with the session.
+#[derive(Default)]
+struct Form {
+    step: FormStep,
+    name: String,
+    phone: String,
+    topic: Option<String>,
+    activity_title: String,
+    slot: String,
+    consent: bool,
+    /// The screen the form was opened from (Terug on the first step goes there).
+    from: Option<ui::Screen>,
+}
+
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum FormStep {
+    #[default]
+    Age,
+    Under16,
+    Topic,
+    Name,
+    Phone,
+    Time,
+    Consent,
+    Done,
+    Failed,
+}
+
+impl FormStep {
+    fn ui(self) -> ui::CallbackStep {
+        match self {
+            FormStep::Age => ui::CallbackStep::Age,
+            FormStep::Under16 => ui::CallbackStep::Under16,
+            FormStep::Topic => ui::CallbackStep::Topic,
+            FormStep::Name => ui::CallbackStep::Name,
+            FormStep::Phone => ui::CallbackStep::Phone,
+            FormStep::Time => ui::CallbackStep::Time,
+            FormStep::Consent => ui::CallbackStep::Consent,
+            FormStep::Done => ui::CallbackStep::Done,
+            FormStep::Failed => ui::CallbackStep::Failed,
+        }
+    }
+
+    fn previous(self) -> Option<FormStep> {
+        match self {
+            FormStep::Age | FormStep::Done | FormStep::Failed => None,
+            FormStep::Under16 | FormStep::Topic => Some(FormStep::Age),
+            FormStep::Name => Some(FormStep::Topic),
+            FormStep::Phone => Some(FormStep::Name),
+            FormStep::Time => Some(FormStep::Phone),
+            FormStep::Consent => Some(FormStep::Time),
+        }
+    }
 }
 
 thread_local! {
@@ -137,6 +204,18 @@ impl Controller {
                 detail_id: None,
                 countdown: 0,
                 images: ImageStore::default(),
+                form: Form::default(),
+                outbox: options
+                    .state_dir
+                    .as_deref()
+                    .and_then(|dir| match Outbox::open_in(dir) {
+                        Ok(o) => Some(o),
+                        Err(err) => {
+                            tracing::error!("callback requests cannot be saved: {err:#}");
+                            None
+                        }
+                    }),
+                delivery: options.delivery,
             }),
             rotation: Timer::default(),
             clock_timer: Timer::default(),
@@ -178,7 +257,7 @@ impl Controller {
         nav.on_stop(with(|c| c.end_session()));
         nav.on_back(with(|c| c.back()));
         nav.on_open_help(with(|c| c.open(ui::Screen::Help)));
-        nav.on_open_callback(with(|c| c.open(ui::Screen::Callback)));
+        nav.on_open_callback(with(|c| c.open_callback()));
         nav.on_touched(with(|c| c.touched()));
         nav.on_still_here(with(|c| c.still_here()));
         let weak = Rc::downgrade(self);
@@ -201,6 +280,7 @@ impl Controller {
                     }
                 }
             });
+        self.install_form_callbacks();
         let browse = self.window.global::<ui::Browse>();
         let weak = Rc::downgrade(self);
         browse.on_select_day(move |day| {
@@ -504,7 +584,245 @@ impl Controller {
         let screen = self.state.borrow().screen;
         match screen {
             ui::Screen::Home | ui::Screen::Signage => self.end_session(),
+            ui::Screen::Callback => {
+                let (step, from) = {
+                    let st = self.state.borrow();
+                    (st.form.step, st.form.from)
+                };
+                match (step, step.previous()) {
+                    (FormStep::Done | FormStep::Failed, _) => self.end_session(),
+                    (_, Some(previous)) => self.form_step(previous),
+                    (_, None) => self.open(from.unwrap_or(ui::Screen::Home)),
+                }
+            }
             _ => self.open(ui::Screen::Home),
+        }
+    }
+
+    fn install_form_callbacks(self: &Rc<Self>) {
+        let form = self.window.global::<ui::Callback>();
+        let weak = Rc::downgrade(self);
+        form.on_answer_age(move |adult| {
+            if let Some(c) = weak.upgrade() {
+                c.form_step(if adult {
+                    FormStep::Topic
+                } else {
+                    FormStep::Under16
+                });
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_choose_topic(move |key| {
+            if let Some(c) = weak.upgrade() {
+                let topic = match key.as_str() {
+                    "" => None,
+                    "activity" => {
+                        Some(format!("activity:{}", c.state.borrow().form.activity_title))
+                    }
+                    other => Some(other.to_string()),
+                };
+                c.state.borrow_mut().form.topic = topic;
+                c.form_step(FormStep::Name);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_type(move |text| {
+            if let Some(c) = weak.upgrade() {
+                c.form_type(&text);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_erase(move || {
+            if let Some(c) = weak.upgrade() {
+                {
+                    let mut st = c.state.borrow_mut();
+                    match st.form.step {
+                        FormStep::Name => drop(st.form.name.pop()),
+                        FormStep::Phone => drop(st.form.phone.pop()),
+                        _ => {}
+                    }
+                }
+                c.sync_form(None);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_next(move || {
+            if let Some(c) = weak.upgrade() {
+                c.form_next();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_choose_slot(move |slot| {
+            if let Some(c) = weak.upgrade() {
+                c.state.borrow_mut().form.slot = slot.to_string();
+                c.form_step(FormStep::Consent);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_toggle_consent(move || {
+            if let Some(c) = weak.upgrade() {
+                let consent = !c.state.borrow().form.consent;
+                c.state.borrow_mut().form.consent = consent;
+                c.sync_form(None);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_confirm(move || {
+            if let Some(c) = weak.upgrade() {
+                c.form_confirm();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_finish(move || {
+            if let Some(c) = weak.upgrade() {
+                c.end_session();
+            }
+        });
+    }
+
+    /// "Bel mij terug": a fresh form, with the activity filled in when the visitor
+    /// comes from its detail screen.
+    fn open_callback(self: &Rc<Self>) {
+        let from = self.state.borrow().screen;
+        let title = if from == ui::Screen::Detail {
+            self.window
+                .global::<ui::Detail>()
+                .get_activity()
+                .title
+                .to_string()
+        } else {
+            String::new()
+        };
+        self.state.borrow_mut().form = Form {
+            activity_title: title,
+            from: Some(from),
+            ..Form::default()
+        };
+        self.sync_form(None);
+        self.open(ui::Screen::Callback);
+    }
+
+    fn form_step(self: &Rc<Self>, step: FormStep) {
+        self.state.borrow_mut().form.step = step;
+        self.sync_form(None);
+        self.restart_inactivity();
+    }
+
+    /// Mirrors the form into the UI; `error` is a code for `CallbackWords.error()`.
+    fn sync_form(&self, error: Option<&str>) {
+        let st = self.state.borrow();
+        let f = &st.form;
+        let g = self.window.global::<ui::Callback>();
+        g.set_step(f.step.ui());
+        g.set_name(f.name.as_str().into());
+        g.set_phone(f.phone.as_str().into());
+        g.set_activity_title(f.activity_title.as_str().into());
+        g.set_slot(f.slot.as_str().into());
+        g.set_consent(f.consent);
+        g.set_error(error.unwrap_or_default().into());
+        g.set_call_within_days(st.config.callback.call_within_days as i32);
+    }
+
+    fn form_type(&self, text: &str) {
+        {
+            let mut st = self.state.borrow_mut();
+            let f = &mut st.form;
+            match f.step {
+                FormStep::Name if f.name.chars().count() < 40 => {
+                    // A capital at the start of each part of the name, as people write it.
+                    let capital = f.name.is_empty() || f.name.ends_with([' ', '-']);
+                    if capital {
+                        f.name.extend(text.chars().flat_map(char::to_uppercase));
+                    } else {
+                        f.name.push_str(text);
+                    }
+                }
+                FormStep::Phone
+                    if f.phone.len() < 16 && text.chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    f.phone.push_str(text);
+                }
+                _ => {}
+            }
+        }
+        self.sync_form(None);
+    }
+
+    fn form_next(self: &Rc<Self>) {
+        let step = self.state.borrow().form.step;
+        match step {
+            FormStep::Name => {
+                let name = self.state.borrow().form.name.clone();
+                match crate::callback::FirstName::parse(&name) {
+                    Ok(_) => self.form_step(FormStep::Phone),
+                    Err(e) => self.sync_form(Some(e.code())),
+                }
+            }
+            FormStep::Phone => {
+                let phone = self.state.borrow().form.phone.clone();
+                match crate::callback::PhoneNumber::parse(&phone) {
+                    Ok(_) => self.form_step(FormStep::Time),
+                    Err(e) => self.sync_form(Some(e.code())),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// "Ja, bel mij": the request is committed to the outbox before "Dank u wel".
+    fn form_confirm(self: &Rc<Self>) {
+        if !self.state.borrow().form.consent {
+            return;
+        }
+        let result = {
+            let st = self.state.borrow();
+            let f = &st.form;
+            let form = crate::callback::Form {
+                name: &f.name,
+                phone: &f.phone,
+                slot: &f.slot,
+                topic: f.topic.as_deref(),
+                lang: st.lang,
+            };
+            match &st.outbox {
+                Some(outbox) => {
+                    crate::callback::submit(outbox, &st.config.kiosk_id, form, st.clock.now())
+                }
+                None => Err(crate::callback::SubmitError::Save(anyhow::anyhow!(
+                    "no outbox"
+                ))),
+            }
+        };
+        match result {
+            Ok(request) => {
+                let g = self.window.global::<ui::Callback>();
+                g.set_confirm_name(request.first_name.as_str().into());
+                g.set_confirm_phone(request.phone.masked().into());
+                if let Some(wake) = &self.state.borrow().delivery {
+                    wake.notify_one();
+                }
+                self.form_step(FormStep::Done);
+                // The thank-you stays a short while, then the kiosk is free again.
+                let weak = Rc::downgrade(self);
+                self.inactivity
+                    .start(TimerMode::SingleShot, Duration::from_secs(20), move || {
+                        if let Some(c) = weak.upgrade() {
+                            c.end_session();
+                        }
+                    });
+            }
+            Err(crate::callback::SubmitError::Name(e)) => {
+                self.form_step(FormStep::Name);
+                self.sync_form(Some(e.code()));
+            }
+            Err(crate::callback::SubmitError::Phone(e)) => {
+                self.form_step(FormStep::Phone);
+                self.sync_form(Some(e.code()));
+            }
+            Err(err) => {
+                tracing::error!("callback request not saved: {err}");
+                self.form_step(FormStep::Failed);
+            }
         }
     }
 
@@ -581,8 +899,13 @@ impl Controller {
             st.day_tab = 0;
             st.category.clear();
             st.detail_id = None;
+            st.form = Form::default();
             st.config.default_language
         };
+        self.sync_form(None);
+        let g = self.window.global::<ui::Callback>();
+        g.set_confirm_name(SharedString::default());
+        g.set_confirm_phone(SharedString::default());
         let nav = self.window.global::<ui::Nav>();
         nav.set_warning(false);
         let browse = self.window.global::<ui::Browse>();
@@ -715,7 +1038,27 @@ impl Controller {
             }
             Scene::Callback => {
                 self.wake();
-                self.open(ui::Screen::Callback);
+                self.open_callback();
+            }
+            Scene::CallbackName
+            | Scene::CallbackPhone
+            | Scene::CallbackConsent
+            | Scene::CallbackDone => {
+                self.wake();
+                self.open_callback();
+                {
+                    let mut st = self.state.borrow_mut();
+                    st.form.name = "Anna".into();
+                    st.form.phone = "0612".into();
+                    st.form.slot = "morning".into();
+                }
+                let step = match scene {
+                    Scene::CallbackName => FormStep::Name,
+                    Scene::CallbackPhone => FormStep::Phone,
+                    Scene::CallbackConsent => FormStep::Consent,
+                    _ => FormStep::Done,
+                };
+                self.form_step(step);
             }
             Scene::Warning => {
                 self.wake();
