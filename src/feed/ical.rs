@@ -448,7 +448,10 @@ fn parse_offset(text: &str) -> Option<i32> {
     }
     let hours: i32 = digits[..2].parse().ok()?;
     let minutes: i32 = digits[2..4].parse().ok()?;
-    let seconds: i32 = digits.get(4..).map_or(Ok(0), str::parse).ok()?;
+    let seconds: i32 = match digits.get(4..) {
+        Some(s) if !s.is_empty() => s.parse().ok()?,
+        _ => 0,
+    };
     Some(sign * (hours * 3600 + minutes * 60 + seconds))
 }
 
@@ -984,4 +987,216 @@ fn inherit(changed: &mut Activity, master: &Activity) {
     // supported, so it must not multiply.
     changed.timing.rrule = None;
     changed.timing.rdates.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::Catalog;
+    use crate::i18n::Lang;
+
+    fn cal(events: &str) -> Vec<u8> {
+        format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\n{events}END:VCALENDAR\r\n")
+            .into_bytes()
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().expect("test instant")
+    }
+
+    /// (title, start RFC 3339 in Amsterdam, end, status) of every occurrence.
+    fn list(bytes: &[u8], from: &str, to: &str) -> Vec<(String, String, String, &'static str)> {
+        let feed = parse(bytes).expect("parses");
+        let catalog = Catalog::new(feed.activities, false);
+        catalog
+            .occurrences(utc(from), utc(to))
+            .into_iter()
+            .map(|o| {
+                (
+                    o.activity.title.get(Lang::Nl).to_string(),
+                    o.start.to_rfc3339(),
+                    o.end.to_rfc3339(),
+                    o.status.as_str(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folding_across_a_multibyte_character() {
+        // "é" is C3 A9; the fold falls between its two bytes.
+        let mut bytes = b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:f\r\nDTSTART:20261201T100000Z\r\nSUMMARY:Caf\xC3\r\n \xA9 samen\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".to_vec();
+        let feed = parse(&bytes).expect("parses");
+        assert_eq!(feed.activities[0].title.get(Lang::Nl), "Café samen");
+        assert!(feed.warnings.is_empty(), "{:?}", feed.warnings);
+        // The same with bare LF and a tab as the fold.
+        bytes = b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:f\nDTSTART:20261201T100000Z\nSUMMARY:Caf\xC3\n\t\xA9\nEND:VEVENT\nEND:VCALENDAR\n".to_vec();
+        let feed = parse(&bytes).expect("parses");
+        assert_eq!(feed.activities[0].title.get(Lang::Nl), "Café");
+    }
+
+    #[test]
+    fn escaped_text() {
+        let bytes = cal("BEGIN:VEVENT\r\nUID:e\r\nDTSTART:20261201T100000Z\r\nSUMMARY:Koffie\\, thee \\; koek\r\nDESCRIPTION:Regel een\\nregel twee\\\\pad\r\nCATEGORIES:Eten\\, drinken,Ontmoeten\r\nEND:VEVENT\r\n");
+        let feed = parse(&bytes).expect("parses");
+        let a = &feed.activities[0];
+        assert_eq!(a.title.get(Lang::Nl), "Koffie, thee ; koek");
+        assert_eq!(a.description.get(Lang::Nl), "Regel een\nregel twee\\pad");
+        assert_eq!(a.categories, vec!["eten, drinken", "ontmoeten"]);
+    }
+
+    #[test]
+    fn windows_zone_name() {
+        let bytes = cal("BEGIN:VEVENT\r\nUID:w\r\nDTSTART;TZID=Romance Standard Time:20260707T100000\r\nDTEND;TZID=Romance Standard Time:20260707T110000\r\nSUMMARY:W\r\nEND:VEVENT\r\n");
+        assert_eq!(
+            list(&bytes, "2026-07-01T00:00:00Z", "2026-08-01T00:00:00Z"),
+            vec![(
+                "W".into(),
+                "2026-07-07T10:00:00+02:00".into(),
+                "2026-07-07T11:00:00+02:00".into(),
+                "CONFIRMED"
+            )]
+        );
+        // Eastern Standard Time is New York: 10:00 there is 16:00 in Amsterdam.
+        let bytes = cal("BEGIN:VEVENT\r\nUID:ny\r\nDTSTART;TZID=\"Eastern Standard Time\":20260707T100000\r\nSUMMARY:NY\r\nEND:VEVENT\r\n");
+        let got = list(&bytes, "2026-07-01T00:00:00Z", "2026-08-01T00:00:00Z");
+        assert_eq!(got[0].1, "2026-07-07T16:00:00+02:00");
+    }
+
+    #[test]
+    fn unknown_zone_uses_vtimezone_offsets_or_amsterdam() {
+        let bytes = cal("BEGIN:VTIMEZONE\r\nTZID:Custom\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:c\r\nDTSTART;TZID=Custom:20260707T100000\r\nSUMMARY:C\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:m\r\nDTSTART;TZID=Mars/Base:20260707T100000\r\nSUMMARY:M\r\nEND:VEVENT\r\n");
+        let feed = parse(&bytes).expect("parses");
+        assert_eq!(feed.warnings.len(), 1, "{:?}", feed.warnings);
+        let got = list(&bytes, "2026-07-01T00:00:00Z", "2026-08-01T00:00:00Z");
+        assert_eq!(got[0].1, "2026-07-07T10:00:00+02:00"); // Mars: taken as Amsterdam
+        assert_eq!(got[1].1, "2026-07-07T16:00:00+02:00"); // Custom: like New York
+    }
+
+    #[test]
+    fn floating_times_use_x_wr_timezone() {
+        let bytes = b"BEGIN:VCALENDAR\r\nX-WR-TIMEZONE:Europe/London\r\nBEGIN:VEVENT\r\nUID:f\r\nDTSTART:20261201T100000\r\nDURATION:PT1H\r\nSUMMARY:F\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let got = list(bytes, "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z");
+        assert_eq!(got[0].1, "2026-12-01T11:00:00+01:00");
+        assert_eq!(got[0].2, "2026-12-01T12:00:00+01:00");
+        // Without X-WR-TIMEZONE, floating is Amsterdam.
+        let bytes =
+            cal("BEGIN:VEVENT\r\nUID:f\r\nDTSTART:20261201T100000\r\nSUMMARY:F\r\nEND:VEVENT\r\n");
+        let got = list(&bytes, "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z");
+        assert_eq!(got[0].1, "2026-12-01T10:00:00+01:00");
+        assert_eq!(got[0].2, got[0].1, "no DTEND, no DURATION: zero length");
+    }
+
+    const WEEKLY: &str = "BEGIN:VEVENT\r\nUID:w\r\nDTSTART;TZID=Europe/Amsterdam:20261006T100000\r\nDTEND;TZID=Europe/Amsterdam:20261006T110000\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Koffie\r\nEND:VEVENT\r\n";
+
+    #[test]
+    fn weekly_event_stays_at_ten_across_the_october_change() {
+        let got = list(&cal(WEEKLY), "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z");
+        let starts: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(
+            starts,
+            [
+                "2026-10-06T10:00:00+02:00",
+                "2026-10-13T10:00:00+02:00",
+                "2026-10-20T10:00:00+02:00",
+                "2026-10-27T10:00:00+01:00"
+            ]
+        );
+    }
+
+    #[test]
+    fn recurrence_id_moves_and_cancels_instances() {
+        let events = format!(
+            "{WEEKLY}BEGIN:VEVENT\r\nUID:w\r\nRECURRENCE-ID;TZID=Europe/Amsterdam:20261013T100000\r\nDTSTART;TZID=Europe/Amsterdam:20261014T140000\r\nDTEND;TZID=Europe/Amsterdam:20261014T150000\r\nSUMMARY:Koffie (verplaatst)\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:w\r\nRECURRENCE-ID:20261020T080000Z\r\nDTSTART;TZID=Europe/Amsterdam:20261020T100000\r\nDTEND;TZID=Europe/Amsterdam:20261020T110000\r\nSUMMARY:Koffie\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n"
+        );
+        let got = list(
+            &cal(&events),
+            "2026-10-01T00:00:00Z",
+            "2026-11-01T00:00:00Z",
+        );
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got[1].0, "Koffie (verplaatst)");
+        assert_eq!(got[1].1, "2026-10-14T14:00:00+02:00");
+        assert_eq!(got[2].1, "2026-10-20T10:00:00+02:00");
+        assert_eq!(got[2].3, "CANCELLED");
+        assert!(!got.iter().any(|g| g.1 == "2026-10-13T10:00:00+02:00"));
+        // The catalog still has one activity for the UID.
+        let feed = parse(&cal(&events)).expect("parses");
+        assert_eq!(feed.activities.len(), 1);
+        assert_eq!(feed.activities[0].timing.overrides.len(), 2);
+    }
+
+    #[test]
+    fn a_cancelled_master_cancels_every_instance() {
+        let events = WEEKLY.replace("SUMMARY:Koffie", "SUMMARY:Koffie\r\nSTATUS:CANCELLED");
+        let got = list(
+            &cal(&events),
+            "2026-10-01T00:00:00Z",
+            "2026-11-01T00:00:00Z",
+        );
+        assert!(got.iter().all(|g| g.3 == "CANCELLED"), "{got:?}");
+    }
+
+    #[test]
+    fn exdate_lists_and_properties() {
+        let events = WEEKLY.replace(
+            "SUMMARY:Koffie",
+            "SUMMARY:Koffie\r\nEXDATE;TZID=Europe/Amsterdam:20261013T100000,20261020T100000\r\nEXDATE:20261027T090000Z",
+        );
+        let got = list(
+            &cal(&events),
+            "2026-10-01T00:00:00Z",
+            "2026-11-01T00:00:00Z",
+        );
+        let starts: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+        assert_eq!(starts, ["2026-10-06T10:00:00+02:00"]);
+    }
+
+    #[test]
+    fn rdate_date_time_date_and_period() {
+        let events = "BEGIN:VEVENT\r\nUID:r\r\nDTSTART;TZID=Europe/Amsterdam:20261201T100000\r\nDURATION:PT1H\r\nRDATE;VALUE=PERIOD:20261203T130000Z/20261203T160000Z,20261204T090000Z/PT30M\r\nRDATE;TZID=Europe/Amsterdam:20261205T100000\r\nSUMMARY:R\r\nEND:VEVENT\r\n";
+        let got = list(&cal(events), "2026-12-01T00:00:00Z", "2026-12-31T00:00:00Z");
+        let spans: Vec<(&str, &str)> = got.iter().map(|g| (g.1.as_str(), g.2.as_str())).collect();
+        assert_eq!(
+            spans,
+            [
+                ("2026-12-01T10:00:00+01:00", "2026-12-01T11:00:00+01:00"),
+                ("2026-12-03T14:00:00+01:00", "2026-12-03T17:00:00+01:00"),
+                ("2026-12-04T10:00:00+01:00", "2026-12-04T10:30:00+01:00"),
+                ("2026-12-05T10:00:00+01:00", "2026-12-05T11:00:00+01:00"),
+            ]
+        );
+        let all_day = "BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:20261201\r\nRDATE;VALUE=DATE:20261208\r\nSUMMARY:D\r\nEND:VEVENT\r\n";
+        let got = list(
+            &cal(all_day),
+            "2026-12-01T00:00:00Z",
+            "2026-12-31T00:00:00Z",
+        );
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].1, "2026-12-08T00:00:00+01:00");
+        assert_eq!(got[1].2, "2026-12-09T00:00:00+01:00");
+    }
+
+    #[test]
+    fn until_as_date_and_floating_is_accepted() {
+        let events = "BEGIN:VEVENT\r\nUID:u\r\nDTSTART;TZID=Europe/Amsterdam:20261201T100000\r\nRRULE:FREQ=DAILY;UNTIL=20261203\r\nSUMMARY:U\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:v\r\nDTSTART;VALUE=DATE:20261201\r\nRRULE:FREQ=DAILY;UNTIL=20261202\r\nSUMMARY:V\r\nEND:VEVENT\r\n";
+        let got = list(&cal(events), "2026-12-01T00:00:00Z", "2026-12-31T00:00:00Z");
+        assert_eq!(got.iter().filter(|g| g.0 == "U").count(), 3);
+        assert_eq!(got.iter().filter(|g| g.0 == "V").count(), 2);
+    }
+
+    #[test]
+    fn hostile_input_is_refused_or_bounded() {
+        assert!(matches!(parse(b"<html>"), Err(IcalError::NotCalendar)));
+        assert!(matches!(parse(b""), Err(IcalError::NotCalendar)));
+        let deep = format!("BEGIN:VCALENDAR\r\n{}", "BEGIN:X\r\n".repeat(1000));
+        assert!(matches!(parse(deep.as_bytes()), Err(IcalError::TooDeep(_))));
+        // A daily rule that started long ago reaches today within the step budget,
+        // an hourly one since 1900 is cut off instead of spinning.
+        let events = "BEGIN:VEVENT\r\nUID:h\r\nDTSTART:19000101T000000Z\r\nRRULE:FREQ=HOURLY;BYMINUTE=0\r\nSUMMARY:H\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:n\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\r\nSUMMARY:Never\r\nEND:VEVENT\r\n";
+        let started = std::time::Instant::now();
+        let got = list(&cal(events), "2026-12-01T00:00:00Z", "2026-12-31T00:00:00Z");
+        assert!(got.len() <= 1, "{}", got.len());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
 }
