@@ -317,10 +317,13 @@ fn calendar_property(line: &str) -> Option<(&str, &str)> {
 // ---------------------------------------------------------------------------------
 // Stage 2: time zones.
 
+/// (X-LIC-LOCATION, standard offset, daylight offset in seconds) of a VTIMEZONE.
+type Definition = (Option<String>, Option<i32>, Option<i32>);
+
 /// TZID values to zones, with the calendar's VTIMEZONEs as a last resort.
 struct Zones {
-    /// TZID -> (X-LIC-LOCATION, standard offset, daylight offset) from VTIMEZONE.
-    definitions: HashMap<String, (Option<String>, Option<i32>, Option<i32>)>,
+    /// TZID -> what its VTIMEZONE says.
+    definitions: HashMap<String, Definition>,
     cache: HashMap<String, Tz>,
     warnings: Vec<String>,
 }
@@ -384,7 +387,7 @@ impl Zones {
         }
         let zone = self
             .by_name(tzid)
-            .or_else(|| self.from_definition(tzid))
+            .or_else(|| self.by_definition(tzid))
             .unwrap_or_else(|| {
                 self.warnings.push(format!(
                     "time zone '{}' is unknown; its times are taken as Europe/Amsterdam",
@@ -399,7 +402,7 @@ impl Zones {
     /// From the VTIMEZONE: its X-LIC-LOCATION, else a well-known zone with the same
     /// standard and daylight offsets (their transition dates are the usual ones), else
     /// a fixed offset.
-    fn from_definition(&self, tzid: &str) -> Option<Tz> {
+    fn by_definition(&self, tzid: &str) -> Option<Tz> {
         let (location, standard, daylight) = self.definitions.get(unquote(tzid))?;
         if let Some(zone) = location.as_deref().and_then(|l| self.by_name(l)) {
             return Some(zone);
