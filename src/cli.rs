@@ -121,7 +121,7 @@ pub struct ScreenshotArgs {
 pub enum FeedCommand {
     /// Prints every occurrence overlapping [from, to) as JSON lines.
     Occurrences {
-        /// A feed file (JSON feed format), or "example" for the bundled one.
+        /// A feed file (iCalendar or JSON feed, told from the content), or "example".
         source: String,
         #[arg(long)]
         from: NaiveDate,
@@ -352,6 +352,9 @@ fn occurrences(source: &str, from: NaiveDate, to: NaiveDate) -> anyhow::Result<(
     };
     for skipped in &parsed.skipped {
         eprintln!("skipped {skipped}");
+    }
+    for warning in &parsed.warnings {
+        eprintln!("warning: {warning}");
     }
     let catalog = Catalog::new(parsed.activities, parsed.example);
     let a = time::start_of_day(from).with_timezone(&chrono::Utc);

@@ -439,14 +439,8 @@ fn jitter_fraction(salt: u64) -> f64 {
     (x % 10_000) as f64 / 10_000.0
 }
 
-/// Body to activities: UTF-8 (a BOM is fine), then the feed format by content.
-fn parse(
-    body: &[u8],
-    config: &FeedConfig,
-    today: NaiveDate,
-) -> Result<(Vec<Activity>, bool), String> {
-    let text = std::str::from_utf8(body).map_err(|_| "not UTF-8 text".to_string())?;
-    let text = text.trim_start_matches('\u{feff}');
+/// Body to activities, the format told from the content.
+fn parse(body: &[u8], config: &FeedConfig, today: NaiveDate) -> Result<(Vec<Activity>, bool), String> {
     let base = reqwest::Url::parse(&config.url).ok();
     let resolve = move |name: &str| -> Option<ImageRef> {
         let url = match &base {
@@ -455,9 +449,9 @@ fn parse(
         };
         matches!(url.scheme(), "http" | "https").then(|| ImageRef::Url(url.to_string()))
     };
-    let parsed = feed::parse_text(text, today, &resolve).map_err(|e| format!("{e:#}"))?;
-    for skipped in &parsed.skipped {
-        tracing::warn!(feed = %config.name, "skipped {skipped}");
+    let parsed = feed::parse_any(body, today, &resolve).map_err(|e| e.to_string())?;
+    for line in parsed.skipped.iter().chain(&parsed.warnings) {
+        tracing::warn!(feed = %config.name, "{line}");
     }
     Ok((post_process(parsed.activities, config), parsed.example))
 }

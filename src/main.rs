@@ -1,5 +1,5 @@
 //! Entry point: parse the command line, set up logging, run, and turn an error into
-//! one line on stderr and a non-zero exit code.
+//! one line on stderr and a non-zero exit code (2 for an unusable feed source).
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -17,7 +17,15 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("samen-kiosk: {err:#}");
-            ExitCode::FAILURE
+            // 2: a feed source that cannot be used at all; 1: everything else.
+            if err
+                .downcast_ref::<samen_kiosk::feed::SourceError>()
+                .is_some()
+            {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

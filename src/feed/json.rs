@@ -2,6 +2,7 @@
 //! schema in docs/feed.schema.json). Shaped like schema.org Event; unknown fields are
 //! ignored so that newer feeds still load, a higher major `version` is refused.
 
+pub use super::ParsedFeed;
 use super::{repeat_of, Activity, ImageRef, Location, Organizer, Status, Timing};
 use crate::config::Localized;
 use crate::i18n::Lang;
@@ -99,14 +100,6 @@ struct RawCost {
     note: String,
 }
 
-/// A parsed feed: its activities, whether it is an example, and the events that were
-/// skipped because they were invalid (one line each, for the log).
-pub struct ParsedFeed {
-    pub activities: Vec<Activity>,
-    pub example: bool,
-    pub skipped: Vec<FeedError>,
-}
-
 /// How to turn an `image` value into an [`ImageRef`].
 pub type ImageResolver<'a> = &'a dyn Fn(&str) -> Option<ImageRef>;
 
@@ -150,7 +143,8 @@ pub fn parse(text: &str, today: NaiveDate, images: ImageResolver) -> Result<Pars
     Ok(ParsedFeed {
         activities,
         example: raw.example,
-        skipped,
+        skipped: skipped.iter().map(ToString::to_string).collect(),
+        warnings: Vec::new(),
     })
 }
 
@@ -325,11 +319,9 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
             .collect(),
         status,
         timing: Timing {
-            start,
-            duration,
-            all_day,
             rrule: e.rrule,
             exdates,
+            ..Timing::local(start, duration, all_day)
         },
         repeat,
     })

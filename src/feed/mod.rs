@@ -3,10 +3,13 @@
 //! Europe/Amsterdam. A [`Catalog`] merges the activities of every source and answers
 //! "what happens between these two instants".
 //!
-//! No Slint, no network here: sources hand over text, this module parses and expands.
+//! No Slint, no network here: sources hand over bytes, this module detects the format
+//! ([`parse_any`]: iCalendar or the project's JSON feed), parses and expands.
 
 pub mod bundled;
+pub mod ical;
 pub mod json;
+mod windows_zones;
 
 use crate::config::Localized;
 use crate::i18n::Repeat;
@@ -55,15 +58,61 @@ pub enum ImageRef {
     Url(String),
 }
 
-/// When an activity takes place, in local wall-clock time.
+/// When an activity takes place, in the wall-clock time of `zone`.
+///
+/// Recurrence is expanded in the event's own zone (a weekly 10:00 meeting in New York
+/// stays at 10:00 New York time) and only the resulting instants are shown in
+/// Europe/Amsterdam. All-day events are zone-less dates; they use [`time::ZONE`].
 #[derive(Debug, Clone)]
 pub struct Timing {
     pub start: NaiveDateTime,
+    /// The zone `start`, `exdates` and `rdates` are wall-clock times in. JSON feeds
+    /// and all-day events: Europe/Amsterdam; iCalendar UTC times: `UTC`.
+    pub zone: Tz,
     pub duration: Duration,
     pub all_day: bool,
-    /// RFC 5545 RRULE value, already checked to parse.
+    /// RFC 5545 RRULE value, already checked to parse (UNTIL in UTC for iCalendar).
     pub rrule: Option<String>,
+    /// Extra instances (RDATE), each with its own length when it was a PERIOD.
+    pub rdates: Vec<RDate>,
     pub exdates: Vec<NaiveDateTime>,
+    /// Single instances replaced by their own VEVENT (RECURRENCE-ID): the master's
+    /// instance at `recurrence_id` is not produced, the override's is instead.
+    pub overrides: Vec<Override>,
+}
+
+impl Timing {
+    /// A single instance in Europe/Amsterdam wall-clock time, nothing else yet.
+    pub fn local(start: NaiveDateTime, duration: Duration, all_day: bool) -> Self {
+        Timing {
+            start,
+            zone: ZONE,
+            duration,
+            all_day,
+            rrule: None,
+            rdates: Vec::new(),
+            exdates: Vec::new(),
+            overrides: Vec::new(),
+        }
+    }
+}
+
+/// One RDATE instance, wall-clock time in the master's zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RDate {
+    pub start: NaiveDateTime,
+    /// From a PERIOD value; else the master's duration applies.
+    pub duration: Option<Duration>,
+}
+
+/// One changed instance of a recurring activity (an iCalendar RECURRENCE-ID event).
+/// Its `activity` carries its own title, place, status and single timing; it has the
+/// master's id.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// The master's original instance this replaces, as an instant.
+    pub recurrence_id: DateTime<Utc>,
+    pub activity: Arc<Activity>,
 }
 
 #[derive(Debug, Clone)]
@@ -112,32 +161,106 @@ impl Occurrence {
 
 /// Upper bound on the occurrences one activity may produce in one query, so a
 /// hostile rule (every second, forever) cannot stall the kiosk.
-const MAX_PER_QUERY: u16 = 500;
+const MAX_PER_QUERY: usize = 500;
+/// Upper bound on the occurrences of one whole query (all activities together).
+pub const MAX_PER_WINDOW: usize = 20_000;
+/// Upper bound on the recurrence steps walked for one activity in one query, counted
+/// from DTSTART (the rrule crate cannot jump to the window). A daily rule since 1970
+/// takes about 21,000 steps; a rule that would need more is cut off with a warning.
+const MAX_STEPS: usize = 100_000;
+
+/// Local wall-clock time in `zone` to an instant, resolved as [`time::local`] does: a
+/// skipped time moves forward by an hour, an ambiguous one takes the first.
+pub fn resolve(zone: Tz, naive: NaiveDateTime) -> DateTime<Tz> {
+    use chrono::TimeZone;
+    match zone.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) => t,
+        chrono::LocalResult::Ambiguous(first, _) => first,
+        chrono::LocalResult::None => zone
+            .from_local_datetime(&(naive + Duration::hours(1)))
+            .earliest()
+            .unwrap_or_else(|| zone.from_utc_datetime(&naive)),
+    }
+}
 
 impl Activity {
-    /// Every occurrence that overlaps [from, to).
+    /// Every occurrence that overlaps [from, to), overrides included.
     pub fn occurrences(
         self: &Arc<Self>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Vec<Occurrence> {
         let t = &self.timing;
-        let starts: Vec<DateTime<Tz>> = match &t.rrule {
-            None => vec![self.local_start(t.start)],
-            Some(rule) => self.expand(rule, from - t.duration, to),
+        let mut out = self.own_occurrences(from, to);
+        for o in &t.overrides {
+            for mut occ in o.activity.occurrences(from, to) {
+                // RFC 5545: a cancelled master cancels the whole series, changed
+                // instances included.
+                if self.status == Status::Cancelled {
+                    occ.status = Status::Cancelled;
+                }
+                out.push(occ);
+            }
+        }
+        out
+    }
+
+    /// The instances of this activity itself: DTSTART, RRULE and RDATE, minus EXDATE
+    /// and the overridden ones.
+    fn own_occurrences(
+        self: &Arc<Self>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<Occurrence> {
+        let t = &self.timing;
+        let zone = if t.all_day { ZONE } else { t.zone };
+        // Look back far enough that an instance that started before `from` but is
+        // still going counts (all-day lengths are whole days, plus a DST hour).
+        let reach = if t.all_day {
+            Duration::days(t.duration.num_days().max(1)) + Duration::hours(2)
+        } else {
+            t.duration
         };
-        starts
+        let first = resolve(zone, t.start);
+        let mut starts: Vec<(DateTime<Tz>, Duration)> = match &t.rrule {
+            None => vec![(first, t.duration)],
+            Some(rule) => {
+                let mut s: Vec<_> = self
+                    .expand(rule, zone, from - reach, to)
+                    .into_iter()
+                    .map(|d| (d, t.duration))
+                    .collect();
+                // DTSTART is always the first instance (RFC 5545 3.8.5.3), even
+                // when it does not match the rule.
+                if !s.iter().any(|(d, _)| *d == first) {
+                    s.push((first, t.duration));
+                }
+                s
+            }
+        };
+        for r in &t.rdates {
+            let start = resolve(zone, r.start);
+            if !starts.iter().any(|(d, _)| *d == start) {
+                starts.push((start, r.duration.unwrap_or(t.duration)));
+            }
+        }
+        let mut out: Vec<Occurrence> = starts
             .into_iter()
-            .filter(|s| !t.exdates.iter().any(|x| self.local_start(*x) == *s))
-            .filter_map(|start| {
+            .filter(|(s, _)| !t.exdates.iter().any(|x| resolve(zone, *x) == *s))
+            .filter(|(s, _)| {
+                let instant = s.with_timezone(&Utc);
+                !t.overrides.iter().any(|o| o.recurrence_id == instant)
+            })
+            .filter_map(|(start, duration)| {
+                let start = start.with_timezone(&ZONE);
                 let end = if t.all_day {
-                    let days = t.duration.num_days().max(1) as u64;
+                    let days = duration.num_days().max(1) as u64;
                     let end_date = start
                         .date_naive()
                         .checked_add_days(chrono::Days::new(days))?;
                     time::start_of_day(end_date)
                 } else {
-                    start + t.duration
+                    start.checked_add_signed(duration)?
                 };
                 let overlaps =
                     end > from && start < to || (start == end && start >= from && start < to);
@@ -149,31 +272,54 @@ impl Activity {
                     status: self.status,
                 })
             })
-            .collect()
+            .collect();
+        if out.len() > MAX_PER_QUERY {
+            tracing::warn!(id = %self.id, "more than {MAX_PER_QUERY} occurrences in one window; cut off");
+            out.sort_by_key(|o| o.start);
+            out.truncate(MAX_PER_QUERY);
+        }
+        out
     }
 
-    fn local_start(&self, naive: NaiveDateTime) -> DateTime<Tz> {
-        time::local(naive)
-    }
-
-    fn expand(&self, rule: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Tz>> {
-        let zone = rrule::Tz::Tz(ZONE);
-        let dt_start = self.local_start(self.timing.start).with_timezone(&zone);
+    /// The rule's instances that start in [from, to), walked from DTSTART with a
+    /// budget: the rrule crate has no way to jump ahead, so a rule that repeats every
+    /// minute since years ago would otherwise take seconds.
+    fn expand(
+        &self,
+        rule: &str,
+        zone: Tz,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Vec<DateTime<Tz>> {
+        let rz = rrule::Tz::Tz(zone);
+        let dt_start = resolve(zone, self.timing.start).with_timezone(&rz);
         let parsed: rrule::RRule<rrule::Unvalidated> = match rule.parse() {
             Ok(r) => r,
             Err(_) => return Vec::new(),
         };
         let set = match parsed.build(dt_start) {
-            Ok(s) => s,
+            // `limit` turns on the crate's own guard against rules that never match.
+            Ok(s) => s.limit(),
             Err(_) => return Vec::new(),
         };
-        set.after(from.with_timezone(&zone))
-            .before(to.with_timezone(&zone))
-            .all(MAX_PER_QUERY)
-            .dates
-            .into_iter()
-            .map(|d| d.with_timezone(&ZONE))
-            .collect()
+        let mut out = Vec::new();
+        for (step, d) in (&set).into_iter().enumerate() {
+            if step >= MAX_STEPS {
+                tracing::warn!(id = %self.id, "recurrence needs more than {MAX_STEPS} steps to reach the window; cut off");
+                break;
+            }
+            let instant = d.with_timezone(&Utc);
+            if instant >= to {
+                break;
+            }
+            if instant >= from {
+                out.push(d.with_timezone(&zone));
+                if out.len() > MAX_PER_QUERY {
+                    break;
+                }
+            }
+        }
+        out
     }
 }
 
@@ -232,13 +378,29 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The same id from two sources is one activity (the first one seen); changed
+    /// instances the later copy has and the first lacks are merged into the first,
+    /// so dropping a duplicate never drops an override.
     pub fn new(activities: Vec<Activity>, example: bool) -> Self {
-        let mut seen = std::collections::HashSet::new();
-        let activities = activities
-            .into_iter()
-            .filter(|a| seen.insert(a.id.clone()))
-            .map(Arc::new)
-            .collect();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut kept: Vec<Activity> = Vec::with_capacity(activities.len());
+        for a in activities {
+            match index.get(&a.id) {
+                Some(&i) => {
+                    let first = &mut kept[i].timing.overrides;
+                    for o in a.timing.overrides {
+                        if !first.iter().any(|f| f.recurrence_id == o.recurrence_id) {
+                            first.push(o);
+                        }
+                    }
+                }
+                None => {
+                    index.insert(a.id.clone(), kept.len());
+                    kept.push(a);
+                }
+            }
+        }
+        let activities = kept.into_iter().map(Arc::new).collect();
         Catalog {
             activities,
             example,
@@ -253,13 +415,18 @@ impl Catalog {
         self.activities.iter().find(|a| a.id == id)
     }
 
-    /// Every occurrence that overlaps [from, to), sorted by start, then title.
+    /// Every occurrence that overlaps [from, to), sorted by start, then title; at
+    /// most [`MAX_PER_WINDOW`] (with a warning), so memory stays bounded.
     pub fn occurrences(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Occurrence> {
-        let mut all: Vec<Occurrence> = self
-            .activities
-            .iter()
-            .flat_map(|a| a.occurrences(from, to))
-            .collect();
+        let mut all: Vec<Occurrence> = Vec::new();
+        for a in &self.activities {
+            all.extend(a.occurrences(from, to));
+            if all.len() > MAX_PER_WINDOW {
+                tracing::warn!("more than {MAX_PER_WINDOW} occurrences in one window; cut off");
+                all.truncate(MAX_PER_WINDOW);
+                break;
+            }
+        }
         all.sort_by(|a, b| {
             a.start.cmp(&b.start).then_with(|| {
                 a.activity
@@ -287,27 +454,116 @@ impl Catalog {
     }
 }
 
-/// Parses feed text in any supported format, detected from the content.
-pub fn parse_text(
-    text: &str,
-    today: NaiveDate,
-    images: json::ImageResolver,
-) -> anyhow::Result<json::ParsedFeed> {
-    let head = text.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with('{') {
-        return Ok(json::parse(text, today, images)?);
-    }
-    if head.starts_with("BEGIN:VCALENDAR") {
-        anyhow::bail!("iCalendar feeds are not supported by this version");
-    }
-    anyhow::bail!("neither a samen-kiosk JSON feed nor an iCalendar file")
+/// A parsed feed: its activities, whether it is an example, and one line for each
+/// event that was skipped because it was invalid (for the log). `warnings` are about
+/// data that was kept but guessed at (an unknown time zone, a truncated file).
+#[derive(Debug, Default)]
+pub struct ParsedFeed {
+    pub activities: Vec<Activity>,
+    pub example: bool,
+    pub skipped: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
-/// Reads a feed from a local file; pictures are looked up beside it.
-pub fn load_file(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<json::ParsedFeed> {
+/// Feeds larger than this are refused before parsing (the fetcher has the same limit).
+pub const MAX_FEED_BYTES: usize = 10 * 1024 * 1024;
+
+/// A source that cannot be used at all: nothing in it is shown. The CLI exits with
+/// code 2 for these (1 stays for usage and other errors).
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot read {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("feed is {0} bytes, more than the limit of {MAX_FEED_BYTES}")]
+    TooLarge(usize),
+    #[error("feed is empty")]
+    Empty,
+    #[error("neither an iCalendar (BEGIN:VCALENDAR) nor a JSON feed (starts with {0:?})")]
+    UnknownFormat(String),
+    #[error(transparent)]
+    Ical(#[from] ical::IcalError),
+    #[error(transparent)]
+    Json(#[from] json::FeedError),
+}
+
+/// Which format a feed is in, told from its first bytes (never from a file name or
+/// a Content-Type, which publishers get wrong).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Ical,
+    Json,
+}
+
+/// Detects the format: `BEGIN:VCALENDAR` (any case) or `{`, after an optional UTF-8
+/// byte-order mark and white space.
+pub fn detect(bytes: &[u8]) -> Result<Format, SourceError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let body = &body[start..];
+    if body.is_empty() {
+        return Err(SourceError::Empty);
+    }
+    if body.len() >= 15 && body[..15].eq_ignore_ascii_case(b"BEGIN:VCALENDAR") {
+        return Ok(Format::Ical);
+    }
+    if body[0] == b'{' {
+        return Ok(Format::Json);
+    }
+    // The first line, shortened, with anything unprintable as '?', so that the error
+    // stays one readable line whatever the bytes are.
+    let shown: String = String::from_utf8_lossy(&body[..body.len().min(20)])
+        .chars()
+        .take_while(|c| *c != '\n' && *c != '\r')
+        .map(|c| {
+            if c.is_control() || c == '\u{fffd}' {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect();
+    Err(SourceError::UnknownFormat(shown))
+}
+
+/// Parses a feed in either format. `today` only matters for example JSON feeds;
+/// `images` resolves JSON `image` values (iCalendar images are URLs).
+pub fn parse_any(
+    bytes: &[u8],
+    today: NaiveDate,
+    images: json::ImageResolver,
+) -> Result<ParsedFeed, SourceError> {
+    if bytes.len() > MAX_FEED_BYTES {
+        return Err(SourceError::TooLarge(bytes.len()));
+    }
+    match detect(bytes)? {
+        Format::Ical => Ok(ical::parse(bytes)?),
+        Format::Json => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|e| json::FeedError::Malformed(format!("not UTF-8: {e}")))?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            Ok(json::parse(text, today, images)?)
+        }
+    }
+}
+
+/// Reads a feed (iCalendar or JSON, told from the content) from a local file;
+/// pictures are looked up beside it.
+pub fn load_file(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<ParsedFeed> {
     use anyhow::Context;
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    use std::io::Read;
+    let unreadable = |reason: String| SourceError::Unreadable {
+        path: path.display().to_string(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    // Read one byte past the limit, so that a huge file is never read whole.
+    let mut bytes = Vec::new();
+    file.take(MAX_FEED_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
     let base = path
         .parent()
         .map(std::path::Path::to_path_buf)
@@ -323,7 +579,7 @@ pub fn load_file(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<jso
             .all(|c| matches!(c, std::path::Component::Normal(_)));
         safe.then(|| ImageRef::File(base.join(relative)))
     };
-    json::parse(&text, today, &resolve).with_context(|| format!("{}", path.display()))
+    parse_any(&bytes, today, &resolve).with_context(|| format!("{}", path.display()))
 }
 
 /// The catalog for a configuration: the bundled example when no feed is configured,
@@ -349,6 +605,9 @@ pub fn build_catalog(feeds: &[crate::config::FeedConfig], today: NaiveDate) -> C
             Ok(parsed) => {
                 for skipped in &parsed.skipped {
                     tracing::warn!(feed = %feed.name, "skipped {skipped}");
+                }
+                for warning in &parsed.warnings {
+                    tracing::warn!(feed = %feed.name, "{warning}");
                 }
                 activities.extend(parsed.activities);
             }
