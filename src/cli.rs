@@ -193,7 +193,11 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     );
     let image_dir = service.image_dir().map(Path::to_path_buf);
     let deliverer = match (&config.callback.webhook, state) {
-        (Some(webhook), Some(_)) => Some(Deliverer::new(webhook.clone(), clock.clone())?),
+        (Some(webhook), Some(_)) => Some(Deliverer::new(
+            webhook.clone(),
+            config.callback.retry_first,
+            clock.clone(),
+        )?),
         (None, _) => {
             tracing::warn!("no callback.webhook configured: callback requests wait in the outbox");
             None

@@ -124,6 +124,8 @@ struct RawCallback {
     intake_phone: Option<String>,
     /// Working days within which the intake calls back (shown to the visitor).
     call_within_days: Option<i64>,
+    /// Seconds before the first retry of a failed delivery (doubles each time).
+    retry_first_seconds: Option<i64>,
     webhook: Option<RawWebhook>,
 }
 
@@ -200,6 +202,7 @@ pub struct CallbackConfig {
     pub intake_name: String,
     pub intake_phone: String,
     pub call_within_days: u32,
+    pub retry_first: std::time::Duration,
     /// Where requests are delivered; without it they wait in the outbox.
     pub webhook: Option<crate::callback::delivery::Webhook>,
 }
@@ -319,6 +322,7 @@ impl Default for Config {
                 intake_name: "Versa Welzijn".into(),
                 intake_phone: "035 623 1100".into(),
                 call_within_days: 2,
+                retry_first: std::time::Duration::from_secs(5),
                 webhook: None,
             },
         }
@@ -605,6 +609,13 @@ impl Config {
             intake_name: c.intake_name.unwrap_or(defaults.callback.intake_name),
             intake_phone: c.intake_phone.unwrap_or(defaults.callback.intake_phone),
             call_within_days: p.range("callback.call_within_days", c.call_within_days, 1, 30, 2),
+            retry_first: std::time::Duration::from_secs(u64::from(p.range(
+                "callback.retry_first_seconds",
+                c.retry_first_seconds,
+                1,
+                600,
+                5,
+            ))),
             webhook,
         };
 

@@ -4,14 +4,22 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// `SAMEN_KIOSK_LOG` (default `info`), with the HTTP and TLS libraries held at `info`
+/// whatever is asked: at trace level they would print request bytes, and callback
+/// requests carry personal data.
+fn log_filter() -> tracing_subscriber::EnvFilter {
+    let wanted = std::env::var("SAMEN_KIOSK_LOG").unwrap_or_else(|_| "info".into());
+    let quiet =
+        ",hyper=info,hyper_util=info,reqwest=info,h2=info,rustls=info,winit=warn,calloop=warn";
+    tracing_subscriber::EnvFilter::try_new(format!("{wanted}{quiet}"))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("info{quiet}")))
+}
+
 fn main() -> ExitCode {
     let cli = samen_kiosk::cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SAMEN_KIOSK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(log_filter())
         .init();
     match samen_kiosk::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

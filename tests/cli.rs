@@ -320,3 +320,94 @@ fn the_deployed_example_configuration_is_valid() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// Personal data never reaches the log, even at trace level: not when a request is
+/// submitted, not when it is delivered.
+#[test]
+fn no_personal_data_in_logs() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/intake", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 65536];
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            let _ = stream.read(&mut buf);
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!("[callback.webhook]\nurl = \"{url}\"\nsecret = \"0123456789abcdef0123\"\n"),
+    )
+    .unwrap();
+    let state = dir.path().join("state");
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut a = vec![
+            "--config".to_string(),
+            config.display().to_string(),
+            "--state-dir".into(),
+            state.display().to_string(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let submit = std::process::Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+        .args(args(&[
+            "callback",
+            "submit",
+            "--name",
+            "Zoë",
+            "--phone",
+            "06 1234 5678",
+            "--when",
+            "evening",
+            "--topic",
+            "chat",
+        ]))
+        .env("SAMEN_KIOSK_LOG", "trace")
+        .output()
+        .unwrap();
+    assert!(
+        submit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&submit.stderr)
+    );
+    let mut kiosk = std::process::Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+        .args(args(&["run", "--headless"]))
+        .env("SAMEN_KIOSK_LOG", "trace")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let outbox = samen_kiosk::callback::outbox::Outbox::open_in(&state).unwrap();
+        if outbox.status(chrono::Utc::now()).unwrap().delivered == 1
+            || std::time::Instant::now() > deadline
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    kiosk.kill().unwrap();
+    let output = kiosk.wait_with_output().unwrap();
+    let logs = format!(
+        "{}{}",
+        String::from_utf8_lossy(&submit.stderr),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        logs.contains("delivered"),
+        "the delivery was logged: {logs}"
+    );
+    for secret in ["Zoë", "Zo\\u{eb}", "12345678", "1234 5678", "+316"] {
+        assert!(
+            !logs.contains(secret),
+            "'{secret}' appears in the log:\n{logs}"
+        );
+    }
+}

@@ -78,8 +78,9 @@ pub fn signature(secret: &Secret, t: i64, body: &[u8]) -> String {
     format!("t={t},v1={hex}")
 }
 
-pub fn backoff(attempts: u32, salt: &str) -> Duration {
-    let base = Duration::from_secs(5).saturating_mul(1u32 << attempts.min(12));
+/// `first` after the first failure, doubling up to 15 minutes, with jitter.
+pub fn backoff(first: Duration, attempts: u32, salt: &str) -> Duration {
+    let base = first.saturating_mul(1u32 << attempts.min(12));
     let capped = base.min(MAX_BACKOFF);
     // Up to 20 % jitter, derived from the id so that retries of many requests spread.
     let jitter = salt.bytes().fold(attempts as u64, |h, b| {
@@ -110,10 +111,15 @@ pub struct Deliverer {
     client: reqwest::Client,
     webhook: Webhook,
     clock: Arc<dyn Clock>,
+    first_retry: Duration,
 }
 
 impl Deliverer {
-    pub fn new(webhook: Webhook, clock: Arc<dyn Clock>) -> anyhow::Result<Deliverer> {
+    pub fn new(
+        webhook: Webhook,
+        first_retry: Duration,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Deliverer> {
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
@@ -124,6 +130,7 @@ impl Deliverer {
             client,
             webhook,
             clock,
+            first_retry,
         })
     }
 
@@ -152,8 +159,8 @@ impl Deliverer {
                 match status {
                     200..=299 | 409 => (Outcome::Delivered(id.clone()), String::new()),
                     408 | 429 | 500..=599 => {
-                        let wait =
-                            retry_after(&response, now).unwrap_or_else(|| backoff(attempts, &id));
+                        let wait = retry_after(&response, now)
+                            .unwrap_or_else(|| backoff(self.first_retry, attempts, &id));
                         (
                             Outcome::Retry(id.clone(), wait),
                             format!("intake answered {status}"),
@@ -171,7 +178,10 @@ impl Deliverer {
                 } else {
                     "network error".to_string()
                 };
-                (Outcome::Retry(id.clone(), backoff(attempts, &id)), what)
+                (
+                    Outcome::Retry(id.clone(), backoff(self.first_retry, attempts, &id)),
+                    what,
+                )
             }
         };
         match &outcome {
@@ -220,16 +230,17 @@ impl Deliverer {
             if !matches!(outcome, Outcome::Idle) {
                 continue;
             }
-            // Sleep until the next request is due (at most a minute: another process,
-            // e.g. `callback submit`, may have added one), or until woken.
+            // Sleep until the next request is due, or until woken by the screen. Another
+            // process (`callback submit`) may add requests too: look every 2 seconds,
+            // a single indexed query.
             let now = self.clock.now();
             let wait = outbox
                 .next_due_at()
                 .ok()
                 .flatten()
                 .map(|at| (at - now).to_std().unwrap_or(Duration::ZERO))
-                .unwrap_or(Duration::from_secs(60))
-                .min(Duration::from_secs(60))
+                .unwrap_or(Duration::from_secs(2))
+                .min(Duration::from_secs(2))
                 .max(Duration::from_millis(200));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
@@ -257,7 +268,8 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        assert!(backoff(0, "a") < backoff(3, "a"));
-        assert!(backoff(30, "a") <= MAX_BACKOFF);
+        let first = Duration::from_secs(5);
+        assert!(backoff(first, 0, "a") < backoff(first, 3, "a"));
+        assert!(backoff(first, 30, "a") <= MAX_BACKOFF);
     }
 }
