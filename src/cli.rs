@@ -192,14 +192,16 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         "starting"
     );
     let image_dir = service.image_dir().map(Path::to_path_buf);
-    let deliverer = match (&config.callback.webhook, state) {
-        (Some(webhook), Some(_)) => Some(Deliverer::new(
-            webhook.clone(),
+    let deliverer = match (&config.callback.channel, state) {
+        (Some(channel), Some(_)) => Some(Deliverer::new(
+            channel.clone(),
             config.callback.retry_first,
             clock.clone(),
         )?),
         (None, _) => {
-            tracing::warn!("no callback.webhook configured: callback requests wait in the outbox");
+            tracing::warn!(
+                "no callback.webhook or callback.email configured: requests wait in the outbox"
+            );
             None
         }
         (Some(_), None) => None,

@@ -127,6 +127,20 @@ struct RawCallback {
     /// Seconds before the first retry of a failed delivery (doubles each time).
     retry_first_seconds: Option<i64>,
     webhook: Option<RawWebhook>,
+    email: Option<RawEmail>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    smtp_host: String,
+    smtp_port: Option<i64>,
+    starttls: Option<bool>,
+    username: Option<String>,
+    password: Option<String>,
+    password_file: Option<String>,
+    from: String,
+    to: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,8 +217,9 @@ pub struct CallbackConfig {
     pub intake_phone: String,
     pub call_within_days: u32,
     pub retry_first: std::time::Duration,
-    /// Where requests are delivered; without it they wait in the outbox.
-    pub webhook: Option<crate::callback::delivery::Webhook>,
+    /// Where requests are delivered: the webhook, else e-mail; without either they
+    /// wait in the outbox.
+    pub channel: Option<crate::callback::delivery::Channel>,
 }
 
 /// The validated configuration: every value here is usable as it is.
@@ -323,7 +338,7 @@ impl Default for Config {
                 intake_phone: "035 623 1100".into(),
                 call_within_days: 2,
                 retry_first: std::time::Duration::from_secs(5),
-                webhook: None,
+                channel: None,
             },
         }
     }
@@ -605,6 +620,59 @@ impl Config {
                 secret: crate::callback::delivery::Secret::new(secret),
             }
         });
+        let email = c.email.map(|e| {
+            let host = e.smtp_host.trim().to_string();
+            let local = host == "127.0.0.1" || host == "localhost" || host == "::1";
+            let starttls = e.starttls.unwrap_or(true);
+            if !starttls && !local {
+                p.push(
+                    "callback.email.starttls",
+                    "may only be false for a server on this machine",
+                );
+            }
+            let password = match (e.password, e.password_file) {
+                (Some(pw), None) => Some(crate::callback::delivery::Secret::new(pw)),
+                (None, Some(file)) => match std::fs::read_to_string(&file) {
+                    Ok(pw) => Some(crate::callback::delivery::Secret::new(pw.trim())),
+                    Err(err) => {
+                        p.push(
+                            "callback.email.password_file",
+                            format!("cannot read {file}: {err}"),
+                        );
+                        None
+                    }
+                },
+                (None, None) => None,
+                (Some(_), Some(_)) => {
+                    p.push(
+                        "callback.email",
+                        "give at most one of password and password_file",
+                    );
+                    None
+                }
+            };
+            for (key, value) in [("from", &e.from), ("to", &e.to)] {
+                if value.parse::<lettre::Address>().is_err()
+                    && value.parse::<lettre::message::Mailbox>().is_err()
+                {
+                    p.push(&format!("callback.email.{key}"), "not an e-mail address");
+                }
+            }
+            crate::callback::email::EmailChannel {
+                host,
+                port: p.range("callback.email.smtp_port", e.smtp_port, 1, 65535, 587) as u16,
+                starttls,
+                username: e.username,
+                password,
+                from: e.from,
+                to: e.to,
+            }
+        });
+        let channel = match (webhook, email) {
+            (Some(w), _) => Some(crate::callback::delivery::Channel::Webhook(w)),
+            (None, Some(e)) => Some(crate::callback::delivery::Channel::Email(e)),
+            (None, None) => None,
+        };
         let callback = CallbackConfig {
             intake_name: c.intake_name.unwrap_or(defaults.callback.intake_name),
             intake_phone: c.intake_phone.unwrap_or(defaults.callback.intake_phone),
@@ -616,7 +684,7 @@ impl Config {
                 600,
                 5,
             ))),
-            webhook,
+            channel,
         };
 
         if !p.0.is_empty() {

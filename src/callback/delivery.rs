@@ -107,16 +107,23 @@ fn retry_after(response: &reqwest::Response, now: DateTime<Utc>) -> Option<Durat
         .map(|d| d.min(MAX_BACKOFF))
 }
 
+/// Where requests go: the webhook, or (for organisations without one) e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Channel {
+    Webhook(Webhook),
+    Email(super::email::EmailChannel),
+}
+
 pub struct Deliverer {
     client: reqwest::Client,
-    webhook: Webhook,
+    channel: Channel,
     clock: Arc<dyn Clock>,
     first_retry: Duration,
 }
 
 impl Deliverer {
     pub fn new(
-        webhook: Webhook,
+        channel: Channel,
         first_retry: Duration,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Deliverer> {
@@ -128,7 +135,7 @@ impl Deliverer {
             .build()?;
         Ok(Deliverer {
             client,
-            webhook,
+            channel,
             clock,
             first_retry,
         })
@@ -140,49 +147,18 @@ impl Deliverer {
         let Some(Pending { id, body, attempts }) = outbox.next_due(now)? else {
             return Ok(Outcome::Idle);
         };
-        let t = now.timestamp();
-        let result = self
-            .client
-            .post(&self.webhook.url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("Idempotency-Key", &id)
-            .header(
-                "X-Samen-Signature",
-                signature(&self.webhook.secret, t, &body),
-            )
-            .body(body)
-            .send()
-            .await;
-        let (outcome, error) = match result {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                match status {
-                    200..=299 | 409 => (Outcome::Delivered(id.clone()), String::new()),
-                    408 | 429 | 500..=599 => {
-                        let wait = retry_after(&response, now)
-                            .unwrap_or_else(|| backoff(self.first_retry, attempts, &id));
-                        (
-                            Outcome::Retry(id.clone(), wait),
-                            format!("intake answered {status}"),
-                        )
-                    }
-                    _ => (
-                        Outcome::Attention(id.clone(), MAX_BACKOFF),
-                        format!("intake refused it with {status}"),
-                    ),
-                }
-            }
-            Err(err) => {
-                let what = if err.is_timeout() {
-                    "timed out".to_string()
-                } else {
-                    "network error".to_string()
-                };
-                (
+        let (outcome, error) = match &self.channel {
+            Channel::Webhook(webhook) => self.post(webhook, &id, body, attempts, now).await,
+            Channel::Email(email) => match super::email::send(email, &id, &body).await {
+                super::email::Sent::Ok => (Outcome::Delivered(id.clone()), String::new()),
+                super::email::Sent::Transient(e) => (
                     Outcome::Retry(id.clone(), backoff(self.first_retry, attempts, &id)),
-                    what,
-                )
-            }
+                    e,
+                ),
+                super::email::Sent::Permanent(e) => {
+                    (Outcome::Attention(id.clone(), MAX_BACKOFF), e)
+                }
+            },
         };
         match &outcome {
             Outcome::Delivered(id) => {
@@ -199,6 +175,57 @@ impl Deliverer {
             Outcome::Idle => {}
         }
         Ok(outcome)
+    }
+
+    async fn post(
+        &self,
+        webhook: &Webhook,
+        id: &str,
+        body: Vec<u8>,
+        attempts: u32,
+        now: DateTime<Utc>,
+    ) -> (Outcome, String) {
+        let t = now.timestamp();
+        let result = self
+            .client
+            .post(&webhook.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Idempotency-Key", id)
+            .header("X-Samen-Signature", signature(&webhook.secret, t, &body))
+            .body(body)
+            .send()
+            .await;
+        match result {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                match status {
+                    200..=299 | 409 => (Outcome::Delivered(id.to_string()), String::new()),
+                    408 | 429 | 500..=599 => {
+                        let wait = retry_after(&response, now)
+                            .unwrap_or_else(|| backoff(self.first_retry, attempts, id));
+                        (
+                            Outcome::Retry(id.to_string(), wait),
+                            format!("intake answered {status}"),
+                        )
+                    }
+                    _ => (
+                        Outcome::Attention(id.to_string(), MAX_BACKOFF),
+                        format!("intake refused it with {status}"),
+                    ),
+                }
+            }
+            Err(err) => {
+                let what = if err.is_timeout() {
+                    "timed out"
+                } else {
+                    "network error"
+                };
+                (
+                    Outcome::Retry(id.to_string(), backoff(self.first_retry, attempts, id)),
+                    what.to_string(),
+                )
+            }
+        }
     }
 
     /// Delivers until `shutdown` turns true. `wake` is notified when a new request

@@ -10,6 +10,7 @@
 //! No Slint, no SQL, no HTTP here: see `outbox` and `delivery`.
 
 pub mod delivery;
+pub mod email;
 pub mod outbox;
 
 use crate::i18n::Lang;
