@@ -37,8 +37,11 @@ fn submit(outbox: &Outbox, clock: &FixedClock) -> String {
         .to_string()
 }
 
+/// (Idempotency-Key, body) of every request the webhook received.
+type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 /// A webhook that answers the scripted statuses in turn and records every body.
-fn webhook(script: Vec<(u16, &'static str)>) -> (String, Arc<Mutex<Vec<(String, Vec<u8>)>>>) {
+fn webhook(script: Vec<(u16, &'static str)>) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
