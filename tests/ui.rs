@@ -15,6 +15,7 @@
 //! - callback_validation_messages: each message, in Dutch and English
 //! - callback_under_16_stores_nothing
 //! - callback_input_is_wiped_on_timeout
+//! - callback_save_failure_apologises_with_a_number
 //!
 //! The testing backend can only be initialised once per process, so this file has its
 //! own `main` (harness = false) and runs the scenarios in order, each on a new window.
@@ -422,6 +423,32 @@ fn callback_input_is_wiped_on_timeout() {
     assert!(visible(&c, "Bent u 16 jaar of ouder?"), "a fresh form");
 }
 
+fn callback_save_failure_apologises_with_a_number() {
+    use samen_kiosk::ui::generated::CallbackStep;
+    // A state "directory" that is a file: the outbox cannot be opened.
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("state");
+    std::fs::write(&not_a_dir, b"").unwrap();
+    let c = kiosk_in(Config::default(), Some(&not_a_dir));
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Bel mij terug");
+    tap(&c, "Ja, 16 of ouder");
+    tap(&c, "Sla over");
+    type_text(&c, "anna");
+    tap(&c, "Verder");
+    type_text(&c, "0351234567");
+    tap(&c, "Verder");
+    tap(&c, "Maakt niet uit");
+    tap(&c, "Ja, dat is goed");
+    tap(&c, "Ja, bel mij");
+    assert_eq!(form(&c).get_step(), CallbackStep::Failed);
+    assert!(visible(
+        &c,
+        "Uw vraag kon niet worden bewaard. Er is niets opgeslagen. Wilt u zelf bellen? Bel Versa Welzijn: 035 623 1100."
+    ));
+    assert!(visible(&c, "Hulp nodig?"));
+}
+
 fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let scenarios: &[(&str, fn())] = &[
@@ -455,6 +482,10 @@ fn main() {
         (
             "callback_input_is_wiped_on_timeout",
             callback_input_is_wiped_on_timeout,
+        ),
+        (
+            "callback_save_failure_apologises_with_a_number",
+            callback_save_failure_apologises_with_a_number,
         ),
     ];
     let filter: Vec<String> = std::env::args()
