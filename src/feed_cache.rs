@@ -4,7 +4,6 @@
 //! a good one. SQLite (WAL, synchronous FULL) survives a power cut mid-write.
 
 use crate::fetch::Validators;
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
@@ -29,11 +28,7 @@ fn time(seconds: i64) -> DateTime<Utc> {
 
 impl FeedCache {
     pub fn open(path: &Path) -> anyhow::Result<FeedCache> {
-        let conn =
-            Connection::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let conn = crate::state::open_sqlite(path)?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS feed_cache (
                 source TEXT PRIMARY KEY,

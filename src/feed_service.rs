@@ -410,8 +410,9 @@ impl FeedService {
                 .unwrap_or((0, start));
             tokio::select! {
                 _ = tokio::time::sleep_until(when) => {}
-                _ = shutdown.changed() => {
-                    if *shutdown.borrow() { return; }
+                changed = shutdown.changed() => {
+                    // A dropped sender means the kiosk is going away too.
+                    if changed.is_err() || *shutdown.borrow() { return; }
                     continue;
                 }
             }

@@ -34,3 +34,15 @@ pub fn ensure(dir: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
+
+/// Opens a SQLite database for state that must survive a power cut: WAL journal,
+/// synchronous FULL (a commit is on disk when it returns), and a busy timeout because
+/// `callback submit` and the running kiosk may write at the same time.
+pub fn open_sqlite(path: &Path) -> anyhow::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}

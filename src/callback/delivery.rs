@@ -272,7 +272,11 @@ impl Deliverer {
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = wake.notified() => {}
-                _ = shutdown.changed() => {}
+                changed = shutdown.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                }
             }
         }
     }

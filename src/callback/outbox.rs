@@ -41,12 +41,9 @@ pub struct OutboxStatus {
 
 impl Outbox {
     pub fn open(path: &Path) -> anyhow::Result<Outbox> {
-        let conn = Connection::open(path)
-            .with_context(|| format!("cannot open the outbox {}", path.display()))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        let conn = crate::state::open_sqlite(path).context("cannot open the outbox")?;
+        // Erased rows are overwritten, not just unlinked.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS outbox (
                 id TEXT PRIMARY KEY,
