@@ -100,7 +100,8 @@ struct RawSession {
 #[serde(deny_unknown_fields)]
 struct RawHelpline {
     name: RawLocalized,
-    number: String,
+    /// The number as people should dial it, e.g. "113 of 0800-0113 (gratis)".
+    number: RawLocalized,
     detail: Option<RawLocalized>,
 }
 
@@ -160,7 +161,7 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Helpline {
     pub name: Localized,
-    pub number: String,
+    pub number: Localized,
     pub detail: Localized,
 }
 
@@ -299,13 +300,14 @@ pub fn default_helplines() -> Vec<Helpline> {
     vec![
         Helpline {
             name: Localized::new("De Luisterlijn"),
-            number: "088 0767 000".into(),
+            number: Localized::new("088 0767 000"),
             detail: Localized::new("Dag en nacht. U kunt anoniem bellen of chatten.")
                 .with(Lang::En, "Day and night. You can call or chat anonymously."),
         },
         Helpline {
             name: Localized::new("113 Zelfmoordpreventie").with(Lang::En, "113 Suicide Prevention"),
-            number: "113 of 0800-0113 (gratis)".into(),
+            number: Localized::new("113 of 0800-0113 (gratis)")
+                .with(Lang::En, "113 or 0800-0113 (free)"),
             detail: Localized::new("Dag en nacht. Chatten kan op 113.nl.").with(
                 Lang::En,
                 "Day and night. Chat at 113.nl. 0800-0113 is free.",
@@ -516,12 +518,13 @@ impl Config {
                 list.iter()
                     .enumerate()
                     .map(|(i, h)| {
-                        if h.number.trim().is_empty() {
+                        let number = p.localized(&format!("helplines[{i}].number"), &h.number);
+                        if number.get(Lang::Nl).is_empty() {
                             p.push(&format!("helplines[{i}].number"), "is empty");
                         }
                         Helpline {
                             name: p.localized(&format!("helplines[{i}].name"), &h.name),
-                            number: h.number.trim().to_string(),
+                            number,
                             detail: h
                                 .detail
                                 .as_ref()

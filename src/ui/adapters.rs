@@ -231,7 +231,7 @@ pub fn helplines(config: &Config, lang: Lang) -> ModelRc<ui::Helpline> {
             .iter()
             .map(|h| ui::Helpline {
                 name: s(h.name.get(lang)),
-                number: s(&h.number),
+                number: s(h.number.get(lang)),
                 detail: s(h.detail.get(lang)),
             })
             .collect(),
