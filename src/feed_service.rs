@@ -440,7 +440,11 @@ fn jitter_fraction(salt: u64) -> f64 {
 }
 
 /// Body to activities, the format told from the content.
-fn parse(body: &[u8], config: &FeedConfig, today: NaiveDate) -> Result<(Vec<Activity>, bool), String> {
+fn parse(
+    body: &[u8],
+    config: &FeedConfig,
+    today: NaiveDate,
+) -> Result<(Vec<Activity>, bool), String> {
     let base = reqwest::Url::parse(&config.url).ok();
     let resolve = move |name: &str| -> Option<ImageRef> {
         let url = match &base {
