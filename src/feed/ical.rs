@@ -884,8 +884,7 @@ fn normalise_rrule(
         parts.push(format!("{key}={val}"));
     }
     let normalised = parts.join(";");
-    let parsed: rrule::RRule<rrule::Unvalidated> =
-        normalised.parse().map_err(|e| format!("{e}"))?;
+    let parsed = super::parse_rule(&normalised)?;
     let dt_start = resolve(zone, start).with_timezone(&rrule::Tz::Tz(zone));
     parsed.validate(dt_start).map_err(|e| format!("{e}"))?;
     Ok(normalised)
@@ -1023,6 +1022,19 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// cargo fuzz (ical target), minimised: a byte that is not UTF-8 becomes U+FFFD
+    /// inside BYDAY, and rrule 0.14 panicked slicing "1F\u{fffd}T" by bytes.
+    #[test]
+    fn fuzz_non_ascii_byday_is_refused_not_a_panic() {
+        let bytes = b"BEGIN:VCALENDAR\r\n\nBEGIN:VEVENT\r\nDTSTART:20261002\nRRULE:FREQ=MONTHLY;BYDAY=1F\xfdT\r\nEND:VEVENT\r\n\n";
+        let err = parse(bytes).expect_err("the only event is refused");
+        assert!(err.to_string().contains("ASCII"), "{err}");
+        let bytes = cal("BEGIN:VEVENT\r\nUID:u\r\nDTSTART:20261002T100000Z\r\nRRULE:FREQ=WEEKLY;BYDAY=1FÉ\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:v\r\nDTSTART:20261002T100000Z\r\nEND:VEVENT\r\n");
+        let feed = parse(&bytes).expect("the good event is kept");
+        assert_eq!(feed.activities.len(), 1);
+        assert_eq!(feed.skipped.len(), 1);
     }
 
     #[test]

@@ -189,14 +189,16 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
             }
             let n: i64 = number.parse().ok()?;
             number.clear();
-            total += match (c, is_time) {
-                ('W', false) => Duration::weeks(n),
-                ('D', false) => Duration::days(n),
-                ('H', true) => Duration::hours(n),
-                ('M', true) => Duration::minutes(n),
-                ('S', true) => Duration::seconds(n),
+            // Checked: "P99999999999999W" is refused, not a panic.
+            let part = match (c, is_time) {
+                ('W', false) => Duration::try_weeks(n),
+                ('D', false) => Duration::try_days(n),
+                ('H', true) => Duration::try_hours(n),
+                ('M', true) => Duration::try_minutes(n),
+                ('S', true) => Duration::try_seconds(n),
                 _ => return None,
-            };
+            }?;
+            total = total.checked_add(&part)?;
         }
     }
     number.is_empty().then_some(total)
@@ -209,15 +211,20 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
     if e.name.trim().is_empty() {
         return Err("name is empty".into());
     }
+    // Shifting an example feed can leave chrono's range (year 262143).
+    let shifted = |t: NaiveDateTime, what: &str| {
+        t.checked_add_signed(shift)
+            .ok_or_else(|| format!("{what}: out of range"))
+    };
     let (start, all_day) = match parse_when(&e.start).map_err(|r| format!("start: {r}"))? {
-        When::At(t) => (t + shift, false),
-        When::Day(d) => (d.and_time(NaiveTime::MIN) + shift, true),
+        When::At(t) => (shifted(t, "start")?, false),
+        When::Day(d) => (shifted(d.and_time(NaiveTime::MIN), "start")?, true),
     };
     let duration = match (&e.end, &e.duration) {
         (Some(end), _) => {
             let end = match parse_when(end).map_err(|r| format!("end: {r}"))? {
-                When::At(t) => t + shift,
-                When::Day(d) => d.and_time(NaiveTime::MIN) + shift,
+                When::At(t) => shifted(t, "end")?,
+                When::Day(d) => shifted(d.and_time(NaiveTime::MIN), "end")?,
             };
             if end < start {
                 return Err("end is before start".into());
@@ -231,8 +238,7 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
         (None, None) => Duration::zero(),
     };
     if let Some(rule) = &e.rrule {
-        let parsed: rrule::RRule<rrule::Unvalidated> =
-            rule.parse().map_err(|err| format!("rrule: {err}"))?;
+        let parsed = crate::feed::parse_rule(rule).map_err(|err| format!("rrule: {err}"))?;
         let zone = rrule::Tz::Tz(time::ZONE);
         parsed
             .validate(time::local(start).with_timezone(&zone))
@@ -241,8 +247,8 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
     let mut exdates = Vec::new();
     for x in &e.exdates {
         match parse_when(x).map_err(|r| format!("exdates: {r}"))? {
-            When::At(t) => exdates.push(t + shift),
-            When::Day(d) => exdates.push(d.and_time(start.time()) + shift),
+            When::At(t) => exdates.push(shifted(t, "exdates")?),
+            When::Day(d) => exdates.push(shifted(d.and_time(start.time()), "exdates")?),
         }
     }
     let status = match e.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
@@ -356,5 +362,110 @@ mod tests {
             Err(FeedError::TooNew(2))
         ));
         assert!(parse("<html>", NaiveDate::MIN, &|_| None).is_err());
+    }
+
+    /// Found by review for the fuzz targets: these panicked in chrono's unchecked
+    /// arithmetic.
+    #[test]
+    fn durations_out_of_range_are_refused() {
+        assert_eq!(parse_duration("P99999999999999W"), None);
+        assert_eq!(parse_duration("PT9223372036854775807S"), None);
+        assert_eq!(parse_duration("P100000000000000DT1H"), None);
+        assert_eq!(parse_duration("P106751991167DT999999999999H"), None);
+    }
+
+    /// The fuzz finding of the ical target, in a JSON feed: rrule 0.14 panics on a
+    /// multi-byte character in BYDAY.
+    #[test]
+    fn non_ascii_rule_is_refused() {
+        let text = r#"{"version":1,"events":[{"id":"x","name":"X","start":"2026-01-05T10:00","rrule":"FREQ=WEEKLY;BYDAY=1F\u00e9T"}]}"#;
+        let err = parse(text, NaiveDate::MIN, &|_| None).err().unwrap();
+        assert!(err.to_string().contains("ASCII"), "{err}");
+    }
+
+    fn window_of(text: &str, today: NaiveDate) -> Vec<crate::feed::Occurrence> {
+        let feed = parse(text, today, &|_| None).unwrap();
+        let from = crate::time::start_of_day(NaiveDate::from_ymd_opt(2025, 3, 24).unwrap())
+            .with_timezone(&chrono::Utc);
+        crate::feed::Catalog::new(feed.activities, false)
+            .occurrences(from, from + Duration::days(14))
+    }
+
+    /// cargo fuzz (json target): an example feed whose anchor_date is in 4052 moves
+    /// its weekly events back to the year 26; each then took 100,000 rrule steps to
+    /// reach the window and the feed more than 5 s. Now rules skip ahead.
+    #[test]
+    fn fuzz_timeout_rules_from_two_thousand_years_ago() {
+        let event = r#"{"id":"ID","name":"X","start":"2026-01-06T10:00","end":"2026-01-06T11:30","rrule":"FREQ=WEEKLY;BYDAY=TU"}"#;
+        let events: Vec<String> = (0..30)
+            .map(|i| event.replace("ID", &format!("e{i}")))
+            .collect();
+        let text = format!(
+            r#"{{"version":1,"example":true,"anchor_date":"4052-01-05","events":[{}]}}"#,
+            events.join(",")
+        );
+        let started = std::time::Instant::now();
+        let list = window_of(&text, NaiveDate::from_ymd_opt(2025, 3, 24).unwrap());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(list.len(), 60);
+        for o in &list {
+            assert_eq!(o.start.format("%a %H:%M").to_string(), "Tue 10:00");
+        }
+    }
+
+    /// Skipping ahead keeps INTERVAL's phase, BYDAY, DST and a DTSTART off the rule.
+    #[test]
+    fn rules_skip_ahead_without_changing_instances() {
+        let text = r#"{"version":1,"events":[
+            {"id":"a","name":"A","start":"1990-01-01T19:00","duration":"PT1H","rrule":"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH"},
+            {"id":"b","name":"B","start":"1990-01-03T09:30","duration":"PT1H","rrule":"FREQ=WEEKLY;BYDAY=TU"},
+            {"id":"c","name":"C","start":"1990-01-01T08:00","duration":"PT1H","rrule":"FREQ=DAILY;INTERVAL=3"}]}"#;
+        let list = window_of(text, NaiveDate::MIN);
+        let monday = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        let (mut a, mut b, mut c) = (0, 0, 0);
+        for o in &list {
+            let days = (o.local_date() - monday).num_days();
+            let shown = o.start.format("%a %H:%M").to_string();
+            match o.activity.id.as_str() {
+                "a" => {
+                    a += 1;
+                    assert_eq!((days / 7) % 2, 0, "{shown} on {}", o.local_date());
+                    assert!(shown == "Mon 19:00" || shown == "Thu 19:00", "{shown}");
+                }
+                "b" => {
+                    b += 1;
+                    assert_eq!(shown, "Tue 09:30");
+                }
+                _ => {
+                    c += 1;
+                    assert_eq!(days % 3, 0, "{}", o.local_date());
+                    assert!(shown.ends_with("08:00"), "{shown}");
+                }
+            }
+        }
+        assert_eq!((a, b), (2, 2));
+        assert_eq!(c, 5);
+    }
+
+    #[test]
+    fn example_shift_out_of_range_skips_the_event() {
+        let text = r#"{"version":1,"example":true,"anchor_date":"-200000-01-03","events":[
+            {"id":"far","name":"X","start":"+200000-01-04T10:00","exdates":["+200000-01-11"]},
+            {"id":"ok","name":"Y","start":"2026-01-05T10:00"}]}"#;
+        let today = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let feed = parse(text, today, &|_| None).unwrap();
+        assert_eq!(feed.activities.len(), 1, "{:?}", feed.skipped);
+    }
+
+    #[test]
+    fn very_long_recurring_event_expands() {
+        let text = r#"{"version":1,"events":[{"id":"long","name":"X",
+            "start":"-200000-01-01T10:00","end":"+200000-01-01T10:00","rrule":"FREQ=YEARLY"}]}"#;
+        let feed = parse(text, NaiveDate::MIN, &|_| None).unwrap();
+        let from = chrono::DateTime::parse_from_rfc3339("2025-03-24T00:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let catalog = crate::feed::Catalog::new(feed.activities, false);
+        let _ = catalog.occurrences(from, from + Duration::days(14));
     }
 }
