@@ -16,6 +16,7 @@
 //! - callback_under_16_stores_nothing
 //! - callback_input_is_wiped_on_timeout
 //! - callback_save_failure_apologises_with_a_number
+//! - stale_feeds_say_when_they_were_updated
 //!
 //! The testing backend can only be initialised once per process, so this file has its
 //! own `main` (harness = false) and runs the scenarios in order, each on a new window.
@@ -449,6 +450,35 @@ fn callback_save_failure_apologises_with_a_number() {
     assert!(visible(&c, "Hulp nodig?"));
 }
 
+fn stale_feeds_say_when_they_were_updated() {
+    use samen_kiosk::feed_service::{FeedStatus, SourceStatus};
+    let c = kiosk();
+    assert!(!visible(&c, "Bijgewerkt om 09:15"));
+    let catalog = {
+        let feed =
+            bundled::example(chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()).unwrap();
+        Catalog::new(feed.activities, false)
+    };
+    // The last good fetch was at 09:15; it is 10:42 and the source refreshes every 15 min.
+    let status = FeedStatus {
+        sources: vec![SourceStatus {
+            name: "test".into(),
+            activities: 1,
+            last_good: Some(parse_instant("2026-11-28T09:15:00+01:00").unwrap()),
+            last_error: Some("timed out".into()),
+            refresh: Duration::from_secs(900),
+        }],
+    };
+    c.set_feeds(catalog, status);
+    assert!(
+        visible(&c, "Bijgewerkt om 09:15"),
+        "signage says how old the data is"
+    );
+    assert!(!visible(&c, "Voorbeeld: dit zijn geen echte activiteiten"));
+    tap(&c, "Tik op het scherm");
+    assert!(visible(&c, "Bijgewerkt om 09:15"), "so does the list");
+}
+
 fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let scenarios: &[(&str, fn())] = &[
@@ -486,6 +516,10 @@ fn main() {
         (
             "callback_save_failure_apologises_with_a_number",
             callback_save_failure_apologises_with_a_number,
+        ),
+        (
+            "stale_feeds_say_when_they_were_updated",
+            stale_feeds_say_when_they_were_updated,
         ),
     ];
     let filter: Vec<String> = std::env::args()
