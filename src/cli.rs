@@ -193,11 +193,10 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     );
     let image_dir = service.image_dir().map(Path::to_path_buf);
     let deliverer = match (&config.callback.channel, state) {
-        (Some(channel), Some(_)) => Some(Deliverer::new(
-            channel.clone(),
-            config.callback.retry_first,
-            clock.clone(),
-        )?),
+        (Some(channel), Some(_)) => Some(
+            Deliverer::new(channel.clone(), config.callback.retry_first, clock.clone())?
+                .with_max_retry(config.callback.retry_max),
+        ),
         (None, _) => {
             tracing::warn!(
                 "no callback.webhook or callback.email configured: requests wait in the outbox"

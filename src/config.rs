@@ -127,6 +127,8 @@ struct RawCallback {
     call_within_days: Option<i64>,
     /// Seconds before the first retry of a failed delivery (doubles each time).
     retry_first_seconds: Option<i64>,
+    /// The longest wait between tries (seconds, at most 900).
+    retry_max_seconds: Option<i64>,
     webhook: Option<RawWebhook>,
     email: Option<RawEmail>,
 }
@@ -218,6 +220,7 @@ pub struct CallbackConfig {
     pub intake_phone: String,
     pub call_within_days: u32,
     pub retry_first: std::time::Duration,
+    pub retry_max: std::time::Duration,
     /// Where requests are delivered: the webhook, else e-mail; without either they
     /// wait in the outbox.
     pub channel: Option<crate::callback::delivery::Channel>,
@@ -340,6 +343,7 @@ impl Default for Config {
                 intake_phone: "035 623 1100".into(),
                 call_within_days: 2,
                 retry_first: std::time::Duration::from_secs(5),
+                retry_max: std::time::Duration::from_secs(900),
                 channel: None,
             },
         }
@@ -686,6 +690,13 @@ impl Config {
                 1,
                 600,
                 5,
+            ))),
+            retry_max: std::time::Duration::from_secs(u64::from(p.range(
+                "callback.retry_max_seconds",
+                c.retry_max_seconds,
+                10,
+                900,
+                900,
             ))),
             channel,
         };

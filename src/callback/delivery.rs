@@ -119,6 +119,7 @@ pub struct Deliverer {
     channel: Channel,
     clock: Arc<dyn Clock>,
     first_retry: Duration,
+    max_retry: Duration,
 }
 
 impl Deliverer {
@@ -138,7 +139,18 @@ impl Deliverer {
             channel,
             clock,
             first_retry,
+            max_retry: MAX_BACKOFF,
         })
+    }
+
+    /// The longest wait between tries of a failing request (at most 15 minutes).
+    pub fn with_max_retry(mut self, max: Duration) -> Deliverer {
+        self.max_retry = max.min(MAX_BACKOFF);
+        self
+    }
+
+    fn wait(&self, attempts: u32, id: &str) -> Duration {
+        backoff(self.first_retry, attempts, id).min(self.max_retry)
     }
 
     /// One delivery attempt for the request that is due first.
@@ -151,10 +163,9 @@ impl Deliverer {
             Channel::Webhook(webhook) => self.post(webhook, &id, body, attempts, now).await,
             Channel::Email(email) => match super::email::send(email, &id, &body).await {
                 super::email::Sent::Ok => (Outcome::Delivered(id.clone()), String::new()),
-                super::email::Sent::Transient(e) => (
-                    Outcome::Retry(id.clone(), backoff(self.first_retry, attempts, &id)),
-                    e,
-                ),
+                super::email::Sent::Transient(e) => {
+                    (Outcome::Retry(id.clone(), self.wait(attempts, &id)), e)
+                }
                 super::email::Sent::Permanent(e) => {
                     (Outcome::Attention(id.clone(), MAX_BACKOFF), e)
                 }
@@ -201,8 +212,8 @@ impl Deliverer {
                 match status {
                     200..=299 | 409 => (Outcome::Delivered(id.to_string()), String::new()),
                     408 | 429 | 500..=599 => {
-                        let wait = retry_after(&response, now)
-                            .unwrap_or_else(|| backoff(self.first_retry, attempts, id));
+                        let wait =
+                            retry_after(&response, now).unwrap_or_else(|| self.wait(attempts, id));
                         (
                             Outcome::Retry(id.to_string(), wait),
                             format!("intake answered {status}"),
@@ -221,7 +232,7 @@ impl Deliverer {
                     "network error"
                 };
                 (
-                    Outcome::Retry(id.to_string(), backoff(self.first_retry, attempts, id)),
+                    Outcome::Retry(id.to_string(), self.wait(attempts, id)),
                     what.to_string(),
                 )
             }
