@@ -273,6 +273,14 @@ fn type_text(c: &Controller, text: &str) {
     }
 }
 
+/// From signage to the first-name step of "Bel mij terug", without a topic.
+fn to_name_step(c: &Controller) {
+    tap(c, "Tik op het scherm");
+    tap(c, "Bel mij terug");
+    tap(c, "Ja, 16 of ouder");
+    tap(c, "Sla over");
+}
+
 fn form(c: &Controller) -> samen_kiosk::ui::generated::Callback<'_> {
     c.window().global::<samen_kiosk::ui::generated::Callback>()
 }
@@ -345,10 +353,7 @@ fn callback_validation_messages() {
     use samen_kiosk::ui::generated::CallbackStep;
     let state = tempfile::tempdir().unwrap();
     let c = kiosk_in(Config::default(), Some(state.path()));
-    tap(&c, "Tik op het scherm");
-    tap(&c, "Bel mij terug");
-    tap(&c, "Ja, 16 of ouder");
-    tap(&c, "Sla over");
+    to_name_step(&c);
     tap(&c, "Verder");
     assert!(visible(&c, "Vul uw voornaam in."));
     type_text(&c, "jan");
@@ -407,10 +412,7 @@ fn callback_under_16_stores_nothing() {
 fn callback_input_is_wiped_on_timeout() {
     let state = tempfile::tempdir().unwrap();
     let c = kiosk_in(Config::default(), Some(state.path()));
-    tap(&c, "Tik op het scherm");
-    tap(&c, "Bel mij terug");
-    tap(&c, "Ja, 16 of ouder");
-    tap(&c, "Sla over");
+    to_name_step(&c);
     type_text(&c, "bea");
     assert_eq!(form(&c).get_name(), "Bea");
     mock_elapsed_time(Duration::from_secs(60));
@@ -431,10 +433,7 @@ fn callback_save_failure_apologises_with_a_number() {
     let not_a_dir = dir.path().join("state");
     std::fs::write(&not_a_dir, b"").unwrap();
     let c = kiosk_in(Config::default(), Some(&not_a_dir));
-    tap(&c, "Tik op het scherm");
-    tap(&c, "Bel mij terug");
-    tap(&c, "Ja, 16 of ouder");
-    tap(&c, "Sla over");
+    to_name_step(&c);
     type_text(&c, "anna");
     tap(&c, "Verder");
     type_text(&c, "0351234567");
