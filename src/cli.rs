@@ -245,6 +245,16 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
                         tracing::info!("stopping");
                         let _ = stop.send(true);
                     });
+                    // Without a UI the services' own loop is what must stay alive.
+                    if let Some(every) = crate::systemd::watchdog_interval() {
+                        tokio::spawn(async move {
+                            let mut tick = tokio::time::interval(every);
+                            loop {
+                                tick.tick().await;
+                                crate::systemd::notify("WATCHDOG=1");
+                            }
+                        });
+                    }
                 }
                 let feeds = service.run(on_update, stopped.clone());
                 let delivery = async {
@@ -261,7 +271,9 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         })?;
 
     if headless {
+        crate::systemd::notify("READY=1");
         let _ = services.join();
+        crate::systemd::notify("STOPPING=1");
         return Ok(());
     }
     if args.fullscreen {
@@ -284,8 +296,23 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         },
     );
     controller.load_pictures();
+    // Ready once the event loop runs; then the watchdog pings come from the UI
+    // thread's own event loop, so a frozen UI means no pings and a restart.
+    let ready = slint::Timer::default();
+    ready.start(
+        slint::TimerMode::SingleShot,
+        std::time::Duration::ZERO,
+        || crate::systemd::notify("READY=1"),
+    );
+    let watchdog = slint::Timer::default();
+    if let Some(every) = crate::systemd::watchdog_interval() {
+        watchdog.start(slint::TimerMode::Repeated, every, || {
+            crate::systemd::notify("WATCHDOG=1")
+        });
+    }
     let result =
         slint::ComponentHandle::run(controller.window()).context("the kiosk window stopped");
+    crate::systemd::notify("STOPPING=1");
     let _ = stop.send(true);
     let _ = services.join();
     result

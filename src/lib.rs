@@ -17,5 +17,6 @@ pub mod playlist;
 pub mod qr;
 pub mod screenshot;
 pub mod state;
+pub mod systemd;
 pub mod time;
 pub mod ui;
