@@ -55,6 +55,11 @@ pub enum Command {
     /// The outbox of callback requests.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// How this kiosk is doing: feeds, outbox (from the state directory, no network).
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -164,6 +169,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             lang,
         })) => callback_submit(&cli.global, &name, &phone, &when, topic.as_deref(), &lang),
         Some(Command::Outbox(OutboxCommand::Status { json })) => outbox_status(&cli.global, json),
+        Some(Command::Status { json }) => kiosk_status(&cli.global, json),
     }
 }
 
@@ -479,6 +485,41 @@ fn outbox_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
         }
         println!("delivered: {}", status.delivered);
         println!("needs attention: {}", status.failed_attention);
+    }
+    Ok(())
+}
+
+fn kiosk_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
+    let config = load_config(global)?;
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let now = clock.now();
+    let state = state_dir.is_dir().then_some(state_dir.as_path());
+    let feeds = FeedService::new(&config.feeds, state, clock.clone()).status();
+    let outbox = match state {
+        Some(dir) => Some(crate::callback::outbox::Outbox::open_in(dir)?.status(now)?),
+        None => None,
+    };
+    let report = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "kiosk_id": config.kiosk_id,
+        "state_dir": state_dir.display().to_string(),
+        "feeds": feeds.sources.iter().map(|s| serde_json::json!({
+            "name": s.name,
+            "activities": s.activities,
+            "last_good": s.last_good.map(|t| t.to_rfc3339()),
+        })).collect::<Vec<_>>(),
+        "feeds_stale_since": feeds.stale_since(now).map(|t| t.to_rfc3339()),
+        "outbox": outbox,
+        "delivery": config.callback.channel.as_ref().map(|c| match c {
+            crate::callback::delivery::Channel::Webhook(_) => "webhook",
+            crate::callback::delivery::Channel::Email(_) => "email",
+        }),
+    });
+    if json {
+        println!("{report}");
+    } else {
+        println!("{}", serde_json::to_string_pretty(&report)?);
     }
     Ok(())
 }

@@ -411,3 +411,60 @@ fn no_personal_data_in_logs() {
         );
     }
 }
+
+#[test]
+fn status_reports_the_outbox_without_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = kiosk(
+        &[
+            "callback",
+            "submit",
+            "--name",
+            "Bram",
+            "--phone",
+            "035 123 4567",
+            "--when",
+            "morning",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let id = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(id.len(), 36, "a UUID as the last line: {id}");
+    let o = kiosk(&["status", "--json"], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(status["outbox"]["pending"], 1);
+    assert_eq!(status["kiosk_id"], "kiosk");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        !text.contains("Bram") && !text.contains("1234567"),
+        "{text}"
+    );
+    let o = kiosk(&["outbox", "status", "--json"], dir.path());
+    let outbox: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    for key in [
+        "pending",
+        "oldest_pending_age_s",
+        "delivered",
+        "failed_attention",
+    ] {
+        assert!(outbox.get(key).is_some(), "{key} in {outbox}");
+    }
+    // Bad input is refused with one line and nothing stored.
+    let o = kiosk(
+        &[
+            "callback", "submit", "--name", "Bram", "--phone", "112", "--when", "morning",
+        ],
+        dir.path(),
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("phone number: a short number"));
+    let o = kiosk(&["outbox", "status", "--json"], dir.path());
+    let outbox: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(outbox["pending"], 1);
+}
