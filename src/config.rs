@@ -573,7 +573,11 @@ impl Config {
                     },
                 };
                 FeedConfig {
-                    name: f.name.unwrap_or_else(|| url.clone()),
+                    // Without a name, the URL without its query (which may hold a token)
+                    // names the source in logs and status.
+                    name: f
+                        .name
+                        .unwrap_or_else(|| crate::feed_service::loggable(&url)),
                     url,
                     refresh,
                     categories: f
@@ -590,14 +594,21 @@ impl Config {
         let c = raw.callback.unwrap_or_default();
         let webhook = c.webhook.map(|w| {
             let url = w.url.trim().to_string();
-            let loopback = url.starts_with("http://127.0.0.1")
-                || url.starts_with("http://localhost")
-                || url.starts_with("http://[::1]");
-            if !(url.starts_with("https://") || loopback) {
-                p.push(
-                    "callback.webhook.url",
-                    "must be https:// (plain http only to this machine)",
-                );
+            // https, or plain http only to this very machine (tests, a local relay):
+            // decided on the parsed host, never on how the text starts.
+            match reqwest::Url::parse(&url) {
+                Ok(u) => {
+                    let loopback =
+                        matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+                    let ok = u.scheme() == "https" || (u.scheme() == "http" && loopback);
+                    if !ok || !u.username().is_empty() || u.password().is_some() {
+                        p.push(
+                            "callback.webhook.url",
+                            "must be https:// (plain http only to this machine)",
+                        );
+                    }
+                }
+                Err(_) => p.push("callback.webhook.url", "not a URL"),
             }
             let secret = match (w.secret, w.secret_file) {
                 (Some(s), None) => s,
@@ -619,7 +630,7 @@ impl Config {
                     String::new()
                 }
             };
-            if secret.len() < 16 && !secret.is_empty() {
+            if secret.len() < 16 {
                 p.push("callback.webhook.secret", "use at least 16 characters");
             }
             crate::callback::delivery::Webhook {
@@ -808,6 +819,33 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("feeds[0].refresh"), "{err}");
+    }
+
+    #[test]
+    fn webhooks_need_https_except_to_this_machine() {
+        let check = |url: &str, secret: &str| {
+            Config::parse(
+                &format!("[callback.webhook]\nurl = \"{url}\"\nsecret = \"{secret}\"\n"),
+                "t",
+            )
+        };
+        let good = "0123456789abcdef";
+        assert!(check("https://intake.example.org/hook", good).is_ok());
+        assert!(check("http://127.0.0.1:8080/hook", good).is_ok());
+        assert!(check("http://localhost/hook", good).is_ok());
+        for bad in [
+            "http://intake.example.org/",
+            "http://localhost.example.org/",
+            "http://127.0.0.1@intake.example.org/",
+            "ftp://x",
+        ] {
+            let err = check(bad, good).unwrap_err().to_string();
+            assert!(err.contains("callback.webhook.url"), "{bad}: {err}");
+        }
+        assert!(check("https://intake.example.org/hook", "")
+            .unwrap_err()
+            .to_string()
+            .contains("callback.webhook.secret"));
     }
 
     #[test]

@@ -278,7 +278,15 @@ impl FeedService {
             }
             Ok(Fetched::New { body, validators }) => {
                 if self.sources[i].body.as_deref() == Some(&body[..]) {
-                    self.sources[i].last_good = Some(self.clock.now());
+                    // The same feed again (a server without ETag/Last-Modified): it is
+                    // confirmed, on disk too, so a restart does not think it stale.
+                    let now = self.clock.now();
+                    if let Some(cache) = &self.cache {
+                        if let Err(err) = cache.store(&config.url, &body, &validators, now) {
+                            tracing::warn!("feed cache: {err:#}");
+                        }
+                    }
+                    self.sources[i].last_good = Some(now);
                     self.sources[i].validators = validators;
                     RefreshOutcome::NotModified
                 } else {

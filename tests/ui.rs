@@ -343,7 +343,8 @@ fn callback_form_from_an_activity() {
         "{body}"
     );
     assert!(body.contains("\"when\":\"morning\""), "{body}");
-    // The thank-you goes away by itself.
+    // The thank-you goes away by itself, also when someone touches it.
+    tap(&c, "English");
     mock_elapsed_time(Duration::from_secs(20));
     assert_eq!(screen(&c), Screen::Signage);
     assert_eq!(form(&c).get_confirm_name(), "");

@@ -178,7 +178,8 @@ impl Deliverer {
             }
             Outcome::Retry(id, wait) | Outcome::Attention(id, wait) => {
                 let attention = matches!(outcome, Outcome::Attention(..));
-                let next = now
+                // Counted from the end of this attempt, which may have taken 30 s.
+                let next = self.clock.now()
                     + chrono::Duration::from_std(*wait).unwrap_or(chrono::Duration::minutes(15));
                 outbox.mark_retry(id, next, &error, attention)?;
                 tracing::warn!(request = %id, attempt = attempts + 1, retry_in_s = wait.as_secs(), "callback request not delivered: {error}");
@@ -212,8 +213,12 @@ impl Deliverer {
                 match status {
                     200..=299 | 409 => (Outcome::Delivered(id.to_string()), String::new()),
                     408 | 429 | 500..=599 => {
-                        let wait =
-                            retry_after(&response, now).unwrap_or_else(|| self.wait(attempts, id));
+                        // Retry-After is honoured within our own bounds: never
+                        // sooner than the first retry (a "0" would make a tight
+                        // loop), never later than the longest wait.
+                        let wait = retry_after(&response, now)
+                            .map(|d| d.max(self.first_retry).min(self.max_retry))
+                            .unwrap_or_else(|| self.wait(attempts, id));
                         (
                             Outcome::Retry(id.to_string(), wait),
                             format!("intake answered {status}"),
@@ -254,12 +259,16 @@ impl Deliverer {
                 return;
             }
         };
+        let mut needs_checkpoint = true;
         loop {
             if *shutdown.borrow() {
                 return;
             }
             let outcome = match self.try_deliver_one(&outbox).await {
-                Ok(o) => o,
+                Ok(o) => {
+                    needs_checkpoint |= matches!(o, Outcome::Delivered(_));
+                    o
+                }
                 Err(err) => {
                     tracing::error!("outbox: {err:#}");
                     Outcome::Idle
@@ -267,6 +276,10 @@ impl Deliverer {
             };
             if !matches!(outcome, Outcome::Idle) {
                 continue;
+            }
+            // Idle: make sure no erased data lingers in the write-ahead log.
+            if needs_checkpoint {
+                needs_checkpoint = !outbox.checkpoint();
             }
             // Sleep until the next request is due, or until woken by the screen. Another
             // process (`callback submit`) may add requests too: look every 2 seconds,

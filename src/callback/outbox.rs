@@ -96,7 +96,7 @@ impl Outbox {
     /// When the next request becomes due (for sleeping until then).
     pub fn next_due_at(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
         let at: Option<i64> = self.conn.query_row(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'attention')",
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('pending', 'attention') AND body IS NOT NULL",
             [],
             |r| r.get(0),
         )?;
@@ -110,11 +110,29 @@ impl Outbox {
                 attempts = attempts + 1 WHERE id = ?1",
             params![id, now.timestamp()],
         )?;
-        // Push the erased pages out of the write-ahead log too.
-        let _ = self
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        self.checkpoint();
         Ok(())
+    }
+
+    /// Pushes erased pages out of the write-ahead log. Another connection (the screen,
+    /// `callback submit`) may hold it open: then SQLite reports "busy" and the delivery
+    /// loop tries again on its next pass. Returns whether the log is clean.
+    pub fn checkpoint(&self) -> bool {
+        match self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            }) {
+            Ok(0) => true,
+            Ok(_) => {
+                tracing::debug!("outbox checkpoint busy; will retry");
+                false
+            }
+            Err(err) => {
+                tracing::warn!("outbox checkpoint failed: {err}");
+                false
+            }
+        }
     }
 
     pub fn mark_retry(

@@ -256,7 +256,14 @@ impl Controller {
         nav.on_wake(with(|c| c.wake()));
         nav.on_stop(with(|c| c.end_session()));
         nav.on_back(with(|c| c.back()));
-        nav.on_open_help(with(|c| c.open(ui::Screen::Help)));
+        nav.on_open_help(with(|c| {
+            // From signage, help starts a visit like any tap: the rotation stops and
+            // "Terug" leads to today's list, not to one built hours ago.
+            if c.state.borrow().screen == ui::Screen::Signage {
+                c.wake();
+            }
+            c.open(ui::Screen::Help)
+        }));
         nav.on_open_callback(with(|c| c.open_callback()));
         nav.on_touched(with(|c| c.touched()));
         nav.on_still_here(with(|c| c.still_here()));
@@ -771,8 +778,12 @@ impl Controller {
 
     /// "Ja, bel mij": the request is committed to the outbox before "Dank u wel".
     fn form_confirm(self: &Rc<Self>) {
-        if !self.state.borrow().form.consent {
-            return;
+        // Only once, from the consent step: a second tap must not file a second request.
+        {
+            let st = self.state.borrow();
+            if st.form.step != FormStep::Consent || !st.form.consent {
+                return;
+            }
         }
         let result = {
             let st = self.state.borrow();
@@ -835,6 +846,11 @@ impl Controller {
     }
 
     fn restart_inactivity(self: &Rc<Self>) {
+        // The thank-you screen (name, masked number) keeps its own short timer: a
+        // touch there must not keep it up for another minute and a half.
+        if self.state.borrow().form.step == FormStep::Done {
+            return;
+        }
         let seconds = u64::from(self.state.borrow().config.session.inactivity_seconds);
         let weak = Rc::downgrade(self);
         self.inactivity.start(
