@@ -6,6 +6,8 @@ use crate::config::Config;
 use crate::feed::{self, Catalog};
 use crate::feed_service::FeedService;
 use crate::i18n::Lang;
+use crate::remote::{self, FleetPoller, LocalFile, PollOutcome};
+use crate::status::{self, Shared};
 use crate::time::{self, Clock, FixedClock, SystemClock};
 use crate::ui::{AppWindow, Controller, KioskOptions, Scene};
 use anyhow::{bail, Context};
@@ -55,11 +57,22 @@ pub enum Command {
     /// The outbox of callback requests.
     #[command(subcommand)]
     Outbox(OutboxCommand),
-    /// How this kiosk is doing: feeds, outbox (from the state directory, no network).
+    /// How this kiosk is doing (while it runs or not; no network): configuration,
+    /// feeds, outbox, screen, uptime, free disk.
     Status {
         #[arg(long)]
         json: bool,
     },
+    /// For the IT team.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Reads a PIN (4 to 8 digits) from standard input and prints the Argon2 hash for
+    /// `[admin] pin_hash`.
+    HashPin,
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,15 +150,25 @@ pub enum FeedCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ConfigCommand {
-    /// Validates a configuration file: exit 0, or every problem on its own line.
+    /// Validates a configuration file or a fleet document (one with a top-level
+    /// `version`): exit 0, or every problem on its own line.
     Check { file: PathBuf },
+    /// Checks FILE.minisig against a minisign public key (the base64 line or a
+    /// minisign.pub file).
+    Verify {
+        file: PathBuf,
+        #[arg(long, value_name = "KEY")]
+        pubkey: String,
+    },
 }
 
+/// The local file layered over the last good fleet document in the state directory
+/// (what the kiosk starts with).
 fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
-    match &global.config {
-        Some(path) => Ok(Config::load(path)?),
-        None => Ok(Config::default()),
-    }
+    let local = LocalFile::read(global.config.as_deref())?;
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let state = state_dir.is_dir().then_some(state_dir.as_path());
+    Ok(remote::startup(&local, state)?.0)
 }
 
 fn parse_lang(code: &str) -> anyhow::Result<Lang> {
@@ -161,6 +184,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             occurrences(&source, from, to)
         }
         Some(Command::Config(ConfigCommand::Check { file })) => config_check(&file),
+        Some(Command::Config(ConfigCommand::Verify { file, pubkey })) => {
+            config_verify(&file, &pubkey)
+        }
+        Some(Command::Admin(AdminCommand::HashPin)) => hash_pin(),
         Some(Command::Callback(CallbackCommand::Submit {
             name,
             phone,
@@ -174,7 +201,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
-    let config = Arc::new(load_config(global)?);
+    let local = LocalFile::read(global.config.as_deref())?;
     let state_dir = crate::state::resolve(global.state_dir.as_deref());
     let state_ok = match crate::state::ensure(&state_dir) {
         Ok(()) => true,
@@ -186,39 +213,58 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         }
     };
     let state = state_ok.then_some(state_dir.as_path());
+    let (config, applied, config_error) = remote::startup(&local, state)?;
+    let config = Arc::new(config);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let service = FeedService::new(&config.feeds, state, clock.clone());
     let catalog = service.catalog();
     tracing::info!(
         kiosk = %config.kiosk_id,
+        config_version = config.config_version,
         sources = service.len(),
         activities = catalog.activities().len(),
         example = catalog.example,
         headless = args.headless,
         "starting"
     );
+    let runtime = Shared::new(
+        status::Runtime {
+            pid: std::process::id(),
+            started_at: clock.now(),
+            config_version: config.config_version,
+            config_error,
+            screen_on: config.schedule.is_open(clock.now()),
+            feeds: status::feed_reports(&service.status()),
+        },
+        state,
+    );
     let image_dir = service.image_dir().map(Path::to_path_buf);
-    let deliverer = match (&config.callback.channel, state) {
-        (Some(channel), Some(_)) => Some(
-            Deliverer::new(channel.clone(), config.callback.retry_first, clock.clone())?
-                .with_max_retry(config.callback.retry_max),
-        ),
-        (None, _) => {
-            tracing::warn!(
-                "no callback.webhook or callback.email configured: requests wait in the outbox"
-            );
-            None
-        }
-        (Some(_), None) => None,
-    };
-    let outbox_path = state_dir.join(crate::callback::outbox::FILE_NAME);
+    drop(service);
     let wake = Arc::new(tokio::sync::Notify::new());
+    let refresh = Arc::new(tokio::sync::Notify::new());
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (config_tx, config_rx) = tokio::sync::watch::channel(Arc::clone(&config));
     let headless = args.headless;
+    let services = Services {
+        state: state.map(Path::to_path_buf),
+        clock: clock.clone(),
+        wake: wake.clone(),
+        refresh: refresh.clone(),
+        runtime: runtime.clone(),
+        headless,
+    };
+    let poller = match &config.remote {
+        Some(r) => Some(FleetPoller::new(
+            r.clone(),
+            local,
+            state.map(Path::to_path_buf),
+            applied,
+        )?),
+        None => None,
+    };
 
     // Background services on one small tokio runtime on a thread of their own; results
     // come back to the UI thread through the event loop.
-    let services_wake = wake.clone();
     let services_stop = stop.clone();
     let services = std::thread::Builder::new()
         .name("services".into())
@@ -232,16 +278,6 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
                     tracing::error!("background services cannot start: {err}");
                     return;
                 }
-            };
-            let on_update = move |catalog, status| {
-                if headless {
-                    return;
-                }
-                let _ = slint::invoke_from_event_loop(move || {
-                    if let Some(c) = Controller::current() {
-                        c.set_feeds(catalog, status);
-                    }
-                });
             };
             runtime.block_on(async move {
                 if headless {
@@ -262,17 +298,10 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
                         });
                     }
                 }
-                let feeds = service.run(on_update, stopped.clone());
-                let delivery = async {
-                    match deliverer {
-                        Some(d) => d.run(outbox_path, services_wake, stopped.clone()).await,
-                        None => {
-                            let mut s = stopped.clone();
-                            let _ = s.wait_for(|stop| *stop).await;
-                        }
-                    }
-                };
-                tokio::join!(feeds, delivery);
+                let fleet = services.poll_fleet(poller, config_tx, stopped.clone());
+                let work = services.run_workers(config_rx.clone(), stopped.clone());
+                let heartbeat = services.heartbeat(config_rx, stopped.clone());
+                tokio::join!(fleet, work, heartbeat);
             });
         })?;
 
@@ -299,6 +328,8 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
             image_dir,
             state_dir: state.map(Path::to_path_buf),
             delivery: Some(wake),
+            runtime: Some(runtime),
+            refresh: Some(refresh),
         },
     );
     controller.load_pictures();
@@ -322,6 +353,212 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     let _ = stop.send(true);
     let _ = services.join();
     result
+}
+
+/// What the services thread shares between its loops.
+struct Services {
+    state: Option<PathBuf>,
+    clock: Arc<dyn Clock>,
+    /// Woken when a callback request was saved.
+    wake: Arc<tokio::sync::Notify>,
+    /// Woken by the admin screen's "refresh now" (`notify_waiters`).
+    refresh: Arc<tokio::sync::Notify>,
+    runtime: Shared,
+    headless: bool,
+}
+
+impl Services {
+    /// Polls the fleet document; a good one goes to the services (`config_tx`) and to
+    /// the UI, a refusal into the status.
+    async fn poll_fleet(
+        &self,
+        poller: Option<FleetPoller>,
+        config_tx: tokio::sync::watch::Sender<Arc<Config>>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let Some(poller) = poller else {
+            let _ = stopped.wait_for(|stop| *stop).await;
+            return;
+        };
+        let runtime = self.runtime.clone();
+        let headless = self.headless;
+        let report = move |outcome: PollOutcome| match outcome {
+            PollOutcome::Applied(config) => {
+                let config: Arc<Config> = Arc::new(*config);
+                tracing::info!(
+                    version = config.config_version,
+                    feeds = config.feeds.len(),
+                    "fleet document applied"
+                );
+                runtime.update(|r| {
+                    r.config_version = config.config_version;
+                    r.config_error = None;
+                });
+                config_tx.send_replace(Arc::clone(&config));
+                if !headless {
+                    let _ = slint::invoke_from_event_loop(move || {
+                        if let Some(c) = Controller::current() {
+                            c.set_config(config);
+                        }
+                    });
+                }
+            }
+            PollOutcome::Refused(refusal) => {
+                tracing::warn!("{refusal}; keeping the current configuration");
+                runtime.update(|r| r.config_error = Some(refusal.to_string()));
+            }
+            PollOutcome::Failed(_) | PollOutcome::Unchanged => {}
+        };
+        poller.run(report, self.refresh.clone(), stopped).await;
+    }
+
+    /// Feeds and callback delivery for the current configuration; when it changes (or
+    /// on "refresh now") they stop, finish what they were doing, and start again.
+    async fn run_workers(
+        &self,
+        mut config_rx: tokio::sync::watch::Receiver<Arc<Config>>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let state = self.state.as_deref();
+        let mut first = true;
+        loop {
+            let config = Arc::clone(&config_rx.borrow_and_update());
+            let service = FeedService::new(&config.feeds, state, self.clock.clone());
+            let runtime = self.runtime.clone();
+            let headless = self.headless;
+            let on_update = move |catalog: Catalog, status: crate::feed_service::FeedStatus| {
+                runtime.update(|r| r.feeds = status::feed_reports(&status));
+                if headless {
+                    return;
+                }
+                let _ = slint::invoke_from_event_loop(move || {
+                    if let Some(c) = Controller::current() {
+                        c.set_feeds(catalog, status);
+                    }
+                });
+            };
+            if !first {
+                // Other sources (or none: the example) are on screen at once.
+                on_update(service.catalog(), service.status());
+            }
+            first = false;
+            let deliverer = deliverer_for(&config, state, &self.clock);
+            let (round_stop, round_stopped) = tokio::sync::watch::channel(false);
+            let outbox_path = self
+                .state
+                .as_deref()
+                .map(|d| d.join(crate::callback::outbox::FILE_NAME));
+            let feeds = service.run(on_update, round_stopped.clone());
+            let delivery = async {
+                match (deliverer, outbox_path) {
+                    (Some(d), Some(path)) => {
+                        d.run(path, self.wake.clone(), round_stopped.clone()).await
+                    }
+                    _ => {
+                        let mut s = round_stopped.clone();
+                        let _ = s.wait_for(|stop| *stop).await;
+                    }
+                }
+            };
+            let work = async { tokio::join!(feeds, delivery) };
+            tokio::pin!(work);
+            let stop_all = tokio::select! {
+                _ = &mut work => return,
+                changed = config_rx.changed() => changed.is_err(),
+                _ = self.refresh.notified() => false,
+                _ = stopped.wait_for(|stop| *stop) => true,
+            };
+            let _ = round_stop.send(true);
+            work.await;
+            if stop_all {
+                return;
+            }
+        }
+    }
+
+    /// POSTs the status to `[heartbeat] url` every `interval`.
+    async fn heartbeat(
+        &self,
+        mut config_rx: tokio::sync::watch::Receiver<Arc<Config>>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let client = match reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(20))
+            .user_agent(concat!("samen-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+        {
+            Ok(c) => c,
+            Err(err) => {
+                tracing::warn!("no heartbeat: {err}");
+                return;
+            }
+        };
+        let mut failing = false;
+        loop {
+            let config = Arc::clone(&config_rx.borrow_and_update());
+            let wait = match &config.heartbeat {
+                None => None,
+                Some(hb) => {
+                    let runtime = self.runtime.get();
+                    let report = status::report(
+                        &config,
+                        Some(&runtime),
+                        status::Fallback::default(),
+                        self.state.as_deref(),
+                        self.clock.now(),
+                    );
+                    match status::send_heartbeat(&client, hb, &report).await {
+                        Ok(()) if failing => {
+                            tracing::info!("heartbeat delivered again");
+                            failing = false;
+                        }
+                        Ok(()) => {}
+                        Err(err) if !failing => {
+                            tracing::warn!("heartbeat not delivered: {err}");
+                            failing = true;
+                        }
+                        Err(_) => {}
+                    }
+                    Some(hb.interval)
+                }
+            };
+            tokio::select! {
+                _ = async {
+                    match wait {
+                        Some(w) => tokio::time::sleep(w).await,
+                        None => std::future::pending().await,
+                    }
+                } => {}
+                changed = config_rx.changed() => if changed.is_err() { return },
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+        }
+    }
+}
+
+fn deliverer_for(
+    config: &Config,
+    state: Option<&Path>,
+    clock: &Arc<dyn Clock>,
+) -> Option<Deliverer> {
+    match (&config.callback.channel, state) {
+        (Some(channel), Some(_)) => {
+            match Deliverer::new(channel.clone(), config.callback.retry_first, clock.clone()) {
+                Ok(d) => Some(d.with_max_retry(config.callback.retry_max)),
+                Err(err) => {
+                    tracing::error!("callback delivery cannot start: {err:#}");
+                    None
+                }
+            }
+        }
+        (None, _) => {
+            tracing::warn!(
+                "no callback.webhook or callback.email configured: requests wait in the outbox"
+            );
+            None
+        }
+        (Some(_), None) => None,
+    }
 }
 
 /// SIGTERM (systemd) or SIGINT (Ctrl-C).
@@ -369,6 +606,8 @@ fn screenshot(global: &GlobalArgs, args: ScreenshotArgs) -> anyhow::Result<()> {
             image_dir,
             state_dir: None,
             delivery: None,
+            runtime: None,
+            refresh: None,
         },
         scene,
         size,
@@ -423,7 +662,32 @@ fn occurrences(source: &str, from: NaiveDate, to: NaiveDate) -> anyhow::Result<(
 }
 
 fn config_check(file: &Path) -> anyhow::Result<()> {
-    match Config::load(file) {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // A fleet document has a top-level `version`; a kiosk's own file does not.
+    let is_fleet = text
+        .parse::<toml::Table>()
+        .map(|t| t.contains_key("version"))
+        .unwrap_or(false);
+    if is_fleet {
+        return match crate::config::FleetDoc::parse(&text, &file.display().to_string()) {
+            Ok(doc) => {
+                println!(
+                    "{}: ok (fleet document version {})",
+                    file.display(),
+                    doc.version
+                );
+                Ok(())
+            }
+            Err(err) => {
+                for problem in err.problems() {
+                    eprintln!("{problem}");
+                }
+                bail!("{}: fleet document refused", file.display())
+            }
+        };
+    }
+    match Config::parse(&text, &file.display().to_string()) {
         Ok(config) => {
             println!(
                 "{}: ok (kiosk {}, {} feed(s), languages {})",
@@ -446,6 +710,30 @@ fn config_check(file: &Path) -> anyhow::Result<()> {
             bail!("{}: configuration refused", file.display())
         }
     }
+}
+
+fn config_verify(file: &Path, pubkey: &str) -> anyhow::Result<()> {
+    // The key itself, or a minisign.pub file (its last line is the key).
+    let key = match std::fs::read_to_string(pubkey) {
+        Ok(text) => text.lines().last().unwrap_or_default().trim().to_string(),
+        Err(_) => pubkey.trim().to_string(),
+    };
+    let doc = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let sig_path = PathBuf::from(format!("{}.minisig", file.display()));
+    let sig = std::fs::read_to_string(&sig_path)
+        .with_context(|| format!("cannot read {}", sig_path.display()))?;
+    remote::verify(&doc, &sig, &key).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    println!("{}: signature ok", file.display());
+    Ok(())
+}
+
+fn hash_pin() -> anyhow::Result<()> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the PIN from standard input")?;
+    println!("{}", crate::admin::hash_pin(line.trim())?);
+    Ok(())
 }
 
 fn callback_submit(
@@ -490,34 +778,24 @@ fn outbox_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
 }
 
 fn kiosk_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
-    let config = load_config(global)?;
+    let local = LocalFile::read(global.config.as_deref())?;
     let state_dir = crate::state::resolve(global.state_dir.as_deref());
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let now = clock.now();
     let state = state_dir.is_dir().then_some(state_dir.as_path());
-    let feeds = FeedService::new(&config.feeds, state, clock.clone()).status();
-    let outbox = match state {
-        Some(dir) => Some(crate::callback::outbox::Outbox::open_in(dir)?.status(now)?),
-        None => None,
+    let (config, _, startup_error) = remote::startup(&local, state)?;
+    let now = chrono::Utc::now();
+    let running = state.and_then(status::read_running);
+    let fallback = match running {
+        Some(_) => status::Fallback::default(),
+        None => status::Fallback {
+            config_error: startup_error,
+            feeds: status::feed_reports(
+                &FeedService::new(&config.feeds, state, Arc::new(SystemClock)).status(),
+            ),
+        },
     };
-    let report = serde_json::json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "kiosk_id": config.kiosk_id,
-        "state_dir": state_dir.display().to_string(),
-        "feeds": feeds.sources.iter().map(|s| serde_json::json!({
-            "name": s.name,
-            "activities": s.activities,
-            "last_good": s.last_good.map(|t| t.to_rfc3339()),
-        })).collect::<Vec<_>>(),
-        "feeds_stale_since": feeds.stale_since(now).map(|t| t.to_rfc3339()),
-        "outbox": outbox,
-        "delivery": config.callback.channel.as_ref().map(|c| match c {
-            crate::callback::delivery::Channel::Webhook(_) => "webhook",
-            crate::callback::delivery::Channel::Email(_) => "email",
-        }),
-    });
+    let report = status::report(&config, running.as_ref(), fallback, state, now);
     if json {
-        println!("{report}");
+        println!("{}", serde_json::to_string(&report)?);
     } else {
         println!("{}", serde_json::to_string_pretty(&report)?);
     }

@@ -71,6 +71,46 @@ struct RawConfig {
     helplines: Option<Vec<RawHelpline>>,
     feeds: Option<Vec<RawFeed>>,
     callback: Option<RawCallback>,
+    remote: Option<RawRemote>,
+    heartbeat: Option<RawHeartbeat>,
+    schedule: Option<RawSchedule>,
+    admin: Option<RawAdmin>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRemote {
+    url: String,
+    public_key: String,
+    poll_interval: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHeartbeat {
+    url: String,
+    interval: Option<String>,
+    secret: Option<String>,
+    secret_file: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    monday: Option<String>,
+    tuesday: Option<String>,
+    wednesday: Option<String>,
+    thursday: Option<String>,
+    friday: Option<String>,
+    saturday: Option<String>,
+    sunday: Option<String>,
+    exceptions: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdmin {
+    pin_hash: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -226,6 +266,38 @@ pub struct CallbackConfig {
     pub channel: Option<crate::callback::delivery::Channel>,
 }
 
+/// Where the fleet document comes from and who must have signed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteConfig {
+    pub url: String,
+    /// The minisign public key, base64 (the second line of `minisign.pub`).
+    pub public_key: String,
+    pub poll_interval: std::time::Duration,
+}
+
+impl RemoteConfig {
+    /// The signature's URL: the document's with `.minisig` added to the path.
+    pub fn signature_url(&self) -> String {
+        match reqwest::Url::parse(&self.url) {
+            Ok(mut u) => {
+                let path = format!("{}.minisig", u.path());
+                u.set_path(&path);
+                u.to_string()
+            }
+            Err(_) => format!("{}.minisig", self.url),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeartbeatConfig {
+    pub url: String,
+    pub interval: std::time::Duration,
+    /// Signs the body like callback webhooks (`X-Samen-Signature`); optional because
+    /// push monitors do not check it.
+    pub secret: Option<crate::callback::delivery::Secret>,
+}
+
 /// The validated configuration: every value here is usable as it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -239,6 +311,14 @@ pub struct Config {
     /// Empty: the bundled example feed is shown.
     pub feeds: Vec<FeedConfig>,
     pub callback: CallbackConfig,
+    /// Only from the kiosk's own file.
+    pub remote: Option<RemoteConfig>,
+    pub heartbeat: Option<HeartbeatConfig>,
+    pub schedule: crate::schedule::Schedule,
+    /// Argon2 PHC string; without it the admin screen cannot be opened.
+    pub admin_pin_hash: Option<String>,
+    /// The `version` of the fleet document this configuration includes, if any.
+    pub config_version: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -346,6 +426,11 @@ impl Default for Config {
                 retry_max: std::time::Duration::from_secs(900),
                 channel: None,
             },
+            remote: None,
+            heartbeat: None,
+            schedule: crate::schedule::Schedule::always(),
+            admin_pin_hash: None,
+            config_version: None,
         }
     }
 }
@@ -366,6 +451,59 @@ impl Problems {
                 default
             }
         }
+    }
+
+    /// A duration like "5m" within `(min, max)` seconds.
+    fn duration(
+        &mut self,
+        key: &str,
+        text: Option<&str>,
+        (min, max): (u64, u64),
+        default: u64,
+    ) -> std::time::Duration {
+        match text {
+            None => std::time::Duration::from_secs(default),
+            Some(text) => match parse_duration(text) {
+                Some(d) if (min..=max).contains(&d.as_secs()) => d,
+                _ => {
+                    self.push(
+                        key,
+                        format!("'{text}' is not a duration like \"5m\" ({min}s to {max}s)"),
+                    );
+                    std::time::Duration::from_secs(default)
+                }
+            },
+        }
+    }
+
+    /// Exactly one of `secret` and `secret_file`, at least 16 characters.
+    fn secret(
+        &mut self,
+        key: &str,
+        secret: Option<String>,
+        file: Option<String>,
+    ) -> crate::callback::delivery::Secret {
+        let secret = match (secret, file) {
+            (Some(s), None) => s,
+            (None, Some(file)) => match std::fs::read_to_string(&file) {
+                Ok(s) => s.trim().to_string(),
+                Err(err) => {
+                    self.push(
+                        &format!("{key}.secret_file"),
+                        format!("cannot read {file}: {err}"),
+                    );
+                    String::new()
+                }
+            },
+            _ => {
+                self.push(key, "give exactly one of secret and secret_file");
+                String::new()
+            }
+        };
+        if secret.len() < 16 {
+            self.push(&format!("{key}.secret"), "use at least 16 characters");
+        }
+        crate::callback::delivery::Secret::new(secret)
     }
 
     fn localized(&mut self, key: &str, raw: &RawLocalized) -> Localized {
@@ -411,6 +549,37 @@ impl Config {
             path: origin.to_string(),
             problems,
         })
+    }
+
+    /// The kiosk's configuration: built-in defaults < the fleet document's values <
+    /// its `[kiosks.<kiosk_id>]` values < the local file. The local file must be valid
+    /// on its own; the result of the layering is validated once more as a whole.
+    pub fn layered(
+        local_text: &str,
+        origin: &str,
+        fleet: Option<&FleetDoc>,
+    ) -> Result<Config, ConfigError> {
+        let local = Config::parse(local_text, origin)?;
+        let Some(fleet) = fleet else {
+            return Ok(local);
+        };
+        let local_table = parse_table(local_text, origin)?;
+        let mut merged = fleet.fleet.clone();
+        if let Some(own) = fleet.kiosks.get(&local.kiosk_id) {
+            merge(&mut merged, own.clone());
+        }
+        merge(&mut merged, local_table);
+        let origin = format!("{origin} with fleet document version {}", fleet.version);
+        let raw = raw_from(merged).map_err(|message| ConfigError::Invalid {
+            path: origin.clone(),
+            problems: vec![message],
+        })?;
+        let mut config = Config::validate(raw).map_err(|problems| ConfigError::Invalid {
+            path: origin.clone(),
+            problems,
+        })?;
+        config.config_version = Some(fleet.version);
+        Ok(config)
     }
 
     fn validate(raw: RawConfig) -> Result<Config, Vec<String>> {
@@ -594,48 +763,10 @@ impl Config {
         let c = raw.callback.unwrap_or_default();
         let webhook = c.webhook.map(|w| {
             let url = w.url.trim().to_string();
-            // https, or plain http only to this very machine (tests, a local relay):
-            // decided on the parsed host, never on how the text starts.
-            match reqwest::Url::parse(&url) {
-                Ok(u) => {
-                    let loopback =
-                        matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-                    let ok = u.scheme() == "https" || (u.scheme() == "http" && loopback);
-                    if !ok || !u.username().is_empty() || u.password().is_some() {
-                        p.push(
-                            "callback.webhook.url",
-                            "must be https:// (plain http only to this machine)",
-                        );
-                    }
-                }
-                Err(_) => p.push("callback.webhook.url", "not a URL"),
-            }
-            let secret = match (w.secret, w.secret_file) {
-                (Some(s), None) => s,
-                (None, Some(file)) => match std::fs::read_to_string(&file) {
-                    Ok(s) => s.trim().to_string(),
-                    Err(err) => {
-                        p.push(
-                            "callback.webhook.secret_file",
-                            format!("cannot read {file}: {err}"),
-                        );
-                        String::new()
-                    }
-                },
-                _ => {
-                    p.push(
-                        "callback.webhook",
-                        "give exactly one of secret and secret_file",
-                    );
-                    String::new()
-                }
-            };
-            if secret.len() < 16 {
-                p.push("callback.webhook.secret", "use at least 16 characters");
-            }
+            check_secure_url(&mut p, "callback.webhook.url", &url);
             crate::callback::delivery::Webhook {
                 url,
-                secret: crate::callback::delivery::Secret::new(secret),
+                secret: p.secret("callback.webhook", w.secret, w.secret_file),
             }
         });
         let email = c.email.map(|e| {
@@ -712,6 +843,77 @@ impl Config {
             channel,
         };
 
+        let remote = raw.remote.map(|r| {
+            check_secure_url(&mut p, "remote.url", &r.url);
+            let public_key = r.public_key.trim().to_string();
+            if minisign_verify::PublicKey::from_base64(&public_key).is_err() {
+                p.push(
+                    "remote.public_key",
+                    "not a minisign public key (the base64 line of minisign.pub, RW...)",
+                );
+            }
+            RemoteConfig {
+                url: r.url.trim().to_string(),
+                public_key,
+                poll_interval: p.duration(
+                    "remote.poll_interval",
+                    r.poll_interval.as_deref(),
+                    (1, 86_400),
+                    300,
+                ),
+            }
+        });
+        let heartbeat = raw.heartbeat.map(|h| {
+            check_secure_url(&mut p, "heartbeat.url", &h.url);
+            let secret = match (h.secret, h.secret_file) {
+                (None, None) => None,
+                (secret, file) => Some(p.secret("heartbeat", secret, file)),
+            };
+            HeartbeatConfig {
+                url: h.url.trim().to_string(),
+                interval: p.duration(
+                    "heartbeat.interval",
+                    h.interval.as_deref(),
+                    (10, 86_400),
+                    300,
+                ),
+                secret,
+            }
+        });
+        let schedule = match raw.schedule {
+            None => crate::schedule::Schedule::always(),
+            Some(s) => {
+                let days = [
+                    s.monday.as_deref(),
+                    s.tuesday.as_deref(),
+                    s.wednesday.as_deref(),
+                    s.thursday.as_deref(),
+                    s.friday.as_deref(),
+                    s.saturday.as_deref(),
+                    s.sunday.as_deref(),
+                ];
+                match crate::schedule::Schedule::parse(days, &s.exceptions.unwrap_or_default()) {
+                    Ok(schedule) => schedule,
+                    Err(problems) => {
+                        for (key, reason) in problems {
+                            p.push(&format!("schedule.{key}"), reason);
+                        }
+                        crate::schedule::Schedule::always()
+                    }
+                }
+            }
+        };
+        let admin_pin_hash = raw.admin.and_then(|a| a.pin_hash).map(|hash| {
+            let hash = hash.trim().to_string();
+            if !crate::admin::is_pin_hash(&hash) {
+                p.push(
+                    "admin.pin_hash",
+                    "not an Argon2 hash (make one with `samen-kiosk admin hash-pin`)",
+                );
+            }
+            hash
+        });
+
         if !p.0.is_empty() {
             return Err(p.0);
         }
@@ -725,7 +927,136 @@ impl Config {
             helplines,
             feeds,
             callback,
+            remote,
+            heartbeat,
+            schedule,
+            admin_pin_hash,
+            config_version: None,
         })
+    }
+}
+
+/// A fleet document: the schema of the local file plus a top-level `version` and
+/// `[kiosks.<kiosk_id>]` tables with values for one kiosk only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetDoc {
+    pub version: i64,
+    fleet: toml::Table,
+    kiosks: BTreeMap<String, toml::Table>,
+}
+
+/// Keys that only the kiosk's own file may set: who it is and whom it trusts.
+const LOCAL_ONLY: [&str; 2] = ["kiosk_id", "remote"];
+
+impl FleetDoc {
+    /// Parses and validates a fleet document: the fleet values and every kiosk's
+    /// values must each be valid on their own, or the whole document is refused.
+    pub fn parse(text: &str, origin: &str) -> Result<FleetDoc, ConfigError> {
+        let mut table = parse_table(text, origin)?;
+        let mut p = Problems(Vec::new());
+        let version = match table.remove("version") {
+            Some(toml::Value::Integer(v)) if v >= 1 => v,
+            Some(_) => {
+                p.push("version", "must be a whole number, 1 or more");
+                0
+            }
+            None => {
+                p.push("version", "is required in a fleet document");
+                0
+            }
+        };
+        let mut kiosks = BTreeMap::new();
+        match table.remove("kiosks") {
+            None => {}
+            Some(toml::Value::Table(all)) => {
+                for (id, value) in all {
+                    match value {
+                        toml::Value::Table(own) => {
+                            kiosks.insert(id, own);
+                        }
+                        _ => p.push(&format!("kiosks.{id}"), "must be a table"),
+                    }
+                }
+            }
+            Some(_) => p.push("kiosks", "must hold [kiosks.<kiosk_id>] tables"),
+        }
+        let layers = std::iter::once((String::new(), &table))
+            .chain(kiosks.iter().map(|(id, t)| (format!("kiosks.{id}."), t)));
+        for (prefix, layer) in layers {
+            for key in LOCAL_ONLY {
+                if layer.contains_key(key) {
+                    p.push(
+                        &format!("{prefix}{key}"),
+                        "only the kiosk's own file may set this",
+                    );
+                }
+            }
+            match raw_from(layer.clone()) {
+                Err(message) => p.0.push(format!("{prefix}{message}")),
+                Ok(raw) => {
+                    if let Err(problems) = Config::validate(raw) {
+                        p.0.extend(problems.into_iter().map(|m| format!("{prefix}{m}")));
+                    }
+                }
+            }
+        }
+        if !p.0.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: origin.to_string(),
+                problems: p.0,
+            });
+        }
+        Ok(FleetDoc {
+            version,
+            fleet: table,
+            kiosks,
+        })
+    }
+}
+
+fn parse_table(text: &str, origin: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>()
+        .map_err(|e| ConfigError::Syntax {
+            path: origin.to_string(),
+            message: e.message().to_string()
+                + &e.span()
+                    .map(|s| format!(" (at line {})", line_of(text, s.start)))
+                    .unwrap_or_default(),
+        })
+}
+
+/// The typed form of a table; a wrong type or unknown key comes back as one message.
+fn raw_from(table: toml::Table) -> Result<RawConfig, String> {
+    toml::Value::Table(table)
+        .try_into::<RawConfig>()
+        .map_err(|e| e.message().trim().to_string())
+}
+
+/// `over` on top of `base`: tables merge key by key, anything else (values, arrays
+/// such as `[[feeds]]`) is replaced whole.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// https, or plain http only to this very machine (tests, a local relay): decided on
+/// the parsed host, never on how the text starts.
+fn check_secure_url(p: &mut Problems, key: &str, url: &str) {
+    match reqwest::Url::parse(url.trim()) {
+        Ok(u) => {
+            let loopback = matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+            let ok = u.scheme() == "https" || (u.scheme() == "http" && loopback);
+            if !ok || !u.username().is_empty() || u.password().is_some() {
+                p.push(key, "must be https:// (plain http only to this machine)");
+            }
+        }
+        Err(_) => p.push(key, "not a URL"),
     }
 }
 

@@ -3,6 +3,7 @@
 //! The domain core (`config`, `feed`, `playlist`, `i18n`, `time`, `qr`, `images`)
 //! knows nothing about Slint; `ui` is the only module that does. See ARCHITECTURE.md.
 
+pub mod admin;
 pub mod callback;
 pub mod cli;
 pub mod config;
@@ -15,8 +16,11 @@ pub mod image_cache;
 pub mod images;
 pub mod playlist;
 pub mod qr;
+pub mod remote;
+pub mod schedule;
 pub mod screenshot;
 pub mod state;
+pub mod status;
 pub mod systemd;
 pub mod time;
 pub mod ui;

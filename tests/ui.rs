@@ -54,6 +54,8 @@ fn kiosk_in(config: Config, state_dir: Option<&std::path::Path>) -> Rc<Controlle
             image_dir: None,
             state_dir: state_dir.map(std::path::Path::to_path_buf),
             delivery: None,
+            runtime: None,
+            refresh: None,
         },
     );
     controller.window().show().expect("show");

@@ -281,6 +281,8 @@ pub struct CallbackRequest {
     pub lang: Lang,
     pub consent_version: String,
     pub consented_at: DateTime<Utc>,
+    /// Sent from the admin screen to check delivery: the intake ignores it.
+    pub test: bool,
 }
 
 /// The webhook body (docs/webhook.md). Built once at submit time and stored, so
@@ -296,6 +298,8 @@ struct Payload<'a> {
     topic: Option<&'a Topic>,
     language: &'static str,
     consent: Consent<'a>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    test: bool,
 }
 
 #[derive(Serialize)]
@@ -324,6 +328,7 @@ impl CallbackRequest {
             lang,
             consent_version: CONSENT_VERSION.to_string(),
             consented_at: now,
+            test: false,
         }
     }
 
@@ -343,6 +348,7 @@ impl CallbackRequest {
                     .consented_at
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             },
+            test: self.test,
         };
         serde_json::to_vec(&payload).unwrap_or_default()
     }
@@ -390,6 +396,31 @@ pub fn submit(
     let request = CallbackRequest::new(kiosk_id, first_name, phone, slot, topic, form.lang, now);
     outbox.submit(&request).map_err(SubmitError::Save)?;
     tracing::info!(request = %request.id, "callback request saved");
+    Ok(request)
+}
+
+/// A test request from the admin screen: "Test" with the intake's own number and
+/// `"test": true`, through the outbox and the configured delivery like any other.
+pub fn submit_test(
+    outbox: &outbox::Outbox,
+    kiosk_id: &str,
+    intake_phone: &str,
+    now: DateTime<Utc>,
+) -> Result<CallbackRequest, SubmitError> {
+    let phone = PhoneNumber::parse(intake_phone).map_err(SubmitError::Phone)?;
+    let first_name = FirstName::parse("Test").map_err(SubmitError::Name)?;
+    let mut request = CallbackRequest::new(
+        kiosk_id,
+        first_name,
+        phone,
+        TimeSlot::parse("any").ok_or(SubmitError::Slot)?,
+        Topic::parse("other"),
+        Lang::Nl,
+        now,
+    );
+    request.test = true;
+    outbox.submit(&request).map_err(SubmitError::Save)?;
+    tracing::info!(request = %request.id, "test callback request saved");
     Ok(request)
 }
 

@@ -31,6 +31,10 @@ pub struct KioskOptions {
     pub state_dir: Option<std::path::PathBuf>,
     /// Woken after a callback request was saved, so delivery starts at once.
     pub delivery: Option<Arc<tokio::sync::Notify>>,
+    /// The running kiosk's status (for the admin screen; the screen's state goes in).
+    pub runtime: Option<crate::status::Shared>,
+    /// The admin screen's "refresh now" wakes the fleet poller and the feeds.
+    pub refresh: Option<Arc<tokio::sync::Notify>>,
 }
 
 /// What `screenshot` can show.
@@ -54,10 +58,14 @@ pub enum Scene {
     CallbackConsent,
     CallbackDone,
     Warning,
+    AdminPin,
+    Admin,
+    /// Outside opening hours.
+    Dark,
 }
 
 impl Scene {
-    pub const ALL: [(&'static str, Scene); 18] = [
+    pub const ALL: [(&'static str, Scene); 21] = [
         ("signage", Scene::Signage),
         ("signage-today", Scene::SignageToday),
         ("signage-spotlight", Scene::SignageSpotlight),
@@ -76,6 +84,9 @@ impl Scene {
         ("callback-consent", Scene::CallbackConsent),
         ("callback-done", Scene::CallbackDone),
         ("warning", Scene::Warning),
+        ("admin-pin", Scene::AdminPin),
+        ("admin", Scene::Admin),
+        ("dark", Scene::Dark),
     ];
 
     pub fn parse(name: &str) -> Option<Scene> {
@@ -111,6 +122,12 @@ struct State {
     form: Form,
     outbox: Option<Outbox>,
     delivery: Option<Arc<tokio::sync::Notify>>,
+    runtime: Option<crate::status::Shared>,
+    refresh: Option<Arc<tokio::sync::Notify>>,
+    state_dir: Option<std::path::PathBuf>,
+    /// False outside the screen schedule's opening hours.
+    screen_on: bool,
+    admin: operations::AdminState,
 }
 
 /// What the visitor entered in the callback form so far. Wiped with the session.
@@ -179,6 +196,10 @@ pub struct Controller {
     clock_timer: Timer,
     inactivity: Timer,
     countdown: Timer,
+    /// Fires when the screen schedule changes (or every 10 minutes, see operations.rs).
+    schedule: Timer,
+    /// Ends the admin PIN's lock-out.
+    lockout: Timer,
 }
 
 impl Controller {
@@ -216,11 +237,18 @@ impl Controller {
                         }
                     }),
                 delivery: options.delivery,
+                runtime: options.runtime,
+                refresh: options.refresh,
+                state_dir: options.state_dir.clone(),
+                screen_on: true,
+                admin: Default::default(),
             }),
             rotation: Timer::default(),
             clock_timer: Timer::default(),
             inactivity: Timer::default(),
             countdown: Timer::default(),
+            schedule: Timer::default(),
+            lockout: Timer::default(),
         });
         CURRENT.with(|current| *current.borrow_mut() = Rc::downgrade(&controller));
         controller.install_callbacks();
@@ -229,6 +257,7 @@ impl Controller {
         controller.show_step(0, false);
         controller.start_rotation();
         controller.start_clock();
+        controller.apply_schedule();
         controller
     }
 
@@ -288,6 +317,7 @@ impl Controller {
                 }
             });
         self.install_form_callbacks();
+        self.install_admin_callbacks();
         let browse = self.window.global::<ui::Browse>();
         let weak = Rc::downgrade(self);
         browse.on_select_day(move |day| {
@@ -590,7 +620,7 @@ impl Controller {
     fn back(self: &Rc<Self>) {
         let screen = self.state.borrow().screen;
         match screen {
-            ui::Screen::Home | ui::Screen::Signage => self.end_session(),
+            ui::Screen::Home | ui::Screen::Signage | ui::Screen::Admin => self.end_session(),
             ui::Screen::Callback => {
                 let (step, from) = {
                     let st = self.state.borrow();
@@ -919,6 +949,7 @@ impl Controller {
             st.config.default_language
         };
         self.sync_form(None);
+        self.reset_admin();
         let g = self.window.global::<ui::Callback>();
         g.set_confirm_name(SharedString::default());
         g.set_confirm_phone(SharedString::default());
@@ -1080,6 +1111,16 @@ impl Controller {
                 self.wake();
                 self.warn();
             }
+            Scene::AdminPin => {
+                self.open_admin();
+                self.admin_type("1");
+                self.admin_type("2");
+            }
+            Scene::Admin => {
+                self.open_admin();
+                self.unlock_admin();
+            }
+            Scene::Dark => self.set_screen_on(false),
         }
     }
 }
@@ -1093,3 +1134,5 @@ impl IntoSlintDuration for Duration {
         self.as_millis() as i64
     }
 }
+
+mod operations;

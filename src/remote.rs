@@ -1,0 +1,305 @@
+//! The fleet document: the IT team's one TOML file for every kiosk, signed with
+//! `minisign -S`. The kiosk fetches `[remote] url` and `url + ".minisig"` with
+//! conditional requests, verifies the signature with the configured public key,
+//! refuses anything older than what it applied, layers the document under its own
+//! file (see `Config::layered`) and hands the result over to be applied live. The last
+//! good document and its signature are kept in the state directory and used at
+//! start-up, before any network; they are verified again then.
+
+use crate::config::{Config, ConfigError, FleetDoc, RemoteConfig};
+use crate::fetch::{Fetched, Fetcher, Limits, Validators};
+use std::path::{Path, PathBuf};
+
+pub const DOC_FILE: &str = "fleet.toml";
+pub const SIG_FILE: &str = "fleet.toml.minisig";
+
+/// Checks a minisign signature (the text of a `.minisig` file) over `doc`.
+pub fn verify(doc: &[u8], signature: &str, public_key: &str) -> Result<(), String> {
+    let key = minisign_verify::PublicKey::from_base64(public_key.trim())
+        .map_err(|e| format!("the public key cannot be read: {e}"))?;
+    let signature = minisign_verify::Signature::decode(signature)
+        .map_err(|e| format!("the signature cannot be read: {e}"))?;
+    // Legacy (not prehashed) signatures from older minisign versions are accepted too.
+    key.verify(doc, &signature, true)
+        .map_err(|e| format!("the signature does not match ({e})"))
+}
+
+/// The local file's text and name, read once; every layering starts from it.
+#[derive(Debug, Clone)]
+pub struct LocalFile {
+    pub text: String,
+    pub origin: String,
+}
+
+impl LocalFile {
+    /// `--config FILE`, or the built-in defaults without one.
+    pub fn read(path: Option<&Path>) -> Result<LocalFile, ConfigError> {
+        match path {
+            None => Ok(LocalFile {
+                text: String::new(),
+                origin: "built-in defaults".into(),
+            }),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                Ok(LocalFile {
+                    text,
+                    origin: path.display().to_string(),
+                })
+            }
+        }
+    }
+
+    pub fn config(&self) -> Result<Config, ConfigError> {
+        Config::parse(&self.text, &self.origin)
+    }
+}
+
+/// A document that passed every check.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub version: i64,
+    pub bytes: Vec<u8>,
+}
+
+/// Why a fleet document was not applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("fleet document refused: {0}")]
+    Signature(String),
+    #[error(
+        "fleet document refused: version {got} is not newer than the applied version {applied}"
+    )]
+    OldVersion { got: i64, applied: i64 },
+    #[error("fleet document refused: {0}")]
+    Invalid(String),
+}
+
+/// Verifies, parses and layers a document; `applied` is what runs now.
+pub fn check(
+    doc: &[u8],
+    signature: &str,
+    remote: &RemoteConfig,
+    local: &LocalFile,
+    applied: Option<&Applied>,
+) -> Result<(Config, Applied), Refusal> {
+    verify(doc, signature, &remote.public_key).map_err(Refusal::Signature)?;
+    let text = std::str::from_utf8(doc).map_err(|_| Refusal::Invalid("not UTF-8 text".into()))?;
+    let fleet = FleetDoc::parse(text, "fleet document")
+        .map_err(|e| Refusal::Invalid(e.problems().join("; ")))?;
+    if let Some(applied) = applied {
+        if fleet.version <= applied.version && doc != applied.bytes.as_slice() {
+            return Err(Refusal::OldVersion {
+                got: fleet.version,
+                applied: applied.version,
+            });
+        }
+    }
+    let config = Config::layered(&local.text, &local.origin, Some(&fleet))
+        .map_err(|e| Refusal::Invalid(e.problems().join("; ")))?;
+    Ok((
+        config,
+        Applied {
+            version: fleet.version,
+            bytes: doc.to_vec(),
+        },
+    ))
+}
+
+/// The configuration at start-up: the local file, layered over the last good fleet
+/// document if there is one and it still verifies. A last-known-good that no longer
+/// passes (another key, a damaged file) is reported and left out.
+pub fn startup(
+    local: &LocalFile,
+    state_dir: Option<&Path>,
+) -> Result<(Config, Option<Applied>, Option<String>), ConfigError> {
+    let config = local.config()?;
+    let (Some(remote), Some(dir)) = (&config.remote, state_dir) else {
+        return Ok((config, None, None));
+    };
+    let (doc, sig) = match (
+        std::fs::read(dir.join(DOC_FILE)),
+        std::fs::read_to_string(dir.join(SIG_FILE)),
+    ) {
+        (Ok(doc), Ok(sig)) => (doc, sig),
+        _ => return Ok((config, None, None)),
+    };
+    match check(&doc, &sig, remote, local, None) {
+        Ok((layered, applied)) => Ok((layered, Some(applied), None)),
+        Err(refusal) => {
+            let message = format!("last-known-good {}: {refusal}", DOC_FILE);
+            tracing::warn!("{message}");
+            Ok((config, None, Some(message)))
+        }
+    }
+}
+
+/// Writes the document and its signature so that a power cut leaves either the old
+/// pair or the new one: each goes to a temporary file, is synced, then renamed.
+pub fn store(dir: &Path, doc: &[u8], signature: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let write = |name: &str, bytes: &[u8]| -> std::io::Result<()> {
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, dir.join(name))
+    };
+    // The signature first: a document without a matching signature is refused at
+    // start-up, so a cut between the two renames falls back to the local file.
+    write(SIG_FILE, signature.as_bytes())?;
+    write(DOC_FILE, doc)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// What one poll did.
+#[derive(Debug)]
+pub enum PollOutcome {
+    /// Nothing new (304s, or the same bytes as before).
+    Unchanged,
+    /// A new configuration to apply.
+    Applied(Box<Config>),
+    Refused(Refusal),
+    /// The server could not be reached; the current configuration stays.
+    Failed(String),
+}
+
+/// Polls the fleet document.
+pub struct FleetPoller {
+    remote: RemoteConfig,
+    local: LocalFile,
+    state_dir: Option<PathBuf>,
+    fetcher: Fetcher,
+    doc: Option<(Vec<u8>, Validators)>,
+    sig: Option<(String, Validators)>,
+    applied: Option<Applied>,
+    refused: Option<Vec<u8>>,
+}
+
+impl FleetPoller {
+    pub fn new(
+        remote: RemoteConfig,
+        local: LocalFile,
+        state_dir: Option<PathBuf>,
+        applied: Option<Applied>,
+    ) -> anyhow::Result<FleetPoller> {
+        Ok(FleetPoller {
+            remote,
+            local,
+            state_dir,
+            fetcher: Fetcher::new(Limits {
+                max_bytes: 1024 * 1024,
+                ..Limits::default()
+            })?,
+            doc: None,
+            sig: None,
+            applied,
+            refused: None,
+        })
+    }
+
+    pub fn applied_version(&self) -> Option<i64> {
+        self.applied.as_ref().map(|a| a.version)
+    }
+
+    pub async fn poll_once(&mut self) -> PollOutcome {
+        let doc_url = self.remote.url.clone();
+        let sig_url = self.remote.signature_url();
+        let doc_known = self
+            .doc
+            .as_ref()
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let sig_known = self
+            .sig
+            .as_ref()
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let doc = match self.fetcher.get(&doc_url, &doc_known).await {
+            Ok(fetched) => fetched,
+            Err(e) => return PollOutcome::Failed(format!("fleet document: {e}")),
+        };
+        let sig = match self.fetcher.get(&sig_url, &sig_known).await {
+            Ok(fetched) => fetched,
+            Err(e) => return PollOutcome::Failed(format!("fleet document signature: {e}")),
+        };
+        let changed = matches!(doc, Fetched::New { .. }) || matches!(sig, Fetched::New { .. });
+        if let Fetched::New { body, validators } = doc {
+            self.doc = Some((body, validators));
+        }
+        if let Fetched::New { body, validators } = sig {
+            self.sig = Some((String::from_utf8_lossy(&body).into_owned(), validators));
+        }
+        let (Some((doc, _)), Some((sig, _))) = (&self.doc, &self.sig) else {
+            return PollOutcome::Failed("fleet document: no answer yet".into());
+        };
+        if !changed || self.applied.as_ref().is_some_and(|a| a.bytes == *doc) {
+            return PollOutcome::Unchanged;
+        }
+        match check(doc, sig, &self.remote, &self.local, self.applied.as_ref()) {
+            Ok((config, applied)) => {
+                if let Some(dir) = &self.state_dir {
+                    if let Err(err) = store(dir, doc, sig) {
+                        tracing::warn!(
+                            "fleet document version {} applied but not kept: {err}",
+                            applied.version
+                        );
+                    }
+                }
+                self.applied = Some(applied);
+                self.refused = None;
+                PollOutcome::Applied(Box::new(config))
+            }
+            Err(refusal) => {
+                // A document refused once is not reported again until it changes.
+                if self.refused.as_deref() == Some(doc.as_slice()) {
+                    return PollOutcome::Unchanged;
+                }
+                self.refused = Some(doc.clone());
+                PollOutcome::Refused(refusal)
+            }
+        }
+    }
+
+    /// Polls every `poll_interval` (and at once when `refresh` is notified) until
+    /// `stop` turns true. `report` hears every outcome but `Unchanged`.
+    pub async fn run<F>(
+        mut self,
+        mut report: F,
+        refresh: std::sync::Arc<tokio::sync::Notify>,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) where
+        F: FnMut(PollOutcome),
+    {
+        let mut last_failure: Option<String> = None;
+        loop {
+            match self.poll_once().await {
+                PollOutcome::Unchanged => {}
+                PollOutcome::Failed(message) => {
+                    // One line per new kind of failure, not one per poll.
+                    if last_failure.as_deref() != Some(message.as_str()) {
+                        tracing::warn!("{message}; keeping the current configuration");
+                        last_failure = Some(message.clone());
+                    }
+                    report(PollOutcome::Failed(message));
+                }
+                outcome => {
+                    last_failure = None;
+                    report(outcome);
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.remote.poll_interval) => {}
+                _ = refresh.notified() => {}
+                changed = stop.changed() => {
+                    if changed.is_err() || *stop.borrow() { return; }
+                }
+            }
+        }
+    }
+}

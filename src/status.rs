@@ -1,0 +1,220 @@
+//! How a kiosk is doing, for `status --json`, the heartbeat and the admin screen: one
+//! JSON object without personal data (docs/status.md).
+//!
+//! The running kiosk keeps what only it knows (uptime, the screen, the last refusal of
+//! a fleet document, the feeds' last results) in a [`Runtime`] and writes it to
+//! `runtime.json` in the state directory when it changes; `status --json` reads that
+//! file when the kiosk runs and works it out from the state directory when it does not.
+
+use crate::callback::outbox::{Outbox, OutboxStatus};
+use crate::config::Config;
+use crate::feed_service::FeedStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub const RUNTIME_FILE: &str = "runtime.json";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FeedReport {
+    pub name: String,
+    pub items: usize,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+pub fn feed_reports(status: &FeedStatus) -> Vec<FeedReport> {
+    status
+        .sources
+        .iter()
+        .map(|s| FeedReport {
+            name: s.name.clone(),
+            items: s.activities,
+            last_success: s.last_good,
+            last_error: s.last_error.clone(),
+        })
+        .collect()
+}
+
+/// What only the running kiosk knows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Runtime {
+    pub pid: u32,
+    pub started_at: DateTime<Utc>,
+    pub config_version: Option<i64>,
+    pub config_error: Option<String>,
+    pub screen_on: bool,
+    pub feeds: Vec<FeedReport>,
+}
+
+/// The running kiosk's [`Runtime`], shared between the UI thread and the services,
+/// and mirrored to `runtime.json`.
+#[derive(Clone)]
+pub struct Shared {
+    inner: Arc<Mutex<Runtime>>,
+    file: Option<PathBuf>,
+}
+
+impl Shared {
+    pub fn new(runtime: Runtime, state_dir: Option<&Path>) -> Shared {
+        let shared = Shared {
+            inner: Arc::new(Mutex::new(runtime)),
+            file: state_dir.map(|d| d.join(RUNTIME_FILE)),
+        };
+        shared.update(|_| {});
+        shared
+    }
+
+    pub fn get(&self) -> Runtime {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Changes the runtime and, if it changed, writes the file (small; atomic rename).
+    pub fn update(&self, change: impl FnOnce(&mut Runtime)) {
+        let snapshot = {
+            let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+            let before = guard.clone();
+            change(&mut guard);
+            if *guard == before && self.file.as_ref().is_some_and(|f| f.exists()) {
+                return;
+            }
+            guard.clone()
+        };
+        if let Some(file) = &self.file {
+            let tmp = file.with_extension("json.tmp");
+            let written = serde_json::to_vec(&snapshot)
+                .map_err(std::io::Error::other)
+                .and_then(|bytes| std::fs::write(&tmp, bytes))
+                .and_then(|()| std::fs::rename(&tmp, file));
+            if let Err(err) = written {
+                tracing::debug!("cannot write {}: {err}", file.display());
+            }
+        }
+    }
+}
+
+/// The runtime of a kiosk that runs now, from its file; `None` if none runs.
+pub fn read_running(state_dir: &Path) -> Option<Runtime> {
+    let bytes = std::fs::read(state_dir.join(RUNTIME_FILE)).ok()?;
+    let runtime: Runtime = serde_json::from_slice(&bytes).ok()?;
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", runtime.pid)).ok()?;
+    let alive = String::from_utf8_lossy(&cmdline).contains("samen-kiosk");
+    alive.then_some(runtime)
+}
+
+/// Free bytes for an unprivileged user on the file system holding `path`.
+pub fn free_disk_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: c_path is a valid NUL-terminated string and stat a valid out-pointer.
+    let rc = unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) };
+    // The field types differ between platforms (u32 on some 32-bit ones).
+    #[allow(clippy::useless_conversion)]
+    (rc == 0).then(|| u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize)))
+}
+
+/// The status object.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub kiosk_id: String,
+    pub version: &'static str,
+    pub running: bool,
+    pub config_version: Option<i64>,
+    pub config_error: Option<String>,
+    pub feeds: Vec<FeedReport>,
+    pub outbox: Option<OutboxStatus>,
+    pub delivery: Option<&'static str>,
+    pub screen: &'static str,
+    pub uptime_s: Option<i64>,
+    pub free_disk_bytes: Option<u64>,
+    pub at: DateTime<Utc>,
+}
+
+/// Builds the report. `runtime` is the running kiosk's (or `None`, then `fallback`
+/// gives what can be worked out without it).
+pub fn report(
+    config: &Config,
+    runtime: Option<&Runtime>,
+    fallback: Fallback,
+    state_dir: Option<&Path>,
+    now: DateTime<Utc>,
+) -> Report {
+    let outbox = state_dir.and_then(|dir| {
+        dir.join(crate::callback::outbox::FILE_NAME)
+            .exists()
+            .then(|| Outbox::open_in(dir).and_then(|o| o.status(now)).ok())
+            .flatten()
+    });
+    let (config_error, feeds, screen_on, uptime) = match runtime {
+        Some(r) => (
+            r.config_error.clone(),
+            r.feeds.clone(),
+            r.screen_on,
+            Some((now - r.started_at).num_seconds().max(0)),
+        ),
+        None => (
+            fallback.config_error,
+            fallback.feeds,
+            config.schedule.is_open(now),
+            None,
+        ),
+    };
+    Report {
+        kiosk_id: config.kiosk_id.clone(),
+        version: env!("CARGO_PKG_VERSION"),
+        running: runtime.is_some(),
+        config_version: runtime
+            .map(|r| r.config_version)
+            .unwrap_or(config.config_version),
+        config_error,
+        feeds,
+        outbox,
+        delivery: config.callback.channel.as_ref().map(|c| match c {
+            crate::callback::delivery::Channel::Webhook(_) => "webhook",
+            crate::callback::delivery::Channel::Email(_) => "email",
+        }),
+        screen: if screen_on { "on" } else { "off" },
+        uptime_s: uptime,
+        free_disk_bytes: state_dir.and_then(free_disk_bytes),
+        at: now,
+    }
+}
+
+/// What `status` works out itself when no kiosk runs.
+#[derive(Debug, Default)]
+pub struct Fallback {
+    pub config_error: Option<String>,
+    pub feeds: Vec<FeedReport>,
+}
+
+/// POSTs the report to `[heartbeat] url`, signed like callback webhooks when a secret
+/// is configured.
+pub async fn send_heartbeat(
+    client: &reqwest::Client,
+    heartbeat: &crate::config::HeartbeatConfig,
+    report: &Report,
+) -> Result<(), String> {
+    let body = serde_json::to_vec(report).map_err(|e| e.to_string())?;
+    let mut request = client
+        .post(&heartbeat.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json");
+    if let Some(secret) = &heartbeat.secret {
+        let t = Utc::now().timestamp();
+        request = request.header(
+            "X-Samen-Signature",
+            crate::callback::delivery::signature(secret, t, &body),
+        );
+    }
+    let response = request
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| e.without_url().to_string())?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("server answered {}", response.status().as_u16()))
+    }
+}
