@@ -61,6 +61,8 @@ fn every_scene_renders_at_small_and_large_sizes() {
         "help",
         "callback",
         "warning",
+        "admin-pin",
+        "admin",
     ];
     for size in ["800x480", "1920x1080"] {
         let (w, h) = size

@@ -17,6 +17,9 @@
 //! - callback_input_is_wiped_on_timeout
 //! - callback_save_failure_apologises_with_a_number
 //! - stale_feeds_say_when_they_were_updated
+//! - screen_is_dark_outside_opening_hours_across_midnight_and_dst
+//! - a_new_configuration_applies_without_restart
+//! - admin_screen_long_press_pin_lockout_and_timeout
 //!
 //! The testing backend can only be initialised once per process, so this file has its
 //! own `main` (harness = false) and runs the scenarios in order, each on a new window.
@@ -40,7 +43,15 @@ fn kiosk_with(config: Config) -> Rc<Controller> {
 }
 
 fn kiosk_in(config: Config, state_dir: Option<&std::path::Path>) -> Rc<Controller> {
-    let clock = Arc::new(FixedClock::new(parse_instant(NOW).expect("valid time")));
+    kiosk_at(config, state_dir, NOW).0
+}
+
+fn kiosk_at(
+    config: Config,
+    state_dir: Option<&std::path::Path>,
+    now: &str,
+) -> (Rc<Controller>, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::new(parse_instant(now).expect("valid time")));
     let feed = bundled::example(clock.today()).expect("bundled feed parses");
     let catalog = Catalog::new(feed.activities, true);
     let window = AppWindow::new().expect("window");
@@ -49,7 +60,7 @@ fn kiosk_in(config: Config, state_dir: Option<&std::path::Path>) -> Rc<Controlle
         window,
         KioskOptions {
             config: Arc::new(config),
-            clock,
+            clock: clock.clone(),
             catalog,
             image_dir: None,
             state_dir: state_dir.map(std::path::Path::to_path_buf),
@@ -59,7 +70,15 @@ fn kiosk_in(config: Config, state_dir: Option<&std::path::Path>) -> Rc<Controlle
         },
     );
     controller.window().show().expect("show");
-    controller
+    (controller, clock)
+}
+
+/// Moves the wall clock and Slint's mock time together, a minute at a time.
+fn advance_minutes(clock: &FixedClock, minutes: u32) {
+    for _ in 0..minutes {
+        clock.advance(chrono::Duration::minutes(1));
+        mock_elapsed_time(Duration::from_secs(60));
+    }
 }
 
 fn kiosk() -> Rc<Controller> {
@@ -481,6 +500,182 @@ fn stale_feeds_say_when_they_were_updated() {
     assert!(visible(&c, "Bijgewerkt om 09:15"), "so does the list");
 }
 
+fn screen_is_dark_outside_opening_hours_across_midnight_and_dst() {
+    let config = Config::parse(
+        "[schedule]\nmonday = \"08:00-17:00\"\ntuesday = \"08:00-17:00\"\nwednesday = \"08:00-17:00\"\nthursday = \"08:00-17:00\"\nfriday = \"08:00-17:00\"\nsaturday = \"08:00-17:00\"\nsunday = \"08:00-17:00\"\n",
+        "t",
+    )
+    .expect("valid");
+    // Saturday 24 October 2026, 16:50 summer time; summer time ends that night.
+    let (c, clock) = kiosk_at(config, None, "2026-10-24T16:50:00+02:00");
+    let kiosk = c.window().global::<Kiosk>();
+    assert!(kiosk.get_screen_on());
+    advance_minutes(&clock, 9);
+    // A visitor at 16:59 ...
+    tap(&c, "Tik op het scherm");
+    assert_eq!(screen(&c), Screen::Home);
+    advance_minutes(&clock, 1);
+    // ... at 17:00 the session ends and the screen is black: nothing to read or tap.
+    assert!(!kiosk.get_screen_on(), "dark at closing time");
+    assert_eq!(screen(&c), Screen::Signage);
+    assert!(!visible(&c, "Tik op het scherm"));
+    assert!(!visible(&c, "Hulp nodig?"));
+    let slide = front_slide(&c);
+    // Through midnight and the extra hour of the night: still dark at 07:59 winter time
+    // (14 h 59 min on the wall clock, 15 h 59 min of real time).
+    advance_minutes(&clock, 15 * 60 + 59);
+    assert_eq!(
+        clock.local_now().format("%a %H:%M %:z").to_string(),
+        "Sun 07:59 +01:00"
+    );
+    assert!(!kiosk.get_screen_on(), "still dark at 07:59");
+    assert_eq!(front_slide(&c), slide, "no rotation in the dark");
+    advance_minutes(&clock, 1);
+    assert!(kiosk.get_screen_on(), "on at 08:00 local time");
+    assert!(visible(&c, "Tik op het scherm"));
+    assert_eq!(c.window().global::<Kiosk>().get_time(), "08:00");
+}
+
+fn a_new_configuration_applies_without_restart() {
+    let c = kiosk();
+    assert_eq!(front_slide(&c).1, "Samen is leuker!");
+    let config = Config::parse(
+        "[signage]\nslide_seconds = 20\n[[signage.messages]]\ntitle = \"Nieuw bericht\"\n[[helplines]]\nname = \"Sensoor\"\nnumber = \"0900 0767\"\n",
+        "t",
+    )
+    .expect("valid");
+    c.set_config(Arc::new(config));
+    // The helplines change at once.
+    tap(&c, "Hulp nodig?");
+    assert!(visible(&c, "Sensoor"));
+    assert!(!visible(&c, "De Luisterlijn"));
+    tap(&c, "Stoppen");
+    // The next round uses the new message and the new slide time.
+    let mut seen = false;
+    for _ in 0..12 {
+        mock_elapsed_time(Duration::from_secs(19));
+        let before = front_slide(&c);
+        mock_elapsed_time(Duration::from_secs(1));
+        assert_ne!(front_slide(&c), before, "a new slide every 20 s");
+        seen |= front_slide(&c).1 == "Nieuw bericht";
+    }
+    assert!(seen, "the new message is shown");
+}
+
+fn long_press_corner(c: &Controller, hold: Duration) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    let at = slint::LogicalPosition::new(8.0, 8.0);
+    let w = c.window().window();
+    w.dispatch_event(WindowEvent::PointerMoved { position: at });
+    w.dispatch_event(WindowEvent::PointerPressed {
+        position: at,
+        button: PointerEventButton::Left,
+    });
+    mock_elapsed_time(hold);
+    w.dispatch_event(WindowEvent::PointerReleased {
+        position: at,
+        button: PointerEventButton::Left,
+    });
+}
+
+/// Mock time in one-second steps, so that repeating timers tick as they would.
+fn let_time_pass(total: Duration) {
+    for _ in 0..total.as_secs() {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+}
+
+fn type_pin(c: &Controller, pin: &str) {
+    for digit in pin.chars() {
+        tap(c, &digit.to_string());
+    }
+    tap(c, "Openen");
+}
+
+fn admin_screen_long_press_pin_lockout_and_timeout() {
+    use samen_kiosk::ui::generated::Admin;
+    let hash = samen_kiosk::admin::hash_pin("2468").expect("hash");
+    let config = Config::parse(
+        &format!("kiosk_id = \"bieb-centrum\"\n[admin]\npin_hash = \"{hash}\"\n"),
+        "t",
+    )
+    .expect("valid");
+    let dir = tempfile::tempdir().unwrap();
+    let c = kiosk_in(config, Some(dir.path()));
+    let admin = c.window().global::<Admin>();
+
+    // A short tap on the corner is just a tap: the kiosk wakes.
+    long_press_corner(&c, Duration::from_millis(200));
+    assert_eq!(screen(&c), Screen::Home);
+    tap(&c, "Stoppen");
+    // Held for less than 5 s: nothing; 5 s: the PIN prompt.
+    long_press_corner(&c, Duration::from_millis(4_900));
+    assert_ne!(screen(&c), Screen::Admin);
+    tap(&c, "Stoppen");
+    long_press_corner(&c, Duration::from_secs(5));
+    assert_eq!(screen(&c), Screen::Admin);
+    assert!(visible(&c, "Typ de pincode."));
+    assert!(visible(&c, "Hulp nodig?"), "helplines stay one tap away");
+
+    // Four wrong PINs say how many tries are left; the fifth locks for 5 minutes.
+    for left in (1..=4).rev() {
+        type_pin(&c, "1111");
+        assert!(
+            visible(&c, &format!("Verkeerde pincode. Nog {left} keer.")),
+            "{left} tries left"
+        );
+    }
+    type_pin(&c, "1111");
+    assert!(admin.get_locked());
+    assert!(visible(
+        &c,
+        "Te vaak een verkeerde pincode. Probeer het over 5 minuten opnieuw."
+    ));
+    type_pin(&c, "2468");
+    assert!(
+        !admin.get_unlocked(),
+        "the right PIN does not open a locked screen"
+    );
+    assert_eq!(admin.get_pin_length(), 0);
+    // The screen times out like every other (the lock stays) ...
+    let_time_pass(Duration::from_secs(60 + 30));
+    assert_eq!(screen(&c), Screen::Signage);
+    long_press_corner(&c, Duration::from_secs(5));
+    assert!(admin.get_locked(), "still locked after 1.5 minutes");
+    // ... and the lock ends after 5 minutes.
+    let_time_pass(Duration::from_secs(4 * 60));
+    assert!(!admin.get_locked());
+    long_press_corner(&c, Duration::from_secs(5));
+    type_pin(&c, "2468");
+    assert!(admin.get_unlocked());
+    assert!(visible(&c, "bieb-centrum"), "the status shows the kiosk id");
+    assert!(visible(&c, "Nu verversen"));
+
+    // A test callback goes through the outbox like any request, marked as a test.
+    tap(&c, "Test-terugbelverzoek");
+    assert!(visible(
+        &c,
+        "Test-terugbelverzoek staat klaar om te versturen."
+    ));
+    let outbox = samen_kiosk::callback::outbox::Outbox::open_in(dir.path()).unwrap();
+    assert_eq!(outbox.status(chrono::Utc::now()).unwrap().pending, 1);
+    let due = outbox
+        .next_due(chrono::Utc::now() + chrono::Duration::days(1))
+        .unwrap()
+        .expect("the test request waits");
+    let body: serde_json::Value = serde_json::from_slice(&due.body).unwrap();
+    assert_eq!(body["test"], true);
+    assert_eq!(body["first_name"], "Test");
+
+    tap(&c, "Netwerkadressen");
+    assert!(visible(&c, "Netwerk"));
+
+    // Nobody touches it: back to signage, locked again.
+    let_time_pass(Duration::from_secs(60 + 30));
+    assert_eq!(screen(&c), Screen::Signage);
+    assert!(!admin.get_unlocked());
+}
+
 fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let scenarios: &[(&str, fn())] = &[
@@ -522,6 +717,18 @@ fn main() {
         (
             "stale_feeds_say_when_they_were_updated",
             stale_feeds_say_when_they_were_updated,
+        ),
+        (
+            "screen_is_dark_outside_opening_hours_across_midnight_and_dst",
+            screen_is_dark_outside_opening_hours_across_midnight_and_dst,
+        ),
+        (
+            "a_new_configuration_applies_without_restart",
+            a_new_configuration_applies_without_restart,
+        ),
+        (
+            "admin_screen_long_press_pin_lockout_and_timeout",
+            admin_screen_long_press_pin_lockout_and_timeout,
         ),
     ];
     let filter: Vec<String> = std::env::args()
