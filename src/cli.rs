@@ -238,6 +238,8 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         },
         state,
     );
+    // Gone when the kiosk stops, so that `status` does not report a kiosk that is not there.
+    let runtime_on_exit = runtime.clone();
     let image_dir = service.image_dir().map(Path::to_path_buf);
     drop(service);
     let wake = Arc::new(tokio::sync::Notify::new());
@@ -309,6 +311,7 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         crate::systemd::notify("READY=1");
         let _ = services.join();
         crate::systemd::notify("STOPPING=1");
+        runtime_on_exit.forget();
         return Ok(());
     }
     if args.fullscreen {
@@ -352,6 +355,7 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     crate::systemd::notify("STOPPING=1");
     let _ = stop.send(true);
     let _ = services.join();
+    runtime_on_exit.forget();
     result
 }
 

@@ -538,12 +538,17 @@ impl Config {
 
     /// Parses and validates TOML text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
-            path: origin.to_string(),
-            message: e.message().to_string()
-                + &e.span()
-                    .map(|s| format!(" (at line {})", line_of(text, s.start)))
-                    .unwrap_or_default(),
+        let table = parse_table(text, origin)?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| format!(" (at line {})", line_of(text, s.start)))
+                .unwrap_or_default();
+            let message = e.message().trim().to_string();
+            ConfigError::Invalid {
+                path: origin.to_string(),
+                problems: vec![format!("{}{at}", with_key_path(&table, &message))],
+            }
         })?;
         Config::validate(raw).map_err(|problems| ConfigError::Invalid {
             path: origin.to_string(),
@@ -1027,9 +1032,9 @@ fn parse_table(text: &str, origin: &str) -> Result<toml::Table, ConfigError> {
 
 /// The typed form of a table; a wrong type or unknown key comes back as one message.
 fn raw_from(table: toml::Table) -> Result<RawConfig, String> {
-    toml::Value::Table(table)
+    toml::Value::Table(table.clone())
         .try_into::<RawConfig>()
-        .map_err(|e| e.message().trim().to_string())
+        .map_err(|e| with_key_path(&table, e.message().trim()))
 }
 
 /// `over` on top of `base`: tables merge key by key, anything else (values, arrays
@@ -1062,8 +1067,67 @@ fn check_secure_url(p: &mut Problems, key: &str, url: &str) {
 
 fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
-        .map(|t| t.lines().count().max(1))
+        .map(|t| t.matches('\n').count() + 1)
         .unwrap_or(1)
+}
+
+/// Serde's message for a table that does not fit the schema, with the key path it is
+/// about in front (`signage.slide_secs: unknown field ...`). Found by narrowing: the
+/// same message from a copy that holds only one key (or one list item) at each level
+/// names the culprit.
+fn with_key_path(table: &toml::Table, message: &str) -> String {
+    fn fails_alike(candidate: toml::Value, message: &str) -> bool {
+        candidate
+            .try_into::<RawConfig>()
+            .is_err_and(|e| e.message().trim() == message)
+    }
+    fn narrow(
+        wrap: &dyn Fn(toml::Value) -> toml::Value,
+        value: &toml::Value,
+        path: String,
+        message: &str,
+    ) -> String {
+        match value {
+            toml::Value::Table(t) => {
+                for (key, inner) in t {
+                    let only = |x: toml::Value| {
+                        let mut one = toml::Table::new();
+                        one.insert(key.clone(), x);
+                        wrap(toml::Value::Table(one))
+                    };
+                    if fails_alike(only(inner.clone()), message) {
+                        let path = if path.is_empty() {
+                            key.clone()
+                        } else {
+                            format!("{path}.{key}")
+                        };
+                        return narrow(&only, inner, path, message);
+                    }
+                }
+            }
+            toml::Value::Array(items) => {
+                for (i, inner) in items.iter().enumerate() {
+                    let only = |x: toml::Value| wrap(toml::Value::Array(vec![x]));
+                    if fails_alike(only(inner.clone()), message) {
+                        return narrow(&only, inner, format!("{path}[{i}]"), message);
+                    }
+                }
+            }
+            _ => {}
+        }
+        path
+    }
+    let path = narrow(
+        &|x| x,
+        &toml::Value::Table(table.clone()),
+        String::new(),
+        message,
+    );
+    if path.is_empty() {
+        message.to_string()
+    } else {
+        format!("{path}: {message}")
+    }
 }
 
 #[cfg(test)]
@@ -1182,6 +1246,39 @@ mod tests {
     #[test]
     fn typos_are_refused() {
         let err = Config::parse("[signage]\nslide_secs = 5\n", "t").unwrap_err();
-        assert!(err.to_string().contains("slide_secs"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("signage.slide_secs: unknown field `slide_secs`"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("(at line 2)"), "{err}");
+    }
+
+    #[test]
+    fn fleet_documents_name_the_key_of_a_wrong_value() {
+        let err = FleetDoc::parse(
+            "version = 2\n[[feeds]]\nurl = \"https://a.example/a.ics\"\n[[feeds]]\nurl = \"https://a.example/b.ics\"\nrefresh = 5\n[kiosks.bieb.signage]\nslide_secs = 5\n[kiosks.dorp.session]\ninactivity_seconds = \"lang\"\n",
+            "fleet",
+        )
+        .unwrap_err();
+        let problems = err.problems();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("feeds[1].refresh: invalid type")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("kiosks.bieb.signage.slide_secs: unknown field")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("kiosks.dorp.session.inactivity_seconds: invalid type")),
+            "{problems:?}"
+        );
     }
 }

@@ -94,6 +94,15 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// Removes `runtime.json` (the kiosk stops).
+    pub fn forget(&self) {
+        if let Some(file) = &self.file {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
 /// The runtime of a kiosk that runs now, from its file; `None` if none runs.
 pub fn read_running(state_dir: &Path) -> Option<Runtime> {
     let bytes = std::fs::read(state_dir.join(RUNTIME_FILE)).ok()?;
