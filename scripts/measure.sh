@@ -4,7 +4,8 @@
 #
 # Usage: scripts/measure.sh [SECONDS] [WxH] [-- extra kiosk args, e.g. --config F]
 # Needs: Xvfb (Debian xvfb), python3 with python-xlib (pip install python-xlib), a
-# release build (cargo build --release). Environment: BIN to measure another binary.
+# release build (cargo build --release). Environment: BIN to measure another binary;
+# FIRST_COLOUR=000000 when the screen is expected to be dark (a closed schedule).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -23,7 +24,7 @@ for _ in $(seq 100); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; s
 
 state=$(mktemp -d)
 # The top bar of signage is teal (#0B5A5A); poll a pixel in it.
-line=$(DISPLAY=$display SAMEN_KIOSK_STATE_DIR=$state python3 scripts/first-frame.py 5 5 0B5A5A -- \
+line=$(DISPLAY=$display SAMEN_KIOSK_STATE_DIR=$state python3 scripts/first-frame.py 5 5 "${FIRST_COLOUR:-0B5A5A}" -- \
     "$bin" run --size "$size" "$@")
 first=$(echo "$line" | awk '{print $2}')
 pid=$(echo "$line" | awk '{print $4}')

@@ -40,6 +40,10 @@ def parse_po(text):
 def q(s):
     return '"' + s + '"'
 
+def nplurals(header):
+    m = re.search(r"nplurals=(\d+)", header)
+    return int(m.group(1)) if m else 2
+
 def write(lang, path, strings, old):
     header = old.get("", {}).get("msgstr") or (
         "Content-Type: text/plain; charset=UTF-8\\nLanguage: %s\\nPlural-Forms: nplurals=2; plural=(n != 1);\\n" % lang)
@@ -49,8 +53,8 @@ def write(lang, path, strings, old):
         out.append("msgid " + q(msgid))
         if plural is not None:
             out.append("msgid_plural " + q(plural))
-            out.append("msgstr[0] " + q(e.get("msgstr[0]", "")))
-            out.append("msgstr[1] " + q(e.get("msgstr[1]", "")))
+            for i in range(nplurals(header)):
+                out.append("msgstr[%d] " % i + q(e.get("msgstr[%d]" % i, "")))
         else:
             out.append("msgstr " + q(e.get("msgstr", "")))
         out.append("")
@@ -64,8 +68,13 @@ def main():
         path.parent.mkdir(parents=True, exist_ok=True)
         old = parse_po(path.read_text(encoding="utf-8")) if path.exists() else {}
         write(lang, path, strings, old)
-        missing = [m for m, p in strings.items()
-                   if not (old.get(m, {}).get("msgstr") or old.get(m, {}).get("msgstr[0]"))]
+        n = nplurals(old.get("", {}).get("msgstr", ""))
+        def done(m, plural):
+            e = old.get(m, {})
+            if plural is None:
+                return bool(e.get("msgstr"))
+            return all(e.get("msgstr[%d]" % i) for i in range(n))
+        missing = [m for m, p in strings.items() if not done(m, p)]
         print(f"{lang}: {len(strings)} strings, {len(missing)} untranslated")
         for m in missing:
             print("  missing:", m)

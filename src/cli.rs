@@ -127,7 +127,7 @@ pub struct ScreenshotArgs {
     pub size: String,
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// nl or en (default: the configured default language).
+    /// nl, en, tr or pl (default: the configured default language).
     #[arg(long)]
     pub lang: Option<String>,
     /// The time to show, RFC 3339 (default: now).
@@ -172,7 +172,8 @@ fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
 }
 
 fn parse_lang(code: &str) -> anyhow::Result<Lang> {
-    Lang::parse(code).with_context(|| format!("language '{code}' is not available (nl, en)"))
+    Lang::parse(code)
+        .with_context(|| format!("language '{code}' is not available (nl, en, tr, pl)"))
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -235,6 +236,7 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
             config_error,
             screen_on: config.schedule.is_open(clock.now()),
             feeds: status::feed_reports(&service.status()),
+            headless: args.headless,
         },
         state,
     );

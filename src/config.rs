@@ -347,33 +347,66 @@ impl ConfigError {
 pub fn default_messages() -> Vec<Message> {
     vec![
         Message {
-            title: Localized::new("Samen is leuker!").with(Lang::En, "Together is better!"),
+            title: Localized::new("Samen is leuker!")
+                .with(Lang::En, "Together is better!")
+                .with(Lang::Tr, "Birlikte daha güzel!")
+                .with(Lang::Pl, "Razem raźniej!"),
             body: Localized::new(
                 "Er is veel te doen in Hilversum. Kom langs, ook als u niemand kent.",
             )
             .with(
                 Lang::En,
                 "There is a lot to do in Hilversum. Come along, even if you don't know anyone.",
+            )
+            .with(
+                Lang::Tr,
+                "Hilversum'da yapacak çok şey var. Kimseyi tanımasanız da gelin.",
+            )
+            .with(
+                Lang::Pl,
+                "W Hilversum dużo się dzieje. Zapraszamy także osoby, które nikogo nie znają.",
             ),
         },
         Message {
-            title: Localized::new("Even een praatje?").with(Lang::En, "Fancy a chat?"),
+            title: Localized::new("Even een praatje?")
+                .with(Lang::En, "Fancy a chat?")
+                .with(Lang::Tr, "Biraz sohbet etmek ister misiniz?")
+                .with(Lang::Pl, "Może chwila rozmowy?"),
             body: Localized::new(
                 "Een kopje koffie, een wandeling, samen eten. Kijk wat er vandaag is.",
             )
             .with(
                 Lang::En,
                 "A cup of coffee, a walk, a shared meal. See what is on today.",
+            )
+            .with(
+                Lang::Tr,
+                "Bir fincan kahve, bir yürüyüş, birlikte yemek. Bugün neler var, bakın.",
+            )
+            .with(
+                Lang::Pl,
+                "Kawa, spacer, wspólny posiłek. Proszę zobaczyć, co jest dzisiaj.",
             ),
         },
         Message {
-            title: Localized::new("Kijk om naar elkaar").with(Lang::En, "Look out for each other"),
+            title: Localized::new("Kijk om naar elkaar")
+                .with(Lang::En, "Look out for each other")
+                .with(Lang::Tr, "Birbirimize göz kulak olalım")
+                .with(Lang::Pl, "Troszczmy się o siebie nawzajem"),
             body: Localized::new(
                 "Kent u iemand die vaak alleen is? Vraag of hij of zij mee wil doen.",
             )
             .with(
                 Lang::En,
                 "Do you know someone who is often alone? Ask them to come along.",
+            )
+            .with(
+                Lang::Tr,
+                "Sık sık yalnız kalan birini tanıyor musunuz? Onu da davet edin.",
+            )
+            .with(
+                Lang::Pl,
+                "Czy zna Pan/Pani kogoś, kto często bywa sam? Proszę zaprosić tę osobę.",
             ),
         },
     ]
@@ -385,16 +418,38 @@ pub fn default_helplines() -> Vec<Helpline> {
             name: Localized::new("De Luisterlijn"),
             number: Localized::new("088 0767 000"),
             detail: Localized::new("Dag en nacht. U kunt anoniem bellen of chatten.")
-                .with(Lang::En, "Day and night. You can call or chat anonymously."),
+                .with(Lang::En, "Day and night. You can call or chat anonymously.")
+                .with(
+                    Lang::Tr,
+                    "Gece gündüz açık. Adınızı vermeden arayabilir ya da yazışabilirsiniz.",
+                )
+                .with(
+                    Lang::Pl,
+                    "Przez całą dobę. Można dzwonić lub pisać na czacie anonimowo.",
+                ),
         },
         Helpline {
-            name: Localized::new("113 Zelfmoordpreventie").with(Lang::En, "113 Suicide Prevention"),
+            name: Localized::new("113 Zelfmoordpreventie")
+                .with(Lang::En, "113 Suicide Prevention")
+                .with(Lang::Tr, "113 Zelfmoordpreventie (intihar önleme hattı)")
+                .with(
+                    Lang::Pl,
+                    "113 Zelfmoordpreventie (zapobieganie samobójstwom)",
+                ),
             number: Localized::new("113 of 0800-0113 (gratis)")
-                .with(Lang::En, "113 or 0800-0113 (free)"),
-            detail: Localized::new("Dag en nacht. Chatten kan op 113.nl.").with(
-                Lang::En,
-                "Day and night. Chat at 113.nl. 0800-0113 is free.",
-            ),
+                .with(Lang::En, "113 or 0800-0113 (free)")
+                .with(Lang::Tr, "113 veya 0800-0113 (ücretsiz)")
+                .with(Lang::Pl, "113 lub 0800-0113 (bezpłatnie)"),
+            detail: Localized::new("Dag en nacht. Chatten kan op 113.nl.")
+                .with(
+                    Lang::En,
+                    "Day and night. Chat at 113.nl. 0800-0113 is free.",
+                )
+                .with(
+                    Lang::Tr,
+                    "Gece gündüz açık. 113.nl sitesinde yazışabilirsiniz.",
+                )
+                .with(Lang::Pl, "Przez całą dobę. Czat na stronie 113.nl."),
         },
     ]
 }
@@ -403,9 +458,12 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             kiosk_id: "kiosk".into(),
-            campaign_name: Localized::new("Samen is leuker!").with(Lang::En, "Together is better!"),
+            campaign_name: Localized::new("Samen is leuker!")
+                .with(Lang::En, "Together is better!")
+                .with(Lang::Tr, "Birlikte daha güzel!")
+                .with(Lang::Pl, "Razem raźniej!"),
             default_language: Lang::Nl,
-            languages: vec![Lang::Nl, Lang::En],
+            languages: Lang::ALL.to_vec(),
             signage: SignageConfig {
                 slide_seconds: 10,
                 fade_ms: 400,
@@ -619,7 +677,7 @@ impl Config {
                         Some(_) => p.push(&format!("languages[{i}]"), "listed twice"),
                         None => p.push(
                             &format!("languages[{i}]"),
-                            format!("'{code}' is not a supported language (nl, en)"),
+                            format!("'{code}' is not a supported language (nl, en, tr, pl)"),
                         ),
                     }
                 }
@@ -985,9 +1043,20 @@ impl FleetDoc {
             }
             Some(_) => p.push("kiosks", "must hold [kiosks.<kiosk_id>] tables"),
         }
-        let layers = std::iter::once((String::new(), &table))
-            .chain(kiosks.iter().map(|(id, t)| (format!("kiosks.{id}."), t)));
-        for (prefix, layer) in layers {
+        // The fleet values on their own, then each kiosk's values on top of them (so a
+        // kiosk may set just `[kiosks.x.heartbeat] interval`); a problem a kiosk's table
+        // adds is reported under its key path.
+        let problems_of = |layer: &toml::Table| -> Vec<String> {
+            match raw_from(layer.clone()) {
+                Err(message) => vec![message],
+                Ok(raw) => Config::validate(raw).err().unwrap_or_default(),
+            }
+        };
+        let fleet_problems = problems_of(&table);
+        p.0.extend(fleet_problems.iter().cloned());
+        for (prefix, layer) in std::iter::once((String::new(), &table))
+            .chain(kiosks.iter().map(|(id, t)| (format!("kiosks.{id}."), t)))
+        {
             for key in LOCAL_ONLY {
                 if layer.contains_key(key) {
                     p.push(
@@ -996,12 +1065,19 @@ impl FleetDoc {
                     );
                 }
             }
-            match raw_from(layer.clone()) {
-                Err(message) => p.0.push(format!("{prefix}{message}")),
-                Ok(raw) => {
-                    if let Err(problems) = Config::validate(raw) {
-                        p.0.extend(problems.into_iter().map(|m| format!("{prefix}{m}")));
-                    }
+        }
+        for (id, own) in &kiosks {
+            // While the fleet values themselves are refused, each kiosk's table is
+            // checked on its own, so that every problem shows at once.
+            let mut merged = if fleet_problems.is_empty() {
+                table.clone()
+            } else {
+                toml::Table::new()
+            };
+            merge(&mut merged, own.clone());
+            for problem in problems_of(&merged) {
+                if !fleet_problems.contains(&problem) {
+                    p.0.push(format!("kiosks.{id}.{problem}"));
                 }
             }
         }
@@ -1252,6 +1328,19 @@ mod tests {
             "{err}"
         );
         assert!(err.to_string().contains("(at line 2)"), "{err}");
+    }
+
+    #[test]
+    fn a_kiosk_may_set_one_key_of_a_fleet_table() {
+        let doc = FleetDoc::parse(
+            "version = 1\n[heartbeat]\nurl = \"https://status.example.org/beat\"\n[kiosks.bieb.heartbeat]\ninterval = \"1m\"\n",
+            "fleet",
+        )
+        .expect("a partial table on top of the fleet's is fine");
+        let c = Config::layered("kiosk_id = \"bieb\"\n", "local", Some(&doc)).expect("valid");
+        let hb = c.heartbeat.expect("heartbeat");
+        assert_eq!(hb.url, "https://status.example.org/beat");
+        assert_eq!(hb.interval, std::time::Duration::from_secs(60));
     }
 
     #[test]

@@ -3,15 +3,23 @@
 //! conditional requests, verifies the signature with the configured public key,
 //! refuses anything older than what it applied, layers the document under its own
 //! file (see `Config::layered`) and hands the result over to be applied live. The last
-//! good document and its signature are kept in the state directory and used at
-//! start-up, before any network; they are verified again then.
+//! good document and its signature are kept together in one file in the state
+//! directory (`fleet-last-good.json`) and used at start-up, before any network; they are
+//! verified again then.
 
 use crate::config::{Config, ConfigError, FleetDoc, RemoteConfig};
 use crate::fetch::{Fetched, Fetcher, Limits, Validators};
 use std::path::{Path, PathBuf};
 
-pub const DOC_FILE: &str = "fleet.toml";
-pub const SIG_FILE: &str = "fleet.toml.minisig";
+/// The last good fleet document and its signature, as one JSON object
+/// `{"document": "...", "signature": "..."}`: one file, so one rename replaces both.
+pub const LAST_GOOD_FILE: &str = "fleet-last-good.json";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LastGood {
+    document: String,
+    signature: String,
+}
 
 /// Checks a minisign signature (the text of a `.minisig` file) over `doc`.
 pub fn verify(doc: &[u8], signature: &str, public_key: &str) -> Result<(), String> {
@@ -119,17 +127,27 @@ pub fn startup(
     let (Some(remote), Some(dir)) = (&config.remote, state_dir) else {
         return Ok((config, None, None));
     };
-    let (doc, sig) = match (
-        std::fs::read(dir.join(DOC_FILE)),
-        std::fs::read_to_string(dir.join(SIG_FILE)),
-    ) {
-        (Ok(doc), Ok(sig)) => (doc, sig),
-        _ => return Ok((config, None, None)),
+    let Ok(bytes) = std::fs::read(dir.join(LAST_GOOD_FILE)) else {
+        return Ok((config, None, None));
     };
-    match check(&doc, &sig, remote, local, None) {
+    let last: LastGood = match serde_json::from_slice(&bytes) {
+        Ok(last) => last,
+        Err(err) => {
+            let message = format!("last-known-good {LAST_GOOD_FILE} cannot be read: {err}");
+            tracing::warn!("{message}");
+            return Ok((config, None, Some(message)));
+        }
+    };
+    match check(
+        last.document.as_bytes(),
+        &last.signature,
+        remote,
+        local,
+        None,
+    ) {
         Ok((layered, applied)) => Ok((layered, Some(applied), None)),
         Err(refusal) => {
-            let message = format!("last-known-good {}: {refusal}", DOC_FILE);
+            let message = format!("last-known-good {LAST_GOOD_FILE}: {refusal}");
             tracing::warn!("{message}");
             Ok((config, None, Some(message)))
         }
@@ -137,20 +155,19 @@ pub fn startup(
 }
 
 /// Writes the document and its signature so that a power cut leaves either the old
-/// pair or the new one: each goes to a temporary file, is synced, then renamed.
+/// pair or the new one: both in one temporary file, synced, then renamed over the old.
 pub fn store(dir: &Path, doc: &[u8], signature: &str) -> std::io::Result<()> {
     use std::io::Write;
-    let write = |name: &str, bytes: &[u8]| -> std::io::Result<()> {
-        let tmp = dir.join(format!(".{name}.tmp"));
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, dir.join(name))
+    let last = LastGood {
+        document: String::from_utf8_lossy(doc).into_owned(),
+        signature: signature.to_string(),
     };
-    // The signature first: a document without a matching signature is refused at
-    // start-up, so a cut between the two renames falls back to the local file.
-    write(SIG_FILE, signature.as_bytes())?;
-    write(DOC_FILE, doc)?;
+    let bytes = serde_json::to_vec(&last).map_err(std::io::Error::other)?;
+    let tmp = dir.join(format!(".{LAST_GOOD_FILE}.tmp"));
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(&bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, dir.join(LAST_GOOD_FILE))?;
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }

@@ -46,6 +46,9 @@ pub struct Runtime {
     pub config_error: Option<String>,
     pub screen_on: bool,
     pub feeds: Vec<FeedReport>,
+    /// `run --headless`: no screen of its own; `screen` then follows the schedule.
+    #[serde(default)]
+    pub headless: bool,
 }
 
 /// The running kiosk's [`Runtime`], shared between the UI thread and the services,
@@ -160,7 +163,11 @@ pub fn report(
         Some(r) => (
             r.config_error.clone(),
             r.feeds.clone(),
-            r.screen_on,
+            if r.headless {
+                config.schedule.is_open(now)
+            } else {
+                r.screen_on
+            },
             Some((now - r.started_at).num_seconds().max(0)),
         ),
         None => (

@@ -289,7 +289,18 @@ fn feed_occurrences_of_the_example_are_sorted_json_lines() {
 
 #[test]
 fn every_ui_string_is_translated() {
-    let po = std::fs::read_to_string("translations/en/LC_MESSAGES/samen-kiosk.po").unwrap();
+    // Every shipped language: each folder under translations/.
+    let mut languages = Vec::new();
+    for entry in std::fs::read_dir("translations").unwrap() {
+        let path = entry.unwrap().path();
+        let po = std::fs::read_to_string(path.join("LC_MESSAGES/samen-kiosk.po")).unwrap();
+        languages.push((path.file_name().unwrap().to_string_lossy().to_string(), po));
+    }
+    languages.sort();
+    assert_eq!(
+        languages.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(),
+        ["en", "pl", "tr"]
+    );
     let mut missing = Vec::new();
     for entry in std::fs::read_dir("ui").unwrap() {
         let path = entry.unwrap().path();
@@ -297,12 +308,17 @@ fn every_ui_string_is_translated() {
         for part in text.split("@tr(\"").skip(1) {
             let msgid = part.split('"').next().unwrap();
             let needle = format!("msgid \"{msgid}\"\n");
-            let translated = po.split(&needle).nth(1).is_some_and(|rest| {
-                let first = rest.lines().find(|l| l.starts_with("msgstr")).unwrap_or("");
-                !first.ends_with("\"\"")
-            });
-            if !translated {
-                missing.push(format!("{}: {msgid}", path.display()));
+            for (lang, po) in &languages {
+                // Every msgstr line of the entry (all plural forms) must be filled in.
+                let translated = po.split(&needle).nth(1).is_some_and(|rest| {
+                    let entry = rest.split("\n\n").next().unwrap_or("");
+                    let forms: Vec<&str> =
+                        entry.lines().filter(|l| l.starts_with("msgstr")).collect();
+                    !forms.is_empty() && forms.iter().all(|l| !l.ends_with("\"\""))
+                });
+                if !translated {
+                    missing.push(format!("{lang}: {}: {msgid}", path.display()));
+                }
             }
         }
     }

@@ -274,7 +274,7 @@ fn signed_document_applies_and_survives_a_restart_without_the_server() {
     assert_eq!(first_title(&config), "Koffie in de bieb");
     assert_eq!(config.signage.slide_seconds, 15);
     assert_eq!(config.kiosk_id, "bieb-centrum");
-    assert!(state.path().join(remote::DOC_FILE).exists());
+    assert!(state.path().join(remote::LAST_GOOD_FILE).exists());
 
     // The network is gone; a restart uses the last good document, verified again.
     server.shut_down();

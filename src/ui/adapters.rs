@@ -179,6 +179,8 @@ pub fn slide(
             match lang {
                 Lang::Nl => "Vandaag".into(),
                 Lang::En => "Today".into(),
+                Lang::Tr => "Bugün".into(),
+                Lang::Pl => "Dzisiaj".into(),
             },
             String::new(),
         ),
@@ -186,6 +188,8 @@ pub fn slide(
             match lang {
                 Lang::Nl => "Deze week".into(),
                 Lang::En => "This week".into(),
+                Lang::Tr => "Bu hafta".into(),
+                Lang::Pl => "W tym tygodniu".into(),
             },
             String::new(),
         ),
@@ -198,6 +202,10 @@ pub fn slide(
                 (Lang::Nl, _) => "Doe mee".into(),
                 (Lang::En, Some(true)) => "Today".into(),
                 (Lang::En, _) => "Join in".into(),
+                (Lang::Tr, Some(true)) => "Bugün".into(),
+                (Lang::Tr, _) => "Siz de katılın".into(),
+                (Lang::Pl, Some(true)) => "Dzisiaj".into(),
+                (Lang::Pl, _) => "Zapraszamy".into(),
             },
             String::new(),
         ),
