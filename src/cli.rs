@@ -45,6 +45,8 @@ pub enum Command {
     Run(RunArgs),
     /// Renders a screen to PNG without a display.
     Screenshot(ScreenshotArgs),
+    /// Writes what speech mode says on a screen to a WAV file (and the text to stdout).
+    Speak(SpeakArgs),
     /// Reads activity feeds.
     #[command(subcommand)]
     Feed(FeedCommand),
@@ -133,6 +135,27 @@ pub struct ScreenshotArgs {
     /// The time to show, RFC 3339 (default: now).
     #[arg(long)]
     pub now: Option<String>,
+    /// normal, large or extra-large.
+    #[arg(long, default_value = "normal")]
+    pub text_size: String,
+    /// The high-contrast colours.
+    #[arg(long)]
+    pub high_contrast: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SpeakArgs {
+    /// The scene (as for screenshot).
+    #[arg(long)]
+    pub scene: String,
+    /// nl, en, tr or pl (default: the configured default language).
+    #[arg(long)]
+    pub lang: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The time to show, RFC 3339 (default: now).
+    #[arg(long)]
+    pub now: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -180,7 +203,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => run_kiosk(&cli.global, RunArgs::default()),
         Some(Command::Run(args)) => run_kiosk(&cli.global, args),
-        Some(Command::Screenshot(args)) => screenshot(&cli.global, args),
+        Some(Command::Screenshot(args)) => screenshot(&cli.global, args, false),
+        Some(Command::Speak(args)) => screenshot(
+            &cli.global,
+            ScreenshotArgs {
+                scene: args.scene,
+                size: "1280x800".into(),
+                out: args.out,
+                lang: args.lang,
+                now: args.now,
+                text_size: "normal".into(),
+                high_contrast: false,
+            },
+            true,
+        ),
         Some(Command::Feed(FeedCommand::Occurrences { source, from, to })) => {
             occurrences(&source, from, to)
         }
@@ -335,6 +371,8 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
             delivery: Some(wake),
             runtime: Some(runtime),
             refresh: Some(refresh),
+            speaker: crate::speech::Espeak::detect()
+                .map(|e| Arc::new(e) as Arc<dyn crate::speech::Speaker>),
         },
     );
     controller.load_pictures();
@@ -582,9 +620,16 @@ async fn wait_for_termination() {
     }
 }
 
-fn screenshot(global: &GlobalArgs, args: ScreenshotArgs) -> anyhow::Result<()> {
+/// A scene rendered headless: to PNG, or (`speech`) to what speech mode says.
+fn screenshot(global: &GlobalArgs, args: ScreenshotArgs, speech: bool) -> anyhow::Result<()> {
     let scene = Scene::parse(&args.scene)
         .with_context(|| format!("unknown scene '{}'; scenes: {}", args.scene, Scene::names()))?;
+    let text_size = match args.text_size.as_str() {
+        "normal" => 0,
+        "large" => 1,
+        "extra-large" => 2,
+        other => bail!("text size '{other}': use normal, large or extra-large"),
+    };
     let size = crate::screenshot::parse_size(&args.size)?;
     let lang = args.lang.as_deref().map(parse_lang).transpose()?;
     let config = Arc::new(load_config(global)?);
@@ -614,11 +659,20 @@ fn screenshot(global: &GlobalArgs, args: ScreenshotArgs) -> anyhow::Result<()> {
             delivery: None,
             runtime: None,
             refresh: None,
+            speaker: None,
         },
         scene,
         size,
         lang,
-        &args.out,
+        crate::screenshot::Look {
+            text_size,
+            high_contrast: args.high_contrast,
+        },
+        if speech {
+            crate::screenshot::Output::Speech(&args.out)
+        } else {
+            crate::screenshot::Output::Png(&args.out)
+        },
     )
 }
 

@@ -75,6 +75,13 @@ struct RawConfig {
     heartbeat: Option<RawHeartbeat>,
     schedule: Option<RawSchedule>,
     admin: Option<RawAdmin>,
+    display: Option<RawDisplay>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDisplay {
+    width_mm: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -319,6 +326,9 @@ pub struct Config {
     pub admin_pin_hash: Option<String>,
     /// The `version` of the fleet document this configuration includes, if any.
     pub config_version: Option<i64>,
+    /// The screen's visible width in millimetres (touch targets are checked against
+    /// 9 mm with it). Default: a 7-inch 800x480 panel, 154 mm.
+    pub display_width_mm: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -489,6 +499,7 @@ impl Default for Config {
             schedule: crate::schedule::Schedule::always(),
             admin_pin_hash: None,
             config_version: None,
+            display_width_mm: 154,
         }
     }
 }
@@ -977,6 +988,14 @@ impl Config {
             hash
         });
 
+        let display_width_mm = p.range(
+            "display.width_mm",
+            raw.display.and_then(|d| d.width_mm),
+            50,
+            5000,
+            154,
+        );
+
         if !p.0.is_empty() {
             return Err(p.0);
         }
@@ -995,6 +1014,7 @@ impl Config {
             schedule,
             admin_pin_hash,
             config_version: None,
+            display_width_mm,
         })
     }
 }

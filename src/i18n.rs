@@ -510,6 +510,16 @@ pub fn updated_at(lang: Lang, when: chrono::DateTime<chrono_tz::Tz>, today: Naiv
     }
 }
 
+/// Speech mode's word before a screen's list of choices.
+pub fn choices_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Nl => "U kunt kiezen",
+        Lang::En => "You can choose",
+        Lang::Tr => "Seçebilirsiniz",
+        Lang::Pl => "Do wyboru",
+    }
+}
+
 /// The word for "next time" on the detail screen.
 pub fn next_time(lang: Lang, date: NaiveDate, today: NaiveDate) -> String {
     relative_date(lang, date, today)

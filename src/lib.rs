@@ -19,6 +19,7 @@ pub mod qr;
 pub mod remote;
 pub mod schedule;
 pub mod screenshot;
+pub mod speech;
 pub mod state;
 pub mod status;
 pub mod systemd;

@@ -47,13 +47,30 @@ pub fn parse_size(text: &str) -> anyhow::Result<(u32, u32)> {
     Ok((w, h))
 }
 
-/// Renders `scene` at `width` x `height` and writes a PNG to `out`.
+/// What to make of the scene.
+pub enum Output<'a> {
+    /// The picture, as PNG.
+    Png(&'a Path),
+    /// What speech mode would say: printed on stdout, spoken into a WAV file.
+    Speech(&'a Path),
+}
+
+/// The visitor's settings to show the scene with.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Look {
+    /// 0 normal, 1 large, 2 extra large.
+    pub text_size: i32,
+    pub high_contrast: bool,
+}
+
+/// Renders `scene` at `width` x `height` into `out`.
 pub fn render(
     options: KioskOptions,
     scene: Scene,
     (width, height): (u32, u32),
     lang: Option<crate::i18n::Lang>,
-    out: &Path,
+    look: Look,
+    out: Output<'_>,
 ) -> anyhow::Result<()> {
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     let elapsed = Rc::new(Cell::new(Duration::ZERO));
@@ -91,6 +108,8 @@ pub fn render(
         controller.set_language(lang);
     }
     controller.show_scene(scene);
+    controller.set_look(look.text_size, look.high_contrast);
+    controller.preview_with_speech();
     controller
         .window()
         .show()
@@ -100,12 +119,21 @@ pub fn render(
     elapsed.set(elapsed.get() + Duration::from_secs(5));
     slint::platform::update_timers_and_animations();
 
-    let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
-    window.request_redraw();
-    window.draw_if_needed(|renderer| {
-        renderer.render(&mut buffer, width as usize);
-    });
-    write_png(out, width, height, &buffer)?;
+    match out {
+        Output::Png(path) => {
+            let mut buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
+            window.request_redraw();
+            window.draw_if_needed(|renderer| {
+                renderer.render(&mut buffer, width as usize);
+            });
+            write_png(path, width, height, &buffer)?;
+        }
+        Output::Speech(path) => {
+            let text = controller.screen_speech();
+            println!("{text}");
+            crate::speech::to_wav(&text, controller.language(), path)?;
+        }
+    }
     drop(controller);
     Ok(())
 }

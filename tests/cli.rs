@@ -298,7 +298,10 @@ fn every_ui_string_is_translated() {
     }
     languages.sort();
     assert_eq!(
-        languages.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(),
+        languages
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .collect::<Vec<_>>(),
         ["en", "pl", "tr"]
     );
     let mut missing = Vec::new();

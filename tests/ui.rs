@@ -20,11 +20,16 @@
 //! - screen_is_dark_outside_opening_hours_across_midnight_and_dst
 //! - a_new_configuration_applies_without_restart
 //! - admin_screen_long_press_pin_lockout_and_timeout
+//! - speech_mode_reads_screens_and_controls_and_ends_with_the_session
+//! - speech_never_says_the_visitors_name_or_number
+//! - text_size_and_contrast_reflow_and_reset_at_session_end
+//! - every_text_and_background_pair_meets_wcag_contrast
+//! - every_control_is_at_least_9_mm_and_labelled
 //!
 //! The testing backend can only be initialised once per process, so this file has its
 //! own `main` (harness = false) and runs the scenarios in order, each on a new window.
 
-use i_slint_backend_testing::{mock_elapsed_time, ElementHandle};
+use i_slint_backend_testing::{mock_elapsed_time, ElementHandle, ElementRoot};
 use samen_kiosk::config::Config;
 use samen_kiosk::feed::{bundled, Catalog};
 use samen_kiosk::time::{parse_instant, Clock, FixedClock};
@@ -51,6 +56,48 @@ fn kiosk_at(
     state_dir: Option<&std::path::Path>,
     now: &str,
 ) -> (Rc<Controller>, Arc<FixedClock>) {
+    kiosk_full(config, state_dir, now, None)
+}
+
+/// What speech mode would say, recorded (this machine has no sound card).
+#[derive(Default)]
+struct Voice {
+    said: std::sync::Mutex<Vec<String>>,
+    stops: std::sync::atomic::AtomicUsize,
+}
+
+impl samen_kiosk::speech::Speaker for Voice {
+    fn say(&self, text: &str, _lang: samen_kiosk::i18n::Lang, _volume: i32) {
+        self.said.lock().unwrap().push(text.to_string());
+    }
+    fn stop(&self) {
+        self.stops.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Voice {
+    fn last(&self) -> String {
+        self.said
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .unwrap_or_default()
+    }
+    fn count(&self) -> usize {
+        self.said.lock().unwrap().len()
+    }
+    fn everything(&self) -> String {
+        self.said.lock().unwrap().join("\n")
+    }
+}
+
+fn kiosk_full(
+    config: Config,
+    state_dir: Option<&std::path::Path>,
+    now: &str,
+    speaker: Option<Arc<dyn samen_kiosk::speech::Speaker>>,
+) -> (Rc<Controller>, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(parse_instant(now).expect("valid time")));
     let feed = bundled::example(clock.today()).expect("bundled feed parses");
     let catalog = Catalog::new(feed.activities, true);
@@ -67,6 +114,7 @@ fn kiosk_at(
             delivery: None,
             runtime: None,
             refresh: None,
+            speaker,
         },
     );
     controller.window().show().expect("show");
@@ -91,6 +139,14 @@ fn find(c: &Controller, label: &str) -> Vec<ElementHandle> {
 
 fn visible(c: &Controller, label: &str) -> bool {
     !find(c, label).is_empty()
+}
+
+/// On interactive screens the languages are in a panel ("Taal / Language").
+fn choose_language(c: &Controller, name: &str) {
+    if !visible(c, name) {
+        tap(c, "Taal / Language");
+    }
+    tap(c, name);
 }
 
 fn tap(c: &Controller, label: &str) {
@@ -167,7 +223,7 @@ fn inactivity_returns_to_signage_and_clears_state() {
     let c = kiosk();
     tap(&c, "Tik op het scherm");
     tap(&c, "Morgen");
-    tap(&c, "English");
+    choose_language(&c, "English");
     assert_eq!(c.window().global::<Browse>().get_day(), 1);
     assert!(visible(&c, "Tomorrow"), "the screen is in English now");
     // 60 s without a touch: the warning, with at least 20 s to answer.
@@ -220,7 +276,7 @@ fn language_switch_changes_visible_text() {
         c.window().global::<Kiosk>().get_date(),
         "Zaterdag 28 november"
     );
-    tap(&c, "English");
+    choose_language(&c, "English");
     assert!(
         visible(&c, "Tap the screen"),
         "the invitation is translated"
@@ -231,13 +287,13 @@ fn language_switch_changes_visible_text() {
         "Saturday 28 November"
     );
     assert_eq!(front_slide(&c).1, "Together is better!");
-    tap(&c, "Nederlands");
+    choose_language(&c, "Nederlands");
     assert!(visible(&c, "Tik op het scherm"));
 }
 
 fn signage_language_returns_to_default() {
     let c = kiosk();
-    tap(&c, "English");
+    choose_language(&c, "English");
     assert_eq!(
         screen(&c),
         Screen::Signage,
@@ -365,7 +421,7 @@ fn callback_form_from_an_activity() {
     );
     assert!(body.contains("\"when\":\"morning\""), "{body}");
     // The thank-you goes away by itself, also when someone touches it.
-    tap(&c, "English");
+    choose_language(&c, "English");
     mock_elapsed_time(Duration::from_secs(20));
     assert_eq!(screen(&c), Screen::Signage);
     assert_eq!(form(&c).get_confirm_name(), "");
@@ -404,7 +460,7 @@ fn callback_validation_messages() {
     }
     tap(&c, "Verder");
     assert!(visible(&c, "Vul uw telefoonnummer in."));
-    tap(&c, "English");
+    choose_language(&c, "English");
     tap(&c, "Next");
     assert!(
         visible(&c, "Please enter your phone number."),
@@ -676,6 +732,355 @@ fn admin_screen_long_press_pin_lockout_and_timeout() {
     assert!(!admin.get_unlocked());
 }
 
+fn kiosk_with_voice() -> (Rc<Controller>, Arc<Voice>) {
+    let voice = Arc::new(Voice::default());
+    let speaker: Arc<dyn samen_kiosk::speech::Speaker> = voice.clone();
+    let (c, _) = kiosk_full(Config::default(), None, NOW, Some(speaker));
+    (c, voice)
+}
+
+/// A real touch (press and release at the element's centre), not the accessibility
+/// action: speech mode's first-touch rule applies to it.
+fn touch(c: &Controller, label: &str) {
+    let found = find(c, label);
+    let element = found
+        .first()
+        .unwrap_or_else(|| panic!("no element labelled '{label}' on screen"));
+    element.mock_single_click(slint::platform::PointerEventButton::Left);
+}
+
+fn speech_mode_reads_screens_and_controls_and_ends_with_the_session() {
+    use samen_kiosk::ui::generated::Access;
+    let (c, voice) = kiosk_with_voice();
+    tap(&c, "Tik op het scherm");
+    assert!(
+        visible(&c, "Voorlezen"),
+        "the control is on the home screen"
+    );
+    assert_eq!(voice.count(), 0, "silent until asked");
+    // "Voorlezen" works at the first touch and reads the screen.
+    touch(&c, "Voorlezen");
+    assert!(c.window().global::<Access>().get_speech());
+    let first = voice.last();
+    assert!(first.starts_with("Activiteiten."), "{first}");
+    assert!(
+        first.contains("U kunt kiezen: Vandaag, Morgen, Deze week"),
+        "{first}"
+    );
+    assert!(first.contains("Repair Café"), "{first}");
+    // A control is read at the first touch ...
+    touch(&c, "Morgen");
+    assert_eq!(voice.last(), "Morgen");
+    assert_eq!(c.window().global::<Browse>().get_day(), 0, "not yet chosen");
+    // ... and works at the second.
+    touch(&c, "Morgen");
+    assert_eq!(c.window().global::<Browse>().get_day(), 1);
+    // A new screen is read when it appears.
+    touch(&c, "Hulp nodig?");
+    touch(&c, "Hulp nodig?");
+    assert_eq!(screen(&c), Screen::Help);
+    let help = voice.last();
+    assert!(help.starts_with("Hulp nodig?"), "{help}");
+    assert!(
+        help.contains("De Luisterlijn") && help.contains("088 0767 000"),
+        "{help}"
+    );
+    // "Herhaal" reads it again; a touch anywhere else stops the voice.
+    let before = voice.count();
+    touch(&c, "Herhaal");
+    assert_eq!(voice.count(), before + 1);
+    assert_eq!(voice.last(), help);
+    let stops = voice.stops.load(std::sync::atomic::Ordering::SeqCst);
+    c.window()
+        .window()
+        .dispatch_event(slint::platform::WindowEvent::PointerPressed {
+            position: slint::LogicalPosition::new(400.0, 240.0),
+            button: slint::platform::PointerEventButton::Left,
+        });
+    c.window()
+        .window()
+        .dispatch_event(slint::platform::WindowEvent::PointerReleased {
+            position: slint::LogicalPosition::new(400.0, 240.0),
+            button: slint::platform::PointerEventButton::Left,
+        });
+    assert!(
+        voice.stops.load(std::sync::atomic::Ordering::SeqCst) > stops,
+        "a touch stops it"
+    );
+    // The inactivity question is read too; the session's end turns speech off.
+    let_time_pass(Duration::from_secs(60));
+    assert!(
+        voice.last().starts_with("Bent u er nog?"),
+        "{}",
+        voice.last()
+    );
+    let_time_pass(Duration::from_secs(30));
+    assert_eq!(screen(&c), Screen::Signage);
+    assert!(
+        !c.window().global::<Access>().get_speech(),
+        "off for the next visitor"
+    );
+    assert_eq!(c.window().global::<Access>().get_volume(), 0);
+    let said = voice.count();
+    tap(&c, "Tik op het scherm");
+    assert_eq!(voice.count(), said, "the next visitor is not read to");
+}
+
+fn speech_never_says_the_visitors_name_or_number() {
+    let state = tempfile::tempdir().unwrap();
+    let voice = Arc::new(Voice::default());
+    let speaker: Arc<dyn samen_kiosk::speech::Speaker> = voice.clone();
+    let (c, _) = kiosk_full(Config::default(), Some(state.path()), NOW, Some(speaker));
+    tap(&c, "Tik op het scherm");
+    touch(&c, "Voorlezen");
+    tap(&c, "Bel mij terug");
+    tap(&c, "Ja, 16 of ouder");
+    tap(&c, "Iets anders");
+    // Keys act at the first touch and are never read.
+    let said = voice.count();
+    for key in ["a", "n", "n", "a"] {
+        touch(&c, key);
+    }
+    assert_eq!(voice.count(), said, "typing is not read aloud");
+    tap(&c, "Verder");
+    for key in "0687654321".chars() {
+        touch(&c, &key.to_string());
+    }
+    tap(&c, "Verder");
+    tap(&c, "Maakt niet uit");
+    tap(&c, "Ja, dat is goed");
+    tap(&c, "Ja, bel mij");
+    let done = voice.last();
+    assert!(done.contains("Dank u wel."), "{done}");
+    let everything = voice.everything().to_lowercase();
+    assert!(!everything.contains("anna"), "{everything}");
+    assert!(
+        !everything.contains("87654321") && !everything.contains("21."),
+        "{everything}"
+    );
+}
+
+fn text_size_and_contrast_reflow_and_reset_at_session_end() {
+    use samen_kiosk::ui::generated::Theme;
+    let c = kiosk();
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Tekst en kleur");
+    assert!(visible(&c, "Extra groot"));
+    let theme = c.window().global::<Theme>();
+    let body = theme.get_body();
+    tap(&c, "Extra groot");
+    tap(&c, "Hoog contrast");
+    assert!(
+        (theme.get_body() / body - 1.5).abs() < 0.01,
+        "text grows by half"
+    );
+    assert!(theme.get_high_contrast());
+    assert_eq!(theme.get_background(), slint::Color::from_rgb_u8(0, 0, 0));
+    tap(&c, "Klaar");
+    // Still every control on the screen, none cut off at 800x480.
+    for label in [
+        "Terug",
+        "Hulp nodig?",
+        "Vandaag",
+        "Voorlezen",
+        "Bel mij terug",
+        "Stoppen",
+    ] {
+        let e = find(&c, label);
+        let e = e.first().unwrap_or_else(|| panic!("{label} is gone"));
+        let (p, s) = (e.absolute_position(), e.size());
+        assert!(
+            p.x >= 0.0 && p.y >= 0.0 && p.x + s.width <= 800.5 && p.y + s.height <= 480.5,
+            "{label} is off screen at {p:?} {s:?}"
+        );
+    }
+    let_time_pass(Duration::from_secs(90));
+    assert_eq!(screen(&c), Screen::Signage);
+    assert_eq!(theme.get_scale(), 1.0);
+    assert!(!theme.get_high_contrast());
+}
+
+fn luminance(c: slint::Color) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.red()) + 0.7152 * channel(c.green()) + 0.0722 * channel(c.blue())
+}
+
+fn contrast(a: slint::Color, b: slint::Color) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+fn every_text_and_background_pair_meets_wcag_contrast() {
+    use samen_kiosk::ui::generated::Theme;
+    let c = kiosk();
+    let theme = c.window().global::<Theme>();
+    let mut failures = Vec::new();
+    for high in [false, true] {
+        theme.set_high_contrast(high);
+        let t = &theme;
+        // (what, text colour, background colour, body text?) as the .slint files use them.
+        let pairs = [
+            (
+                "body text on the page",
+                t.get_text(),
+                t.get_background(),
+                true,
+            ),
+            (
+                "body text on cards and bars",
+                t.get_text(),
+                t.get_panel(),
+                true,
+            ),
+            ("typed text in a field", t.get_text(), t.get_field(), true),
+            (
+                "headings, times, numbers on the page",
+                t.get_primary(),
+                t.get_background(),
+                false,
+            ),
+            ("times on cards", t.get_primary(), t.get_panel(), false),
+            (
+                "button text on primary",
+                t.get_on_primary(),
+                t.get_primary(),
+                false,
+            ),
+            (
+                "button text on action",
+                t.get_on_primary(),
+                t.get_action(),
+                false,
+            ),
+            (
+                "button text on help",
+                t.get_on_primary(),
+                t.get_help(),
+                false,
+            ),
+            (
+                "button text on secondary",
+                t.get_on_primary(),
+                t.get_secondary(),
+                false,
+            ),
+            (
+                "unselected action button",
+                t.get_action(),
+                t.get_background(),
+                false,
+            ),
+            (
+                "unselected help button",
+                t.get_help(),
+                t.get_background(),
+                false,
+            ),
+            (
+                "unselected secondary button",
+                t.get_secondary(),
+                t.get_background(),
+                false,
+            ),
+            (
+                "unselected buttons in bars",
+                t.get_primary(),
+                t.get_panel(),
+                false,
+            ),
+            (
+                "cancelled and errors on the page",
+                t.get_cancelled(),
+                t.get_background(),
+                false,
+            ),
+            ("errors on a panel", t.get_cancelled(), t.get_panel(), false),
+            (
+                "signage: text on the help slide",
+                t.get_on_primary(),
+                t.get_help(),
+                false,
+            ),
+        ];
+        for (what, fg, bg, body) in pairs {
+            let ratio = contrast(fg, bg);
+            let needed = if high || body { 7.0 } else { 4.5 };
+            eprintln!(
+                "  {} {what}: {ratio:.2}",
+                if high { "high" } else { "normal" }
+            );
+            if ratio < needed {
+                failures.push(format!(
+                    "{} theme, {what}: {ratio:.2} < {needed}",
+                    if high { "high-contrast" } else { "normal" }
+                ));
+            }
+        }
+    }
+    theme.set_high_contrast(false);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+fn every_control_is_at_least_9_mm_and_labelled() {
+    use i_slint_backend_testing::AccessibleRole;
+    use samen_kiosk::ui::Scene;
+    let config = Config::default();
+    let px_per_mm = 800.0 / config.display_width_mm as f32;
+    let minimum = 9.0 * px_per_mm;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for text_size in [0, 2] {
+        for (name, scene) in Scene::ALL {
+            if matches!(scene, Scene::Dark) {
+                continue;
+            }
+            let c = kiosk_in(Config::default(), None);
+            c.show_scene(scene);
+            c.set_look(text_size, false);
+            for e in c.window().root_element().query_descendants().find_all() {
+                let role = e.accessible_role();
+                if !matches!(
+                    role,
+                    Some(
+                        AccessibleRole::Button
+                            | AccessibleRole::Checkbox
+                            | AccessibleRole::TextInput
+                            | AccessibleRole::Switch
+                    )
+                ) {
+                    continue;
+                }
+                let size = e.size();
+                if size.width <= 0.0 || size.height <= 0.0 || e.computed_opacity() < 0.01 {
+                    continue;
+                }
+                checked += 1;
+                let label = e.accessible_label().unwrap_or_default().to_string();
+                if label.trim().is_empty() {
+                    failures.push(format!("{name}: a {role:?} without a label"));
+                }
+                if size.width < minimum || size.height < minimum {
+                    failures.push(format!(
+                        "{name} (text size {text_size}): '{label}' is {:.1} x {:.1} mm",
+                        size.width / px_per_mm,
+                        size.height / px_per_mm
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("  {checked} controls checked, minimum {minimum:.1} px");
+    assert!(checked > 200, "only {checked} controls found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let scenarios: &[(&str, fn())] = &[
@@ -729,6 +1134,26 @@ fn main() {
         (
             "admin_screen_long_press_pin_lockout_and_timeout",
             admin_screen_long_press_pin_lockout_and_timeout,
+        ),
+        (
+            "speech_mode_reads_screens_and_controls_and_ends_with_the_session",
+            speech_mode_reads_screens_and_controls_and_ends_with_the_session,
+        ),
+        (
+            "speech_never_says_the_visitors_name_or_number",
+            speech_never_says_the_visitors_name_or_number,
+        ),
+        (
+            "text_size_and_contrast_reflow_and_reset_at_session_end",
+            text_size_and_contrast_reflow_and_reset_at_session_end,
+        ),
+        (
+            "every_text_and_background_pair_meets_wcag_contrast",
+            every_text_and_background_pair_meets_wcag_contrast,
+        ),
+        (
+            "every_control_is_at_least_9_mm_and_labelled",
+            every_control_is_at_least_9_mm_and_labelled,
         ),
     ];
     let filter: Vec<String> = std::env::args()

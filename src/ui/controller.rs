@@ -35,6 +35,8 @@ pub struct KioskOptions {
     pub runtime: Option<crate::status::Shared>,
     /// The admin screen's "refresh now" wakes the fleet poller and the feeds.
     pub refresh: Option<Arc<tokio::sync::Notify>>,
+    /// Speech mode's voice; `None`: speech is not available on this machine.
+    pub speaker: Option<Arc<dyn crate::speech::Speaker>>,
 }
 
 /// What `screenshot` can show.
@@ -62,10 +64,14 @@ pub enum Scene {
     Admin,
     /// Outside opening hours.
     Dark,
+    /// The text size and contrast panel over today's list.
+    Settings,
+    /// The language panel over today's list.
+    Languages,
 }
 
 impl Scene {
-    pub const ALL: [(&'static str, Scene); 21] = [
+    pub const ALL: [(&'static str, Scene); 23] = [
         ("signage", Scene::Signage),
         ("signage-today", Scene::SignageToday),
         ("signage-spotlight", Scene::SignageSpotlight),
@@ -87,6 +93,8 @@ impl Scene {
         ("admin-pin", Scene::AdminPin),
         ("admin", Scene::Admin),
         ("dark", Scene::Dark),
+        ("settings", Scene::Settings),
+        ("languages", Scene::Languages),
     ];
 
     pub fn parse(name: &str) -> Option<Scene> {
@@ -128,6 +136,8 @@ struct State {
     /// False outside the screen schedule's opening hours.
     screen_on: bool,
     admin: operations::AdminState,
+    access: access::AccessState,
+    speaker: Option<Arc<dyn crate::speech::Speaker>>,
 }
 
 /// What the visitor entered in the callback form so far. Wiped with the session.
@@ -242,6 +252,8 @@ impl Controller {
                 state_dir: options.state_dir.clone(),
                 screen_on: true,
                 admin: Default::default(),
+                access: Default::default(),
+                speaker: options.speaker,
             }),
             rotation: Timer::default(),
             clock_timer: Timer::default(),
@@ -318,6 +330,7 @@ impl Controller {
             });
         self.install_form_callbacks();
         self.install_admin_callbacks();
+        self.install_access_callbacks();
         let browse = self.window.global::<ui::Browse>();
         let weak = Rc::downgrade(self);
         browse.on_select_day(move |day| {
@@ -369,6 +382,7 @@ impl Controller {
             let st = self.state.borrow();
             let kiosk = self.window.global::<ui::Kiosk>();
             kiosk.set_language(lang.code().into());
+            kiosk.set_language_name(lang.endonym().into());
             kiosk.set_campaign_name(st.config.campaign_name.get(lang).into());
             kiosk.set_helplines(adapters::helplines(&st.config, lang));
         }
@@ -376,6 +390,7 @@ impl Controller {
         self.refresh_current_slide();
         self.refresh_browse();
         self.refresh_detail();
+        self.announce();
     }
 
     fn playlist(&self) -> SlidePlaylist {
@@ -587,6 +602,7 @@ impl Controller {
     fn set_screen(&self, screen: ui::Screen) {
         self.state.borrow_mut().screen = screen;
         self.window.global::<ui::Nav>().set_screen(screen);
+        self.after_view_change();
     }
 
     /// A tap on signage: the home screen with today's activities.
@@ -743,6 +759,7 @@ impl Controller {
         self.state.borrow_mut().form.step = step;
         self.sync_form(None);
         self.restart_inactivity();
+        self.after_view_change();
     }
 
     /// Mirrors the form into the UI; `error` is a code for `CallbackWords.error()`.
@@ -868,6 +885,8 @@ impl Controller {
     }
 
     fn touched(self: &Rc<Self>) {
+        // A touch interrupts the voice.
+        self.hush();
         let st = self.state.borrow();
         if st.screen != ui::Screen::Signage && st.countdown == 0 {
             drop(st);
@@ -906,6 +925,7 @@ impl Controller {
         let nav = self.window.global::<ui::Nav>();
         nav.set_countdown(seconds as i32);
         nav.set_warning(true);
+        self.after_view_change();
         let weak = Rc::downgrade(self);
         self.countdown
             .start(TimerMode::Repeated, Duration::from_secs(1), move || {
@@ -939,6 +959,7 @@ impl Controller {
     pub fn end_session(self: &Rc<Self>) {
         self.inactivity.stop();
         self.countdown.stop();
+        self.reset_access();
         let default_lang = {
             let mut st = self.state.borrow_mut();
             st.countdown = 0;
@@ -1121,6 +1142,14 @@ impl Controller {
                 self.unlock_admin();
             }
             Scene::Dark => self.set_screen_on(false),
+            Scene::Settings => {
+                self.wake();
+                self.window.global::<ui::Access>().set_panel_open(true);
+            }
+            Scene::Languages => {
+                self.wake();
+                self.window.global::<ui::Access>().set_languages_open(true);
+            }
         }
     }
 }
@@ -1135,4 +1164,5 @@ impl IntoSlintDuration for Duration {
     }
 }
 
+mod access;
 mod operations;

@@ -10,6 +10,7 @@ pub mod generated {
 
 pub mod adapters;
 pub mod controller;
+pub mod speech_text;
 
 pub use controller::{Controller, KioskOptions, Scene};
 pub use generated::AppWindow;
