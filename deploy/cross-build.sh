@@ -7,14 +7,15 @@
 #   deploy/cross-build.sh --no-deb   binary only
 #
 # Output: $CARGO_TARGET_DIR (default target/)/aarch64-unknown-linux-gnu/release/samen-kiosk
-# and .../debian/samen-kiosk_<version>_arm64.deb. Then run deploy/smoke-arm64.sh.
+# and $CARGO_TARGET_DIR/debian/samen-kiosk_<version>-1_arm64.deb. Then run deploy/smoke-arm64.sh.
 #
 # What it needs, and installs when run as root (otherwise it prints the commands):
 # - Debian: gcc-aarch64-linux-gnu, libc6-dev-arm64-cross (C cross compiler and libc,
 #   also for SQLite, which rusqlite compiles from source), qemu-user (the smoke test),
 #   pkg-config, and the arm64 architecture with the -dev packages of the C libraries
 #   the KMS backend links: libudev-dev:arm64 libinput-dev:arm64 libxkbcommon-dev:arm64
-#   libgbm-dev:arm64 (multiarch, installed beside the amd64 ones).
+#   libgbm-dev:arm64 (multiarch, installed beside the amd64 ones), and libfontconfig1:arm64
+#   for the smoke test under qemu.
 # - Rust: the aarch64-unknown-linux-gnu target (rustup) and cargo-deb.
 # Nice'd: the build takes several minutes on 2 cores and should not starve the desktop.
 set -euo pipefail
@@ -41,8 +42,11 @@ done
 say() { echo "cross-build: $*" >&2; }
 
 # 1. Debian packages.
+# libfontconfig1:arm64 is for the smoke test only: the kiosk loads fontconfig at run
+# time to find fallback glyphs (e.g. the erase key's symbol) in the system fonts.
 packages=(gcc-$GNU_TRIPLE libc6-dev-$DEB_ARCH-cross qemu-user pkg-config
-    libudev-dev:$DEB_ARCH libinput-dev:$DEB_ARCH libxkbcommon-dev:$DEB_ARCH libgbm-dev:$DEB_ARCH)
+    libudev-dev:$DEB_ARCH libinput-dev:$DEB_ARCH libxkbcommon-dev:$DEB_ARCH libgbm-dev:$DEB_ARCH
+    libfontconfig1:$DEB_ARCH)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for p in "${packages[@]}"; do
@@ -108,7 +112,8 @@ fi
 file "$binary" 2>/dev/null || true
 say "binary: $binary ($(du -h "$binary" | cut -f1))"
 if [ $make_deb = 1 ]; then
-    for deb in "$target_dir"/$TARGET/debian/*_"$DEB_ARCH".deb "$target_dir"/debian/*_"$DEB_ARCH".deb; do
+    # cargo-deb writes it to $target_dir/debian/ (and links it under $TARGET/debian/).
+    for deb in "$target_dir"/debian/*_"$DEB_ARCH".deb; do
         [ -f "$deb" ] && say "package: $deb ($(du -h "$deb" | cut -f1))"
     done
 fi
