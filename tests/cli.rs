@@ -489,3 +489,96 @@ fn status_reports_the_outbox_without_personal_data() {
     let outbox: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(outbox["pending"], 1);
 }
+
+/// What `speak` wrote: (sample rate, samples).
+fn read_wav(path: &Path) -> (u32, Vec<i16>) {
+    let bytes = std::fs::read(path).expect("the WAV file exists");
+    assert_eq!(&bytes[0..4], b"RIFF", "a RIFF file");
+    assert_eq!(&bytes[8..12], b"WAVE", "a WAVE file");
+    let rate = u32::from_le_bytes([bytes[24], bytes[25], bytes[26], bytes[27]]);
+    // Find the data chunk.
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let id = &bytes[at..at + 4];
+        let len = u32::from_le_bytes([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]])
+            as usize;
+        if id == b"data" {
+            let end = (at + 8 + len).min(bytes.len());
+            let samples = bytes[at + 8..end]
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]]))
+                .collect();
+            return (rate, samples);
+        }
+        at += 8 + len;
+    }
+    panic!("no data chunk");
+}
+
+#[test]
+fn speak_writes_what_a_screen_says_without_personal_data() {
+    if Command::new("espeak-ng").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("SAMEN_KIOSK_REQUIRE_TOOLS").is_none(),
+            "espeak-ng is not installed (scripts/test.sh installs it)"
+        );
+        eprintln!("espeak-ng not installed: speech test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (scene, lang, expected) in [
+        (
+            "help",
+            "nl",
+            &["Hulp nodig?", "De Luisterlijn", "088 0767 000", "Bel 112"][..],
+        ),
+        ("help", "en", &["Need help?", "De Luisterlijn", "112"][..]),
+        (
+            "today",
+            "nl",
+            &["Activiteiten.", "U kunt kiezen: Vandaag, Morgen, Deze week"][..],
+        ),
+        ("callback-done", "nl", &["Dank u wel.", "op uw nummer"][..]),
+        (
+            "warning",
+            "pl",
+            &["Czy jest Pan/Pani jeszcze tutaj?", "sekund"][..],
+        ),
+    ] {
+        let out = dir.path().join(format!("{scene}-{lang}.wav"));
+        let o = kiosk(
+            &[
+                "speak",
+                "--scene",
+                scene,
+                "--lang",
+                lang,
+                "--now",
+                NOW,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // The text handed to the engine is printed: it is what the screen says.
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        for part in expected {
+            assert!(
+                text.contains(part),
+                "{scene} {lang}: '{part}' missing in {text}"
+            );
+        }
+        // The thank-you screen shows "Anna" and "06 •••••• 78"; neither is said.
+        assert!(!text.contains("Anna") && !text.contains("78"), "{text}");
+        let (rate, samples) = read_wav(&out);
+        assert!(rate >= 8000, "{rate} Hz");
+        let seconds = samples.len() as f64 / f64::from(rate);
+        let loud = samples.iter().filter(|s| s.unsigned_abs() > 1000).count();
+        assert!(seconds > 1.0, "{scene}: only {seconds:.2} s");
+        assert!(
+            loud > samples.len() / 20,
+            "{scene}: the WAV is (nearly) silent"
+        );
+    }
+}
