@@ -400,7 +400,12 @@ impl Controller {
         SlidePlaylist {
             messages: st.config.signage.messages.len(),
             help_every: st.config.signage.help_every,
-            max_items: if portrait { 7 } else { 4 },
+            // A 480-pixel-high panel has room for three rows under the bottom bar.
+            max_items: match (portrait, size.height) {
+                (true, _) => 7,
+                (false, h) if h < 600 => 3,
+                _ => 4,
+            },
         }
     }
 
