@@ -76,6 +76,8 @@ struct RawConfig {
     schedule: Option<RawSchedule>,
     admin: Option<RawAdmin>,
     display: Option<RawDisplay>,
+    /// "normal" or "high-contrast": the colours every visit starts with.
+    theme: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -329,6 +331,8 @@ pub struct Config {
     /// The screen's visible width in millimetres (touch targets are checked against
     /// 9 mm with it). Default: a 7-inch 800x480 panel, 154 mm.
     pub display_width_mm: u32,
+    /// `theme = "high-contrast"`: every visit (and signage) starts in high contrast.
+    pub high_contrast: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -500,6 +504,7 @@ impl Default for Config {
             admin_pin_hash: None,
             config_version: None,
             display_width_mm: 154,
+            high_contrast: false,
         }
     }
 }
@@ -988,6 +993,17 @@ impl Config {
             hash
         });
 
+        let high_contrast = match raw.theme.as_deref().map(str::trim) {
+            None | Some("normal") => false,
+            Some("high-contrast") => true,
+            Some(other) => {
+                p.push(
+                    "theme",
+                    format!("'{other}': use \"normal\" or \"high-contrast\""),
+                );
+                false
+            }
+        };
         let display_width_mm = p.range(
             "display.width_mm",
             raw.display.and_then(|d| d.width_mm),
@@ -1015,6 +1031,7 @@ impl Config {
             admin_pin_hash,
             config_version: None,
             display_width_mm,
+            high_contrast,
         })
     }
 }

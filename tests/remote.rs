@@ -292,22 +292,7 @@ fn signed_document_applies_and_survives_a_restart_without_the_server() {
     // The same through the binary, as the IT team would look at it.
     let config_file = state.path().join("kiosk.toml");
     std::fs::write(&config_file, &local.text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
-        .args([
-            "--config",
-            config_file.to_str().unwrap(),
-            "status",
-            "--json",
-        ])
-        .env("SAMEN_KIOSK_STATE_DIR", state.path())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let status = status_json(&config_file, state.path());
     assert_eq!(status["config_version"], 1);
     assert_eq!(status["config_error"], serde_json::Value::Null);
     assert_eq!(status["kiosk_id"], "bieb-centrum");
@@ -658,6 +643,26 @@ fn wait_for(
     }
 }
 
+/// `samen-kiosk --config FILE status --json` with the given state directory.
+fn status_json(config_file: &Path, state: &Path) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+        .args([
+            "--config",
+            config_file.to_str().unwrap(),
+            "status",
+            "--json",
+        ])
+        .env("SAMEN_KIOSK_STATE_DIR", state)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
 fn heartbeat_of(r: &Request) -> Option<serde_json::Value> {
     r.line
         .starts_with("POST /beat")
@@ -765,17 +770,7 @@ fn running_kiosk_applies_live_and_sends_signed_heartbeats() {
     assert_eq!(sig, expected);
 
     // While it runs, status reads the running kiosk's figures.
-    let out = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
-        .args([
-            "--config",
-            config_file.to_str().unwrap(),
-            "status",
-            "--json",
-        ])
-        .env("SAMEN_KIOSK_STATE_DIR", state.path())
-        .output()
-        .unwrap();
-    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let status = status_json(&config_file, state.path());
     assert_eq!(status["running"], true, "{status}");
     assert_eq!(status["config_version"], 1, "{status}");
     assert!(status["uptime_s"].is_i64(), "{status}");
@@ -794,17 +789,7 @@ fn running_kiosk_applies_live_and_sends_signed_heartbeats() {
     server.put("/fleet.toml", v3.replace("Drie", "Nep"));
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let out = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
-            .args([
-                "--config",
-                config_file.to_str().unwrap(),
-                "status",
-                "--json",
-            ])
-            .env("SAMEN_KIOSK_STATE_DIR", state.path())
-            .output()
-            .unwrap();
-        let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let status = status_json(&config_file, state.path());
         if status["config_error"].is_string() {
             assert_eq!(status["config_version"], 2, "{status}");
             assert!(

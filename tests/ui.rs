@@ -23,6 +23,7 @@
 //! - speech_mode_reads_screens_and_controls_and_ends_with_the_session
 //! - speech_never_says_the_visitors_name_or_number
 //! - text_size_and_contrast_reflow_and_reset_at_session_end
+//! - configured_theme_is_where_every_visit_starts
 //! - every_text_and_background_pair_meets_wcag_contrast
 //! - every_control_is_at_least_9_mm_and_labelled
 //!
@@ -900,6 +901,26 @@ fn text_size_and_contrast_reflow_and_reset_at_session_end() {
     assert!(!theme.get_high_contrast());
 }
 
+fn configured_theme_is_where_every_visit_starts() {
+    use samen_kiosk::ui::generated::Theme;
+    let c = kiosk_with(Config::parse("theme = \"high-contrast\"\n", "t").expect("valid"));
+    let theme = c.window().global::<Theme>();
+    assert!(theme.get_high_contrast(), "signage in high contrast");
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Tekst en kleur");
+    tap(&c, "Normale kleuren");
+    assert!(
+        !theme.get_high_contrast(),
+        "a visitor may choose normal colours"
+    );
+    let_time_pass(Duration::from_secs(90));
+    assert_eq!(screen(&c), Screen::Signage);
+    assert!(
+        theme.get_high_contrast(),
+        "the next visit starts as configured"
+    );
+}
+
 fn luminance(c: slint::Color) -> f64 {
     let channel = |v: u8| {
         let v = f64::from(v) / 255.0;
@@ -1146,6 +1167,10 @@ fn main() {
         (
             "text_size_and_contrast_reflow_and_reset_at_session_end",
             text_size_and_contrast_reflow_and_reset_at_session_end,
+        ),
+        (
+            "configured_theme_is_where_every_visit_starts",
+            configured_theme_is_where_every_visit_starts,
         ),
         (
             "every_text_and_background_pair_meets_wcag_contrast",

@@ -265,6 +265,7 @@ impl Controller {
         CURRENT.with(|current| *current.borrow_mut() = Rc::downgrade(&controller));
         controller.install_callbacks();
         controller.apply_config();
+        controller.reset_access();
         controller.set_language(lang);
         controller.show_step(0, false);
         controller.start_rotation();

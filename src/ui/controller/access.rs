@@ -124,10 +124,16 @@ impl Controller {
     }
 
     /// Back to the defaults (session end): speech off and silent, default volume,
-    /// normal text and colours, panels closed.
+    /// normal text, the configured colours (`theme`), panels closed.
     pub(super) fn reset_access(&self) {
         self.hush();
-        self.state.borrow_mut().access = AccessState::default();
+        {
+            let mut st = self.state.borrow_mut();
+            st.access = AccessState {
+                high_contrast: st.config.high_contrast,
+                ..AccessState::default()
+            };
+        }
         let g = self.window.global::<ui::Access>();
         g.set_panel_open(false);
         g.set_languages_open(false);

@@ -49,6 +49,10 @@ impl Controller {
         if rotation_changed && on_signage && screen_on {
             self.start_rotation();
         }
+        if on_signage {
+            // Nobody is using it: the configured colours apply at once.
+            self.reset_access();
+        }
         self.apply_schedule();
         self.refresh_admin();
     }
