@@ -18,6 +18,9 @@
 #                   (default 0B5A5A, the teal top bar of signage)
 #   WARMUP=S        seconds between the first frame and the measured window (default
 #                   2; downloading and decoding 50 large pictures needs more)
+#   EXTRA_TOML=text more configuration, e.g. $'[signage]\nslide_seconds = 600'
+#   KEEP_LOG=file   where the kiosk's log is copied to (default
+#                   /tmp/samen-kiosk-measure.log)
 #   FRAMES=1        also count the frames rendered in the window (Slint's
 #                   SLINT_DEBUG_PERFORMANCE=refresh_lazy,console, which itself adds a
 #                   once-a-second timer: take CPU figures from a run without it)
@@ -42,6 +45,8 @@ pids=()
 cleanup() {
     [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    # The kiosk's log stays for a look afterwards.
+    [ -f "$log" ] && cp "$log" "${KEEP_LOG:-/tmp/samen-kiosk-measure.log}"
     rm -rf "$work"
     true
 }
@@ -53,7 +58,7 @@ pids+=($!)
 for _ in $(seq 100); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.05; done
 
 args=()
-if [ -n "${FEED:-}" ] || [ "${DARK:-0}" = 1 ]; then
+if [ -n "${FEED:-}" ] || [ "${DARK:-0}" = 1 ] || [ -n "${EXTRA_TOML:-}" ]; then
     config=$work/kiosk.toml
     : > "$config"
     if [ -n "${FEED:-}" ]; then
@@ -71,6 +76,7 @@ if [ -n "${FEED:-}" ] || [ "${DARK:-0}" = 1 ]; then
         printf '[schedule]\n[schedule.exceptions]\n"%s" = "09:00-17:00"\n' \
             "$(date -d '+1 year' +%Y-%m-%d)" >> "$config"
     fi
+    [ -n "${EXTRA_TOML:-}" ] && printf '%s\n' "$EXTRA_TOML" >> "$config"
     args+=(--config "$config")
 fi
 
@@ -116,10 +122,24 @@ echo "pss_steady_mib    $(mib "$(mem Pss)")"
 echo "rss_steady_mib    $(mib "$(mem Rss)")"
 echo "pss_peak_mib      $(mib "$peak_pss")  (sampled every 0.2-0.5 s from the first frame)"
 echo "rss_peak_mib      $(mib "$hwm")  (VmHWM)"
-echo "cpu_startup_s     $(awk -v a="$startup_cpu" -v t="$ticks" 'BEGIN{printf "%.2f", a/t}')  (process start to the window)"
+echo "cpu_startup_s     $(awk -v a="$startup_cpu" -v t="$ticks" 'BEGIN{printf "%.2f", a/t}')  (process start to the end of the warm-up)"
 echo "cpu_seconds       $(awk -v a="$c0" -v b="$c1" -v t="$ticks" 'BEGIN{printf "%.2f", (b-a)/t}')"
 echo "cpu_percent       $(awk -v a="$c0" -v b="$c1" -v t="$ticks" -v s="$t0" -v e="$t1" 'BEGIN{printf "%.2f", 100*(b-a)/t/(e-s)}')"
 echo "threads           $threads"
+# Where the PSS is, at the end of the window: the program's own file, shared
+# libraries and fonts, the heap (brk and anonymous mappings: malloc, thread stacks),
+# shared memory with the X server (the frame buffer).
+awk -v bin="$(readlink -f "$bin")" '
+    /^[0-9a-f]+-[0-9a-f]+ / { name = $6; for (i = 7; i <= NF; i++) name = name " " $i
+        if (name == bin) kind = "binary"
+        else if (name == "" || name == "[heap]" || name ~ /^\[anon/ || name ~ /^\[stack/) kind = "heap"
+        else if (name ~ /SYSV|^\/dev\/shm|memfd/) kind = "shm"
+        else if (name ~ /^\[/) kind = "other"
+        else kind = "files" }
+    /^Pss:/ { pss[kind] += $2 }
+    END { printf "pss_by_kind_mib   heap %.1f, binary %.1f, libraries+fonts %.1f, shm %.1f, other %.1f\n",
+        pss["heap"]/1024, pss["binary"]/1024, pss["files"]/1024, pss["shm"]/1024, pss["other"]/1024 }
+' "/proc/$pid/smaps"
 if [ "${FRAMES:-0}" = 1 ]; then
     # One line a second: "average frames per second: N (dirty: ...)" = frames in the
     # last second. Their sum over the window is the number of frames drawn in it.
