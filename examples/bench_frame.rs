@@ -184,7 +184,9 @@ fn main() -> anyhow::Result<()> {
     if clock_mode {
         // 10:42:00 + 60 s: the clock's minute timer fires and the time changes.
         clock.advance(chrono::Duration::seconds(60));
-        screen.elapsed.set(screen.elapsed.get() + Duration::from_secs(60));
+        screen
+            .elapsed
+            .set(screen.elapsed.get() + Duration::from_secs(60));
         slint::platform::update_timers_and_animations();
         let drawn = screen.frame_region();
         let area: u64 = drawn
