@@ -101,7 +101,10 @@ struct Server {
     shared: Arc<Mutex<Shared>>,
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<(String, String)>, Vec<u8>)> {
+/// The request line, the headers (names in lower case) and the body.
+type Request = (String, Vec<(String, String)>, Vec<u8>);
+
+fn read_request(stream: &mut TcpStream) -> Option<Request> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     let head_end = loop {
