@@ -9,6 +9,8 @@
 //! until its cross-fade is over. The cost of one slide change is
 //! `slides 1` minus `slides 0` (everything else is the same in both runs).
 //!
+//! Environment: `FADE_MS` overrides the cross-fade (`[signage] fade_ms`, 400 ms).
+//!
 //! `bench_frame clock [WxH]`: as `slides 0`, with slides of 10 minutes, then the wall
 //! clock and Slint's clock move to the next minute: prints the region drawn again
 //! for the top bar's clock (what the running kiosk does once a minute).
@@ -140,6 +142,10 @@ fn main() -> anyhow::Result<()> {
     let mut config = Config::default();
     if clock_mode {
         config.signage.slide_seconds = 600;
+    }
+    // FADE_MS=0: slides change with a cut instead of the cross-fade.
+    if let Some(ms) = std::env::var("FADE_MS").ok().and_then(|v| v.parse().ok()) {
+        config.signage.fade_ms = ms;
     }
     let app = AppWindow::new()?;
     let controller = Controller::new(
