@@ -5,7 +5,9 @@ Usage: first-frame.py X Y RRGGBB -- command args...
 Polls the pixel at (X, Y) of the root window (no window manager: the kiosk window is
 at 0,0) until it has the colour RRGGBB, e.g. the teal top bar of signage, and prints
 `first_frame_s <seconds> pid <pid>` on stdout. The command keeps running; its pid
-is printed so the caller can measure and stop it. Needs python-xlib.
+is printed so the caller can measure and stop it. The root window is painted grey
+first, so that black (a dark screen) can count as a frame too. The command's stderr
+goes to $MEASURE_LOG (default /tmp/samen-kiosk-measure.log). Needs python-xlib.
 """
 import os, subprocess, sys, time
 from Xlib import X, display
@@ -15,9 +17,14 @@ def main():
     cmd = sys.argv[sys.argv.index("--") + 1:]
     want = tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
     d = display.Display()
-    root = d.screen().root
+    screen = d.screen()
+    root = screen.root
+    grey = screen.default_colormap.alloc_color(0x8000, 0x8000, 0x8000).pixel
+    root.change_attributes(background_pixel=grey)
+    root.clear_area(0, 0, 0, 0)
+    d.sync()
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open("/tmp/samen-kiosk-measure.log", "w"))
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(os.environ.get("MEASURE_LOG", "/tmp/samen-kiosk-measure.log"), "w"))
     while True:
         if proc.poll() is not None:
             print("error: the kiosk exited with", proc.returncode, file=sys.stderr)

@@ -539,6 +539,7 @@ impl Controller {
     pub fn set_feeds(self: &Rc<Self>, catalog: Catalog, status: FeedStatus) {
         {
             let mut st = self.state.borrow_mut();
+            st.images.retain_for(&catalog);
             st.catalog = catalog;
             st.feed_status = status;
         }

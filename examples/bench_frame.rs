@@ -1,0 +1,211 @@
+//! A bounded, deterministic run of the kiosk's UI for instruction counts
+//! (`valgrind --tool=callgrind`, see docs/performance.md): no display, no network, a
+//! fixed clock, Slint's time moved by hand.
+//!
+//! `bench_frame first-frame [WxH]`: configuration and bundled feed read, window and
+//! controller built, the first frame of signage rendered; then it exits.
+//! `bench_frame slides N [WxH]`: as above, then the bundled pictures are decoded and
+//! handed to the UI (redrawn), then N slide changes, each drawn at 60 frames a second
+//! until its cross-fade is over. The cost of one slide change is
+//! `slides 1` minus `slides 0` (everything else is the same in both runs).
+//!
+//! Environment: `FADE_MS` overrides the cross-fade (`[signage] fade_ms`, 400 ms).
+//!
+//! `bench_frame clock [WxH]`: as `slides 0`, with slides of 10 minutes, then the wall
+//! clock and Slint's clock move to the next minute: prints the region drawn again
+//! for the top bar's clock (what the running kiosk does once a minute).
+//!
+//! Rendering is the software renderer into a buffer that is kept between frames
+//! (`RepaintBufferType::ReusedBuffer`), so only what changed is drawn again, as on a
+//! display.
+
+use samen_kiosk::config::Config;
+use samen_kiosk::feed::{bundled, Catalog};
+use samen_kiosk::time::{parse_instant, Clock, FixedClock};
+use samen_kiosk::ui::{AppWindow, Controller, KioskOptions};
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Saturday 28 November 2026, 10:42 in Hilversum (as in tests/ui.rs).
+const NOW: &str = "2026-11-28T10:42:00+01:00";
+const FRAME: Duration = Duration::from_micros(16_667);
+
+struct Headless {
+    window: Rc<MinimalSoftwareWindow>,
+    elapsed: Rc<Cell<Duration>>,
+}
+
+impl Platform for Headless {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+
+    fn duration_since_start(&self) -> Duration {
+        self.elapsed.get()
+    }
+}
+
+struct Screen {
+    window: Rc<MinimalSoftwareWindow>,
+    elapsed: Rc<Cell<Duration>>,
+    buffer: Vec<Rgb8Pixel>,
+    width: usize,
+}
+
+impl Screen {
+    /// Draws if anything changed; returns whether a frame was drawn.
+    fn frame(&mut self) -> bool {
+        self.frame_region().is_some()
+    }
+
+    /// Draws if anything changed; returns the rectangles drawn (x, y, w, h).
+    fn frame_region(&mut self) -> Option<Vec<(i32, i32, u32, u32)>> {
+        let (buffer, width) = (&mut self.buffer, self.width);
+        let mut drawn = None;
+        self.window.draw_if_needed(|renderer| {
+            let region = renderer.render(buffer, width);
+            drawn = Some(
+                region
+                    .iter()
+                    .map(|(origin, size)| (origin.x, origin.y, size.width, size.height))
+                    .collect(),
+            );
+        });
+        drawn
+    }
+
+    /// Moves Slint's clock one frame on and draws.
+    fn tick(&mut self) -> bool {
+        self.elapsed.set(self.elapsed.get() + FRAME);
+        slint::platform::update_timers_and_animations();
+        self.frame()
+    }
+
+    /// Frames drawn until nothing moves any more (at most 10 s of them).
+    fn settle(&mut self) -> u32 {
+        let mut frames = 0;
+        for _ in 0..600 {
+            let drew = self.tick();
+            frames += u32::from(drew);
+            if !drew && !self.window.has_active_animations() {
+                break;
+            }
+        }
+        frames
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage =
+        "usage: bench_frame first-frame [WxH] | bench_frame slides N [WxH] | bench_frame clock [WxH]";
+    let clock_mode = args.first().map(String::as_str) == Some("clock");
+    let (slides, size_arg) = match args.first().map(String::as_str) {
+        Some("first-frame") => (None, args.get(1)),
+        Some("clock") => (Some(0), args.get(1)),
+        Some("slides") => {
+            let n: u32 = args
+                .get(1)
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| anyhow::anyhow!("{usage}"))?;
+            (Some(n), args.get(2))
+        }
+        _ => anyhow::bail!("{usage}"),
+    };
+    let (width, height) =
+        samen_kiosk::screenshot::parse_size(size_arg.map_or("1920x1080", String::as_str))?;
+
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
+    let elapsed = Rc::new(Cell::new(Duration::ZERO));
+    slint::platform::set_platform(Box::new(Headless {
+        window: window.clone(),
+        elapsed: elapsed.clone(),
+    }))
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    window.set_size(PhysicalSize::new(width, height));
+    let mut screen = Screen {
+        window,
+        elapsed,
+        buffer: vec![Rgb8Pixel::default(); (width * height) as usize],
+        width: width as usize,
+    };
+
+    let now = parse_instant(NOW).map_err(anyhow::Error::msg)?;
+    let clock = Arc::new(FixedClock::new(now));
+    let feed = bundled::example(clock.today())?;
+    let catalog = Catalog::new(feed.activities, true);
+    let mut config = Config::default();
+    if clock_mode {
+        config.signage.slide_seconds = 600;
+    }
+    // FADE_MS=0: slides change with a cut instead of the cross-fade.
+    if let Some(ms) = std::env::var("FADE_MS").ok().and_then(|v| v.parse().ok()) {
+        config.signage.fade_ms = ms;
+    }
+    let app = AppWindow::new()?;
+    let controller = Controller::new(
+        app,
+        KioskOptions {
+            config: Arc::new(config),
+            clock: clock.clone(),
+            catalog,
+            image_dir: None,
+            state_dir: None,
+            delivery: None,
+            runtime: None,
+            refresh: None,
+            speaker: None,
+        },
+    );
+    controller.window().show()?;
+    anyhow::ensure!(screen.frame(), "the first frame was not drawn");
+    let Some(slides) = slides else {
+        println!("first frame drawn");
+        return Ok(());
+    };
+
+    // The pictures, as the worker thread would hand them over (decoded here, on the
+    // spot, so that the run is deterministic).
+    let max = width.max(height) / 2;
+    let pictures = controller
+        .picture_sources()
+        .into_iter()
+        .map(|s| {
+            let p = samen_kiosk::images::load(&s, None, max, max).ok();
+            (s, p)
+        })
+        .collect();
+    controller.add_pictures(pictures);
+    let settle = screen.settle();
+    let mut frames = Vec::new();
+    for _ in 0..slides {
+        controller.advance();
+        frames.push(screen.settle());
+    }
+    println!("pictures: {settle} frame(s); slide changes: {frames:?} frames each");
+    if clock_mode {
+        // 10:42:00 + 60 s: the clock's minute timer fires and the time changes.
+        clock.advance(chrono::Duration::seconds(60));
+        screen
+            .elapsed
+            .set(screen.elapsed.get() + Duration::from_secs(60));
+        slint::platform::update_timers_and_animations();
+        let drawn = screen.frame_region();
+        let area: u64 = drawn
+            .iter()
+            .flatten()
+            .map(|r| u64::from(r.2) * u64::from(r.3))
+            .sum();
+        println!(
+            "clock minute: drawn {drawn:?} = {area} pixels, {:.2} % of the window; then {} more frame(s)",
+            100.0 * area as f64 / f64::from(width * height),
+            screen.settle()
+        );
+    }
+    Ok(())
+}
