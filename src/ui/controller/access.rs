@@ -211,12 +211,23 @@ impl Controller {
         let mut out = text.to_string();
         let name = st.form.name.trim();
         if name.chars().count() >= 2 {
-            let lower = out.to_lowercase();
+            // Every occurrence, as typed and in any case ("Anna", "ANNA", "anna").
+            out = out.replace(name, "");
             let needle = name.to_lowercase();
-            if let Some(pos) = lower.find(&needle) {
-                if out.is_char_boundary(pos) && out.is_char_boundary(pos + needle.len()) {
-                    out.replace_range(pos..pos + needle.len(), "");
+            loop {
+                let lower = out.to_lowercase();
+                let Some(pos) = lower.find(&needle) else {
+                    break;
+                };
+                // Lower-casing can change lengths outside ASCII: only cut where the
+                // positions still line up.
+                if lower.len() != out.len()
+                    || !out.is_char_boundary(pos)
+                    || !out.is_char_boundary(pos + needle.len())
+                {
+                    break;
                 }
+                out.replace_range(pos..pos + needle.len(), "");
             }
         }
         let digits: String = st.form.phone.chars().filter(char::is_ascii_digit).collect();
