@@ -138,8 +138,6 @@ struct State {
     admin: operations::AdminState,
     access: access::AccessState,
     speaker: Option<Arc<dyn crate::speech::Speaker>>,
-    /// Pictures being decoded on a worker thread.
-    pictures_pending: std::collections::HashSet<ImageRef>,
 }
 
 /// What the visitor entered in the callback form so far. Wiped with the session.
@@ -256,7 +254,6 @@ impl Controller {
                 admin: Default::default(),
                 access: Default::default(),
                 speaker: options.speaker,
-                pictures_pending: Default::default(),
             }),
             rotation: Timer::default(),
             clock_timer: Timer::default(),
@@ -440,12 +437,10 @@ impl Controller {
         self.show_step(step, false);
     }
 
-    /// The next slide (what the rotation timer does), and the pictures of the slides
-    /// after it decoded ahead.
+    /// The next slide (what the rotation timer does).
     pub fn advance(&self) {
         let step = self.state.borrow().step + 1;
         self.show_step(step, true);
-        self.load_pictures();
     }
 
     /// Shows the first step whose slide is of the given kind (for screenshots).
@@ -557,20 +552,18 @@ impl Controller {
     /// Decodes and scales the catalog's pictures that are not in memory yet, on a
     /// worker thread; the UI gets them when ready.
     pub fn load_pictures(&self) {
-        let wanted = self.picture_sources();
         let (sources, dir) = {
-            let mut st = self.state.borrow_mut();
-            let missing: Vec<ImageRef> = wanted
+            let st = self.state.borrow();
+            let missing: Vec<ImageRef> = self
+                .picture_sources()
                 .into_iter()
-                .filter(|s| !st.images.has_picture(s) && !st.pictures_pending.contains(s))
+                .filter(|s| st.images.picture(s).is_none())
                 .collect();
-            st.pictures_pending.extend(missing.iter().cloned());
             (missing, st.image_dir.clone())
         };
         if sources.is_empty() {
             return;
         }
-        let requested = sources.clone();
         let size = self.window.window().size();
         let max = size.width.max(size.height).clamp(480, 3840) / 2;
         std::thread::spawn(move || {
@@ -602,17 +595,12 @@ impl Controller {
                     },
                 )
                 .collect();
+            if pictures.is_empty() {
+                return;
+            }
             let _ = slint::invoke_from_event_loop(move || {
                 if let Some(c) = Controller::current() {
-                    {
-                        let mut st = c.state.borrow_mut();
-                        for source in &requested {
-                            st.pictures_pending.remove(source);
-                        }
-                    }
-                    if !pictures.is_empty() {
-                        c.add_pictures(pictures);
-                    }
+                    c.add_pictures(pictures);
                 }
             });
         });
@@ -648,7 +636,6 @@ impl Controller {
 
     pub fn open_detail(self: &Rc<Self>, id: &str) {
         self.state.borrow_mut().detail_id = Some(id.to_string());
-        self.load_pictures();
         self.refresh_detail();
         self.open(ui::Screen::Detail);
     }
@@ -1040,22 +1027,16 @@ impl Controller {
         self.window.global::<ui::Detail>().set_activity(data);
     }
 
-    /// The pictures needed now and soon: the current slide's and the next two
-    /// slides' (so a spotlight's picture is decoded before it shows), and the open
-    /// activity's. Only these are decoded and kept (`adapters::MAX_PICTURES`).
+    /// The pictures the catalog refers to, for decoding off the UI thread.
     pub fn picture_sources(&self) -> Vec<ImageRef> {
-        let playlist = self.playlist();
         let st = self.state.borrow();
-        let now = st.clock.now();
-        let mut list: Vec<ImageRef> = (st.step..=st.step + 2)
-            .filter_map(|step| playlist.slide(step, now, &st.catalog).spotlight)
-            .filter_map(|o| o.activity.image.clone())
+        let mut list: Vec<ImageRef> = st
+            .catalog
+            .activities()
+            .iter()
+            .filter_map(|a| a.image.clone())
             .collect();
-        if let Some(id) = &st.detail_id {
-            if let Some(image) = st.catalog.find(id).and_then(|a| a.image.clone()) {
-                list.push(image);
-            }
-        }
+        list.sort_by_key(|r| format!("{r:?}"));
         list.dedup();
         list
     }
