@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 pub const MAX_TOTAL_BYTES: u64 = 200 * 1024 * 1024;
 
+/// Limit of the folder of scaled pictures (`scaled-images/`, next to `images/`): a
+/// 960x720 picture is about 0.2 MB there, so this holds some hundreds.
+pub const MAX_SCALED_BYTES: u64 = 100 * 1024 * 1024;
+
 /// FNV-1a, 64 bit: stable across Rust versions (unlike `DefaultHasher`).
 fn fnv1a(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -20,14 +24,38 @@ pub fn path_for(dir: &Path, url: &str) -> PathBuf {
     dir.join(format!("{:016x}.img", fnv1a(url)))
 }
 
+/// Where pictures are kept once decoded and scaled to fit `max_w` x `max_h` (see
+/// `images::load`): a folder next to `image_dir`, a name made of a hash of `key`
+/// (which says what the picture is, never shown) and the size.
+pub fn scaled_path_for(image_dir: &Path, key: &str, max_w: u32, max_h: u32) -> PathBuf {
+    image_dir
+        .with_file_name("scaled-images")
+        .join(format!("{:016x}-{max_w}x{max_h}.img", fnv1a(key)))
+}
+
 /// Writes a picture atomically (temporary file, then rename).
 pub fn store(dir: &Path, url: &str, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let path = path_for(dir, url);
-    let tmp = path.with_extension("tmp");
+    write_atomic(&path_for(dir, url), bytes)
+}
+
+/// Writes a file whole or not at all: a temporary file (unique to this thread, since
+/// two workers may write the same picture), then a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id() ^ thread_tag()));
     std::fs::write(&tmp, bytes)?;
-    std::fs::rename(tmp, path)?;
-    Ok(())
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn thread_tag() -> u32 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::thread::current().id().hash(&mut h);
+    h.finish() as u32
 }
 
 /// Removes the oldest pictures until the folder is under `max_total` bytes.

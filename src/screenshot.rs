@@ -82,21 +82,21 @@ pub fn render(
     window.set_size(PhysicalSize::new(width, height));
 
     let app = AppWindow::new().context("cannot build the user interface")?;
-    let sources: Vec<_> = options
-        .catalog
-        .activities()
-        .iter()
-        .filter_map(|a| a.image.clone())
-        .collect();
     let image_dir = options.image_dir.clone();
     let controller = Controller::new(app, options);
     controller
         .window()
         .window()
         .set_size(PhysicalSize::new(width, height));
-    // Pictures are decoded here on the spot; the running kiosk does it off the UI thread.
+    if let Some(lang) = lang {
+        controller.set_language(lang);
+    }
+    controller.show_scene(scene);
+    // The pictures this scene shows are decoded here on the spot; the running kiosk
+    // does it off the UI thread.
     let max = width.max(height) / 2;
-    let pictures = sources
+    let pictures = controller
+        .picture_sources()
         .into_iter()
         .map(|s| {
             let picture = crate::images::load(&s, image_dir.as_deref(), max, max).ok();
@@ -104,10 +104,6 @@ pub fn render(
         })
         .collect();
     controller.add_pictures(pictures);
-    if let Some(lang) = lang {
-        controller.set_language(lang);
-    }
-    controller.show_scene(scene);
     controller.set_look(look.text_size, look.high_contrast);
     controller.preview_with_speech();
     controller

@@ -16,7 +16,7 @@
 //!
 //! At the end of day 1 and of day 7 (local midnight, screen dark, nothing pending)
 //! it compares the heap in use (a counting global allocator), open file descriptors,
-//! threads, the SQLite files and the picture folder. Heap must be within 5 %, file
+//! threads, the SQLite files, the picture folders and the decoded pictures in memory. Heap must be within 5 %, file
 //! descriptors and threads equal, the feed cache the same size, the outbox grown by
 //! no more than its delivered receipts, the picture folder within its limit.
 //! Own harness (harness = false): the testing backend is set up once per process.
@@ -275,6 +275,7 @@ struct Snapshot {
     receipts: u64,
     pictures_bytes: u64,
     pictures_files: usize,
+    scaled_bytes: u64,
 }
 
 fn files_size(dir: &Path, prefix: &str) -> u64 {
@@ -314,6 +315,7 @@ fn snapshot(state: &Path, outbox: &Outbox, now: chrono::DateTime<chrono::Utc>) -
         receipts: outbox.status(now).unwrap().delivered,
         pictures_bytes: files_size(&images, ""),
         pictures_files: std::fs::read_dir(&images).map(|d| d.count()).unwrap_or(0),
+        scaled_bytes: files_size(&state.join("scaled-images"), ""),
     }
 }
 
@@ -339,6 +341,8 @@ struct Kiosk7 {
     submitted: usize,
     visits: usize,
     worker_baseline: usize,
+    /// The most decoded pictures seen in memory at once.
+    pictures_max: usize,
 }
 
 impl Kiosk7 {
@@ -371,6 +375,7 @@ impl Kiosk7 {
         let catalog: Catalog = self.service.catalog();
         self.controller.set_feeds(catalog, self.service.status());
         self.drain();
+        self.pictures_max = self.pictures_max.max(self.controller.pictures_in_memory());
     }
 
     fn submit_and_deliver(&mut self) {
@@ -589,8 +594,12 @@ sunday = "07:00-23:00"
         submitted: 0,
         visits: 0,
         worker_baseline: threads(),
+        pictures_max: 0,
     };
 
+    // `SOAK_DAYS=n`: stop after n days without freeing anything, so that a heap
+    // profiler (heaptrack) reports what is in use at that midnight as "leaked".
+    let profile_days: Option<usize> = std::env::var("SOAK_DAYS").ok().and_then(|d| d.parse().ok());
     let mut days = Vec::new();
     for day in 0..7 {
         let started = Instant::now();
@@ -599,7 +608,7 @@ sunday = "07:00-23:00"
         kiosk.drain();
         let s = snapshot(&kiosk.state, &kiosk.outbox, kiosk.clock.now());
         println!(
-            "day {}: heap {:.2} MiB (malloc in use {:.2} MiB), fds {}, threads {}, feeds.sqlite {} B (+ WAL/shm {} B), outbox.sqlite {} B ({} receipts), pictures {} files {:.1} MiB, {:.1} s",
+            "day {}: heap {:.2} MiB (malloc in use {:.2} MiB), fds {}, threads {}, feeds.sqlite {} B (+ WAL/shm {} B), outbox.sqlite {} B ({} receipts), pictures {} files {:.1} MiB (scaled {:.1} MiB), decoded in memory {} now / {} at most, {:.1} s",
             day + 1,
             s.heap as f64 / 1048576.0,
             s.malloc_in_use as f64 / 1048576.0,
@@ -611,9 +620,15 @@ sunday = "07:00-23:00"
             s.receipts,
             s.pictures_files,
             s.pictures_bytes as f64 / 1048576.0,
+            s.scaled_bytes as f64 / 1048576.0,
+            kiosk.controller.pictures_in_memory(),
+            kiosk.pictures_max,
             started.elapsed().as_secs_f64()
         );
         days.push(s);
+        if profile_days == Some(day + 1) {
+            std::process::exit(0);
+        }
     }
 
     let (first, last) = (days[0], days[6]);
@@ -665,6 +680,22 @@ sunday = "07:00-23:00"
     assert!(
         last.pictures_bytes <= samen_kiosk::image_cache::MAX_TOTAL_BYTES,
         "the picture folder stays within its limit"
+    );
+    assert!(
+        last.scaled_bytes > 0 && last.scaled_bytes <= samen_kiosk::image_cache::MAX_SCALED_BYTES,
+        "the scaled pictures are kept, within their limit ({} bytes)",
+        last.scaled_bytes
+    );
+    assert!(
+        kiosk.pictures_max <= samen_kiosk::ui::adapters::MAX_PICTURES,
+        "at most {} decoded pictures in memory, saw {}",
+        samen_kiosk::ui::adapters::MAX_PICTURES,
+        kiosk.pictures_max
+    );
+    assert_eq!(
+        kiosk.controller.pictures_in_memory(),
+        0,
+        "no decoded picture is kept while the screen is dark"
     );
     println!(
         "heap day 1 -> day 7: {:+.2} %; soak test passed",

@@ -9,13 +9,21 @@ use crate::images::Picture;
 use crate::playlist::{Slide, SlideKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use slint::{Image, ModelRc, Rgb8Pixel, Rgba8Pixel, SharedPixelBuffer, SharedString, VecModel};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
-/// Pictures and QR codes turned into Slint images once and kept.
+/// At most this many decoded pictures are kept (each about 2.6 MiB at 1920x1080):
+/// the ones on screen and the next ones the rotation will show. The others are decoded
+/// again, off the UI thread, when they are needed (`Controller::load_pictures`).
+pub const MAX_PICTURES: usize = 8;
+
+/// Pictures and QR codes turned into Slint images; pictures bounded, least recently
+/// used first out.
 #[derive(Default)]
 pub struct ImageStore {
     pictures: HashMap<ImageRef, Image>,
+    /// Least recently used first.
+    used: VecDeque<ImageRef>,
     qr: HashMap<String, Image>,
     placeholder: Option<Image>,
 }
@@ -27,11 +35,42 @@ impl ImageStore {
             picture.width,
             picture.height,
         );
-        self.pictures.insert(source, Image::from_rgba8(buffer));
+        self.pictures
+            .insert(source.clone(), Image::from_rgba8(buffer));
+        self.touch(&source);
+        while self.used.len() > MAX_PICTURES {
+            if let Some(oldest) = self.used.pop_front() {
+                self.pictures.remove(&oldest);
+            }
+        }
     }
 
-    pub fn picture(&self, source: &ImageRef) -> Option<Image> {
-        self.pictures.get(source).cloned()
+    /// The picture, if it is decoded; it counts as just used.
+    pub fn picture(&mut self, source: &ImageRef) -> Option<Image> {
+        let image = self.pictures.get(source).cloned();
+        if image.is_some() {
+            self.touch(source);
+        }
+        image
+    }
+
+    /// Forgets every decoded picture (the screen goes dark for hours).
+    pub fn clear_pictures(&mut self) {
+        self.pictures.clear();
+        self.used.clear();
+    }
+
+    pub fn pictures_len(&self) -> usize {
+        self.pictures.len()
+    }
+
+    pub fn has_picture(&self, source: &ImageRef) -> bool {
+        self.pictures.contains_key(source)
+    }
+
+    fn touch(&mut self, source: &ImageRef) {
+        self.used.retain(|s| s != source);
+        self.used.push_back(source.clone());
     }
 
     /// A picture that cannot be shown gets a calm, neutral block in its place.
@@ -59,6 +98,7 @@ impl ImageStore {
             activities.iter().filter_map(|a| a.image.as_ref()).collect();
         let links: HashSet<&str> = activities.iter().map(|a| a.url.as_str()).collect();
         self.pictures.retain(|source, _| pictures.contains(source));
+        self.used.retain(|source| pictures.contains(source));
         self.qr.retain(|url, _| links.contains(url.as_str()));
     }
 
@@ -307,4 +347,35 @@ pub fn browse_items(
         }
     }
     model(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_picture_store_keeps_only_the_most_recently_used() {
+        let picture = Picture {
+            width: 4,
+            height: 3,
+            rgba: vec![0; 4 * 3 * 4],
+        };
+        let source = |i: usize| ImageRef::Url(format!("https://example.org/{i}.jpg"));
+        let mut store = ImageStore::default();
+        store.insert_picture(source(0), &picture);
+        for i in 1..MAX_PICTURES + 4 {
+            store.insert_picture(source(i), &picture);
+            // The first picture is on screen all the time: used at every step.
+            assert!(store.picture(&source(0)).is_some(), "step {i}");
+        }
+        let kept = (0..MAX_PICTURES + 4)
+            .filter(|i| store.has_picture(&source(*i)))
+            .count();
+        assert_eq!(kept, MAX_PICTURES);
+        assert!(store.has_picture(&source(MAX_PICTURES + 3)), "the newest");
+        assert!(
+            !store.has_picture(&source(1)),
+            "the oldest unused one is gone"
+        );
+    }
 }

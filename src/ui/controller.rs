@@ -138,6 +138,8 @@ struct State {
     admin: operations::AdminState,
     access: access::AccessState,
     speaker: Option<Arc<dyn crate::speech::Speaker>>,
+    /// Pictures being decoded on a worker thread.
+    pictures_pending: std::collections::HashSet<ImageRef>,
 }
 
 /// What the visitor entered in the callback form so far. Wiped with the session.
@@ -254,6 +256,7 @@ impl Controller {
                 admin: Default::default(),
                 access: Default::default(),
                 speaker: options.speaker,
+                pictures_pending: Default::default(),
             }),
             rotation: Timer::default(),
             clock_timer: Timer::default(),
@@ -437,10 +440,12 @@ impl Controller {
         self.show_step(step, false);
     }
 
-    /// The next slide (what the rotation timer does).
+    /// The next slide (what the rotation timer does), and the pictures of the slides
+    /// after it decoded ahead.
     pub fn advance(&self) {
         let step = self.state.borrow().step + 1;
         self.show_step(step, true);
+        self.load_pictures();
     }
 
     /// Shows the first step whose slide is of the given kind (for screenshots).
@@ -552,18 +557,20 @@ impl Controller {
     /// Decodes and scales the catalog's pictures that are not in memory yet, on a
     /// worker thread; the UI gets them when ready.
     pub fn load_pictures(&self) {
+        let wanted = self.picture_sources();
         let (sources, dir) = {
-            let st = self.state.borrow();
-            let missing: Vec<ImageRef> = self
-                .picture_sources()
+            let mut st = self.state.borrow_mut();
+            let missing: Vec<ImageRef> = wanted
                 .into_iter()
-                .filter(|s| st.images.picture(s).is_none())
+                .filter(|s| !st.images.has_picture(s) && !st.pictures_pending.contains(s))
                 .collect();
+            st.pictures_pending.extend(missing.iter().cloned());
             (missing, st.image_dir.clone())
         };
         if sources.is_empty() {
             return;
         }
+        let requested = sources.clone();
         let size = self.window.window().size();
         let max = size.width.max(size.height).clamp(480, 3840) / 2;
         std::thread::spawn(move || {
@@ -595,12 +602,17 @@ impl Controller {
                     },
                 )
                 .collect();
-            if pictures.is_empty() {
-                return;
-            }
             let _ = slint::invoke_from_event_loop(move || {
                 if let Some(c) = Controller::current() {
-                    c.add_pictures(pictures);
+                    {
+                        let mut st = c.state.borrow_mut();
+                        for source in &requested {
+                            st.pictures_pending.remove(source);
+                        }
+                    }
+                    if !pictures.is_empty() {
+                        c.add_pictures(pictures);
+                    }
                 }
             });
         });
@@ -636,6 +648,7 @@ impl Controller {
 
     pub fn open_detail(self: &Rc<Self>, id: &str) {
         self.state.borrow_mut().detail_id = Some(id.to_string());
+        self.load_pictures();
         self.refresh_detail();
         self.open(ui::Screen::Detail);
     }
@@ -977,6 +990,7 @@ impl Controller {
             st.config.default_language
         };
         self.sync_form(None);
+        crate::callback::PhoneNumber::release_patterns();
         self.reset_admin();
         let g = self.window.global::<ui::Callback>();
         g.set_confirm_name(SharedString::default());
@@ -1027,18 +1041,34 @@ impl Controller {
         self.window.global::<ui::Detail>().set_activity(data);
     }
 
-    /// The pictures the catalog refers to, for decoding off the UI thread.
+    /// The pictures needed now and soon: the current slide's and the next two
+    /// slides' (so a spotlight's picture is decoded before it shows), and the open
+    /// activity's; none while the screen is dark. Only these are decoded and kept
+    /// (`adapters::MAX_PICTURES`).
     pub fn picture_sources(&self) -> Vec<ImageRef> {
+        let playlist = self.playlist();
         let st = self.state.borrow();
-        let mut list: Vec<ImageRef> = st
-            .catalog
-            .activities()
-            .iter()
-            .filter_map(|a| a.image.clone())
+        if !st.screen_on {
+            // Dark: nothing to show, nothing to decode.
+            return Vec::new();
+        }
+        let now = st.clock.now();
+        let mut list: Vec<ImageRef> = (st.step..=st.step + 2)
+            .filter_map(|step| playlist.slide(step, now, &st.catalog).spotlight)
+            .filter_map(|o| o.activity.image.clone())
             .collect();
-        list.sort_by_key(|r| format!("{r:?}"));
+        if let Some(id) = &st.detail_id {
+            if let Some(image) = st.catalog.find(id).and_then(|a| a.image.clone()) {
+                list.push(image);
+            }
+        }
         list.dedup();
         list
+    }
+
+    /// How many decoded pictures are in memory (at most `adapters::MAX_PICTURES`).
+    pub fn pictures_in_memory(&self) -> usize {
+        self.state.borrow().images.pictures_len()
     }
 
     /// Hands decoded pictures to the UI and redraws what shows them.
@@ -1046,6 +1076,10 @@ impl Controller {
     pub fn add_pictures(&self, pictures: Vec<(ImageRef, Option<crate::images::Picture>)>) {
         {
             let mut st = self.state.borrow_mut();
+            if !st.screen_on {
+                // Decoded while the screen went dark: not kept.
+                return;
+            }
             for (source, picture) in pictures {
                 match picture {
                     Some(p) => st.images.insert_picture(source, &p),

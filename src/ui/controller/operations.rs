@@ -94,11 +94,20 @@ impl Controller {
             self.window.global::<ui::Kiosk>().set_screen_on(true);
             self.refresh_clock();
             self.refresh_current_slide();
+            self.load_pictures();
             self.start_rotation();
             self.start_clock();
         } else {
-            self.end_session();
+            // Dark first, so that ending the session decodes nothing new.
             self.state.borrow_mut().screen_on = false;
+            self.end_session();
+            // Nothing is shown for hours: the decoded pictures are given back (also
+            // those the two slide layers hold) and decoded again when the screen
+            // lights up.
+            self.state.borrow_mut().images.clear_pictures();
+            let signage = self.window.global::<ui::Signage>();
+            signage.set_slide_a(Default::default());
+            signage.set_slide_b(Default::default());
             self.rotation.stop();
             self.clock_timer.stop();
             self.inactivity.stop();
