@@ -376,6 +376,7 @@ fn run_kiosk(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         },
     );
     controller.load_pictures();
+    controller.prepare_pictures();
     // Ready once the event loop runs; then the watchdog pings come from the UI
     // thread's own event loop, so a frozen UI means no pings and a restart.
     let ready = slint::Timer::default();

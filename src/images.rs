@@ -6,12 +6,15 @@
 use crate::feed::{bundled, ImageRef};
 use anyhow::Context;
 
-/// RGBA pixels, ready to hand to the UI.
+/// Pixels ready to hand to the UI: RGB when the picture is opaque (a quarter less
+/// memory, and the renderer need not draw what is under it), else RGBA.
 #[derive(Clone)]
 pub struct Picture {
     pub width: u32,
     pub height: u32,
-    pub rgba: Vec<u8>,
+    pub opaque: bool,
+    /// RGB (3 bytes a pixel) when `opaque`, else RGBA (4 bytes, not premultiplied).
+    pub pixels: Vec<u8>,
 }
 
 /// Largest file accepted, before decoding.
@@ -43,17 +46,76 @@ pub fn read(source: &ImageRef, image_dir: Option<&std::path::Path>) -> anyhow::R
     }
 }
 
+/// Largest side accepted, before decoding.
+const MAX_SIDE: u32 = 12_000;
+
+/// The size that fits within `max_w` x `max_h` with the aspect ratio of `w` x `h`
+/// (never larger than the picture itself).
+fn fitted(w: u32, h: u32, max_w: u32, max_h: u32) -> (u32, u32) {
+    let (max_w, max_h) = (max_w.max(1), max_h.max(1));
+    if w <= max_w && h <= max_h {
+        return (w, h);
+    }
+    let scale = f64::min(
+        f64::from(max_w) / f64::from(w),
+        f64::from(max_h) / f64::from(h),
+    );
+    (
+        ((f64::from(w) * scale).round() as u32).max(1),
+        ((f64::from(h) * scale).round() as u32).max(1),
+    )
+}
+
+/// A JPEG decoded straight at a reduced size (1/2, 1/4 or 1/8, the smallest that is
+/// still at least the fitted size), so a large photo never exists at full size in
+/// memory. `None` when this decoder cannot read it (the general path then tries).
+fn decode_jpeg_reduced(bytes: &[u8], max_w: u32, max_h: u32) -> Option<image::DynamicImage> {
+    let mut decoder = jpeg_decoder::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.read_info().ok()?;
+    let info = decoder.info()?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return None;
+    }
+    let (fw, fh) = fitted(w, h, max_w, max_h);
+    let (out_w, out_h) = decoder
+        .scale(u16::try_from(fw).ok()?, u16::try_from(fh).ok()?)
+        .ok()?;
+    let pixels = decoder.decode().ok()?;
+    let (out_w, out_h) = (u32::from(out_w), u32::from(out_h));
+    match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => {
+            image::RgbImage::from_raw(out_w, out_h, pixels).map(image::DynamicImage::ImageRgb8)
+        }
+        jpeg_decoder::PixelFormat::L8 => {
+            image::GrayImage::from_raw(out_w, out_h, pixels).map(image::DynamicImage::ImageLuma8)
+        }
+        // CMYK and 16-bit grey are rare in photos: the general path handles them.
+        _ => None,
+    }
+}
+
 /// Decodes and scales to fit within `max_w` x `max_h`, keeping the aspect ratio.
 pub fn decode_scaled(bytes: &[u8], max_w: u32, max_h: u32) -> anyhow::Result<Picture> {
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        if let Some(reduced) = decode_jpeg_reduced(bytes, max_w, max_h) {
+            return Ok(fit(reduced, max_w, max_h));
+        }
+    }
     let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .context("unknown image format")?;
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
     let decoded = reader.decode().context("image cannot be decoded")?;
+    Ok(fit(decoded, max_w, max_h))
+}
+
+/// Scales down to fit within `max_w` x `max_h` (a triangle filter), as RGBA.
+fn fit(decoded: image::DynamicImage, max_w: u32, max_h: u32) -> Picture {
     let scaled = if decoded.width() > max_w || decoded.height() > max_h {
         decoded.resize(
             max_w.max(1),
@@ -63,12 +125,22 @@ pub fn decode_scaled(bytes: &[u8], max_w: u32, max_h: u32) -> anyhow::Result<Pic
     } else {
         decoded
     };
-    let rgba = scaled.to_rgba8();
-    Ok(Picture {
-        width: rgba.width(),
-        height: rgba.height(),
-        rgba: rgba.into_raw(),
-    })
+    let (width, height) = (scaled.width(), scaled.height());
+    let opaque = !scaled.color().has_alpha() || {
+        let rgba = scaled.to_rgba8();
+        rgba.pixels().all(|p| p.0[3] == 255)
+    };
+    let pixels = if opaque {
+        scaled.to_rgb8().into_raw()
+    } else {
+        scaled.to_rgba8().into_raw()
+    };
+    Picture {
+        width,
+        height,
+        opaque,
+        pixels,
+    }
 }
 
 /// The picture, fitted within `max_w` x `max_h`. With a picture folder it is decoded
@@ -104,6 +176,25 @@ pub fn load(
     Ok(picture)
 }
 
+/// Makes sure the scaled picture is on disk (decoding and scaling it if it is not),
+/// without keeping the pixels: what the background worker does for every picture of
+/// the catalog. Returns whether it had to decode.
+pub fn prepare(
+    source: &ImageRef,
+    image_dir: Option<&std::path::Path>,
+    max_w: u32,
+    max_h: u32,
+) -> anyhow::Result<bool> {
+    let Some(dir) = image_dir else {
+        return Ok(false);
+    };
+    let key = scaled_key(source).context("picture not readable")?;
+    if crate::image_cache::scaled_path_for(dir, &key, max_w, max_h).exists() {
+        return Ok(false);
+    }
+    load(source, image_dir, max_w, max_h).map(|_| true)
+}
+
 /// What identifies a picture's content: its URL (a downloaded picture is never
 /// replaced), a file's path with its size and time, a bundled picture's name with the
 /// program version. `None` when a file cannot be read (the error comes from `read`).
@@ -127,16 +218,10 @@ fn scaled_key(source: &ImageRef) -> Option<String> {
 /// Encodes the scaled picture (JPEG at quality 90 when it is opaque, else PNG), writes
 /// it atomically and trims the folder to its limit.
 fn keep_scaled(path: &std::path::Path, picture: &Picture) -> anyhow::Result<()> {
-    let opaque = picture.rgba.chunks_exact(4).all(|p| p[3] == 255);
     let mut bytes = Vec::new();
-    if opaque {
-        let rgb: Vec<u8> = picture
-            .rgba
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
+    if picture.opaque {
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90).encode(
-            &rgb,
+            &picture.pixels,
             picture.width,
             picture.height,
             image::ExtendedColorType::Rgb8,
@@ -144,7 +229,7 @@ fn keep_scaled(path: &std::path::Path, picture: &Picture) -> anyhow::Result<()> 
     } else {
         image::ImageEncoder::write_image(
             image::codecs::png::PngEncoder::new(&mut bytes),
-            &picture.rgba,
+            &picture.pixels,
             picture.width,
             picture.height,
             image::ExtendedColorType::Rgba8,
@@ -169,8 +254,61 @@ mod tests {
         )
         .unwrap();
         assert_eq!((p.width, p.height), (400, 300));
-        assert_eq!(p.rgba.len(), 400 * 300 * 4);
+        assert!(p.opaque);
+        assert_eq!(p.pixels.len(), 400 * 300 * 3);
         assert!(super::decode_scaled(b"not an image", 10, 10).is_err());
+    }
+
+    /// A JPEG of `w` x `h`: red on the left half, blue on the right.
+    fn two_colour_jpeg(w: u32, h: u32, grey: bool) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90);
+        if grey {
+            let img = image::GrayImage::from_fn(w, h, |x, _| {
+                image::Luma([if x < w / 2 { 40 } else { 220 }])
+            });
+            img.write_with_encoder(encoder).unwrap();
+        } else {
+            let img = image::RgbImage::from_fn(w, h, |x, _| {
+                image::Rgb(if x < w / 2 {
+                    [220, 20, 20]
+                } else {
+                    [20, 20, 220]
+                })
+            });
+            img.write_with_encoder(encoder).unwrap();
+        }
+        bytes
+    }
+
+    #[test]
+    fn large_jpegs_are_decoded_at_a_reduced_size() {
+        let jpeg = two_colour_jpeg(1600, 1200, false);
+        // Straight at a quarter: the full 1600x1200 never exists in memory.
+        let reduced = super::decode_jpeg_reduced(&jpeg, 400, 400).expect("reduced");
+        assert_eq!((reduced.width(), reduced.height()), (400, 300));
+        let p = super::decode_scaled(&jpeg, 300, 300).unwrap();
+        assert_eq!((p.width, p.height), (300, 225));
+        let at = |x: u32, y: u32| {
+            let i = ((y * p.width + x) * 3) as usize;
+            [p.pixels[i], p.pixels[i + 1], p.pixels[i + 2]]
+        };
+        let left = at(30, 100);
+        let right = at(270, 100);
+        assert!(left[0] > 180 && left[2] < 70, "red: {left:?}");
+        assert!(right[2] > 180 && right[0] < 70, "blue: {right:?}");
+
+        let grey = super::decode_scaled(&two_colour_jpeg(800, 800, true), 100, 100).unwrap();
+        assert_eq!((grey.width, grey.height), (100, 100));
+        assert!(
+            grey.pixels[0] < 80 && grey.pixels[0] == grey.pixels[2],
+            "dark grey on the left"
+        );
+
+        // Small pictures are not enlarged; a torn JPEG is an error, not a panic.
+        let small = super::decode_scaled(&two_colour_jpeg(64, 48, false), 400, 400).unwrap();
+        assert_eq!((small.width, small.height), (64, 48));
+        assert!(super::decode_scaled(&jpeg[..200], 400, 400).is_err());
     }
 
     #[test]
@@ -181,6 +319,10 @@ mod tests {
         let original = crate::feed::bundled::image("koffie.jpg").unwrap();
         crate::image_cache::store(&dir, url, original).unwrap();
         let source = crate::feed::ImageRef::Url(url.into());
+
+        // The background worker's step: decode once, then only check.
+        assert!(super::prepare(&source, Some(&dir), 300, 300).unwrap());
+        assert!(!super::prepare(&source, Some(&dir), 300, 300).unwrap());
 
         let first = super::load(&source, Some(&dir), 400, 400).unwrap();
         assert_eq!((first.width, first.height), (400, 300));

@@ -14,6 +14,7 @@ pub mod fetch;
 pub mod i18n;
 pub mod image_cache;
 pub mod images;
+pub mod memory;
 pub mod playlist;
 pub mod qr;
 pub mod remote;

@@ -82,6 +82,7 @@ fn init_logging() {
 }
 
 fn main() -> ExitCode {
+    samen_kiosk::memory::tune_allocator();
     let cli = samen_kiosk::cli::Cli::parse();
     init_logging();
     match samen_kiosk::cli::run(cli) {

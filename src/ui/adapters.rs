@@ -30,13 +30,20 @@ pub struct ImageStore {
 
 impl ImageStore {
     pub fn insert_picture(&mut self, source: ImageRef, picture: &Picture) {
-        let buffer = SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(
-            &picture.rgba,
-            picture.width,
-            picture.height,
-        );
-        self.pictures
-            .insert(source.clone(), Image::from_rgba8(buffer));
+        let image = if picture.opaque {
+            Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
+                &picture.pixels,
+                picture.width,
+                picture.height,
+            ))
+        } else {
+            Image::from_rgba8(SharedPixelBuffer::<Rgba8Pixel>::clone_from_slice(
+                &picture.pixels,
+                picture.width,
+                picture.height,
+            ))
+        };
+        self.pictures.insert(source.clone(), image);
         self.touch(&source);
         while self.used.len() > MAX_PICTURES {
             if let Some(oldest) = self.used.pop_front() {
@@ -358,7 +365,8 @@ mod tests {
         let picture = Picture {
             width: 4,
             height: 3,
-            rgba: vec![0; 4 * 3 * 4],
+            opaque: true,
+            pixels: vec![0; 4 * 3 * 3],
         };
         let source = |i: usize| ImageRef::Url(format!("https://example.org/{i}.jpg"));
         let mut store = ImageStore::default();

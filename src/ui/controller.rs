@@ -140,6 +140,9 @@ struct State {
     speaker: Option<Arc<dyn crate::speech::Speaker>>,
     /// Pictures being decoded on a worker thread.
     pictures_pending: std::collections::HashSet<ImageRef>,
+    /// Counts the catalogs handed to the preparing worker; a worker whose number is
+    /// no longer the latest stops (`prepare_pictures`).
+    prepare_generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// What the visitor entered in the callback form so far. Wiped with the session.
@@ -257,6 +260,7 @@ impl Controller {
                 access: Default::default(),
                 speaker: options.speaker,
                 pictures_pending: Default::default(),
+                prepare_generation: Default::default(),
             }),
             rotation: Timer::default(),
             clock_timer: Timer::default(),
@@ -552,6 +556,53 @@ impl Controller {
         self.window.global::<ui::Kiosk>().set_example_feed(example);
         self.refresh_clock();
         self.load_pictures();
+        self.prepare_pictures();
+    }
+
+    /// Decodes and scales every picture of the catalog once, ahead of the rotation,
+    /// and keeps the result on disk (`images::prepare`): one picture at a time, on a
+    /// worker thread of low priority, nothing kept in memory. Later the rotation only
+    /// reads small scaled files. A newer catalog stops a worker that is still busy
+    /// and starts one with the new list. Only with a picture folder.
+    pub fn prepare_pictures(&self) {
+        let (sources, dir, generation) = {
+            let st = self.state.borrow();
+            let Some(dir) = st.image_dir.clone() else {
+                return;
+            };
+            let mut seen = std::collections::HashSet::new();
+            let sources: Vec<ImageRef> = st
+                .catalog
+                .activities()
+                .iter()
+                .filter_map(|a| a.image.clone())
+                .filter(|s| seen.insert(s.clone()))
+                .collect();
+            (sources, dir, Arc::clone(&st.prepare_generation))
+        };
+        let mine = generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        if sources.is_empty() {
+            return;
+        }
+        let size = self.window.window().size();
+        let max = picture_max(size);
+        let spawned = std::thread::Builder::new()
+            .name("pictures".into())
+            .spawn(move || {
+                lower_priority();
+                for source in sources {
+                    if generation.load(std::sync::atomic::Ordering::SeqCst) != mine {
+                        return;
+                    }
+                    // Not downloaded yet or broken: the rotation reports it when the
+                    // picture is due; the next catalog tries again.
+                    let _ = crate::images::prepare(&source, Some(&dir), max, max);
+                }
+                crate::memory::give_back();
+            });
+        if let Err(err) = spawned {
+            tracing::warn!("pictures not prepared: {err}");
+        }
     }
 
     /// Decodes and scales the catalog's pictures that are not in memory yet, on a
@@ -571,8 +622,7 @@ impl Controller {
             return;
         }
         let requested = sources.clone();
-        let size = self.window.window().size();
-        let max = size.width.max(size.height).clamp(480, 3840) / 2;
+        let max = picture_max(self.window.window().size());
         std::thread::spawn(move || {
             let pictures: Vec<_> = sources
                 .into_iter()
@@ -1207,3 +1257,15 @@ impl IntoSlintDuration for Duration {
 
 mod access;
 mod operations;
+
+/// The box pictures are scaled to fit: half the window's long side.
+fn picture_max(size: slint::PhysicalSize) -> u32 {
+    size.width.max(size.height).clamp(480, 3840) / 2
+}
+
+/// Background work on this thread yields to the UI (Linux: `setpriority` with
+/// `who = 0` applies to the calling thread only).
+fn lower_priority() {
+    // SAFETY: setpriority only changes this thread's nice value.
+    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+}
