@@ -113,6 +113,9 @@ impl PhoneError {
     }
 }
 
+/// Whether a number was checked since the patterns were last released.
+static PATTERNS_USED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 impl PhoneNumber {
     pub fn parse(raw: &str) -> Result<PhoneNumber, PhoneError> {
         let trimmed = raw.trim();
@@ -166,6 +169,7 @@ impl PhoneNumber {
         } else {
             digits.clone()
         };
+        PATTERNS_USED.store(true, std::sync::atomic::Ordering::Relaxed);
         let parsed = phonenumber::parse(Some(phonenumber::country::Id::NL), &normalised)
             .map_err(|_| PhoneError::Invalid)?;
         if !phonenumber::is_valid(&parsed) {
@@ -183,7 +187,12 @@ impl PhoneNumber {
     /// patterns and the automata the regex engine builds lazily while matching, which
     /// grow with every new number (about 1 MB after a day of requests). Called when a
     /// visit ends; the next number checked compiles the patterns again (milliseconds).
+    /// Does nothing when no number was checked since: touching the database would
+    /// load it (about 3.5 MB) just to empty its cache.
     pub fn release_patterns() {
+        if !PATTERNS_USED.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
             cache.clear();
         }
