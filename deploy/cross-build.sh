@@ -93,8 +93,10 @@ export CXX_aarch64_unknown_linux_gnu=$GNU_TRIPLE-g++
 export AR_aarch64_unknown_linux_gnu=$GNU_TRIPLE-ar
 export PKG_CONFIG_ALLOW_CROSS=1
 export PKG_CONFIG_LIBDIR_aarch64_unknown_linux_gnu=/usr/lib/$GNU_TRIPLE/pkgconfig:/usr/share/pkgconfig
-# `cargo run --target ...` runs the result under qemu.
-export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/$GNU_TRIPLE"
+# `cargo run --target ...` runs the result under qemu, with the multiarch loader and
+# libc (the cross toolchain's loader with the multiarch libc.so.6 hangs in
+# pthread_create: two builds of glibc; see smoke-arm64.sh).
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /"
 
 target_dir=${CARGO_TARGET_DIR:-target}
 binary=$target_dir/$TARGET/release/samen-kiosk
