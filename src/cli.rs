@@ -733,8 +733,15 @@ fn config_check(file: &Path) -> anyhow::Result<()> {
     if is_fleet {
         return match crate::config::FleetDoc::parse(&text, &file.display().to_string()) {
             Ok(doc) => {
+                // The ids, so that a mistyped one can be seen: it would silently not apply.
+                let ids = doc.kiosk_ids().collect::<Vec<_>>();
+                let own = if ids.is_empty() {
+                    "no values for single kiosks".to_string()
+                } else {
+                    format!("own values for {}", ids.join(", "))
+                };
                 println!(
-                    "{}: ok (fleet document version {})",
+                    "{}: ok (fleet document version {}; {own})",
                     file.display(),
                     doc.version
                 );

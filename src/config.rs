@@ -668,13 +668,8 @@ impl Config {
         let kiosk_id = match raw.kiosk_id {
             None => defaults.kiosk_id.clone(),
             Some(id) => {
-                let ok = !id.is_empty()
-                    && id.len() <= 64
-                    && id
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-                if !ok {
-                    p.push("kiosk_id", "use 1 to 64 letters, digits, '-' or '_'");
+                if !is_kiosk_id(&id) {
+                    p.push("kiosk_id", KIOSK_ID_RULE);
                 }
                 id
             }
@@ -1045,6 +1040,17 @@ pub struct FleetDoc {
     kiosks: BTreeMap<String, toml::Table>,
 }
 
+const KIOSK_ID_RULE: &str = "use 1 to 64 letters, digits, '-' or '_'";
+
+/// Whether `id` may be a `kiosk_id` (and so a `[kiosks.<kiosk_id>]` name).
+fn is_kiosk_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Keys that only the kiosk's own file may set: who it is and whom it trusts.
 const LOCAL_ONLY: [&str; 2] = ["kiosk_id", "remote"];
 
@@ -1070,6 +1076,13 @@ impl FleetDoc {
             None => {}
             Some(toml::Value::Table(all)) => {
                 for (id, value) in all {
+                    if !is_kiosk_id(&id) {
+                        // No kiosk can have this id, so these values would never apply.
+                        p.push(
+                            &format!("kiosks.{id}"),
+                            format!("no kiosk can have this id: {KIOSK_ID_RULE}"),
+                        );
+                    }
                     match value {
                         toml::Value::Table(own) => {
                             kiosks.insert(id, own);
@@ -1129,6 +1142,28 @@ impl FleetDoc {
             fleet: table,
             kiosks,
         })
+    }
+}
+
+impl FleetDoc {
+    /// The kiosk ids that have their own `[kiosks.<kiosk_id>]` values.
+    pub fn kiosk_ids(&self) -> impl Iterator<Item = &str> {
+        self.kiosks.keys().map(String::as_str)
+    }
+
+    /// A warning for the log when the document has values for single kiosks but none
+    /// for `kiosk_id`: most often an id mistyped in one of the two files.
+    pub fn missing_kiosk_notice(&self, kiosk_id: &str) -> Option<String> {
+        if self.kiosks.is_empty() || self.kiosks.contains_key(kiosk_id) {
+            return None;
+        }
+        Some(format!(
+            "fleet document version {} has [kiosks.<kiosk_id>] values for {} but none for \
+             this kiosk ('{kiosk_id}'): it runs on the fleet-wide values; if it should have \
+             its own, check the id in both files",
+            self.version,
+            self.kiosk_ids().collect::<Vec<_>>().join(", ")
+        ))
     }
 }
 
@@ -1406,5 +1441,54 @@ mod tests {
                 .any(|p| p.starts_with("kiosks.dorp.session.inactivity_seconds: invalid type")),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn kiosk_tables_that_can_never_apply_are_caught() {
+        // An id no kiosk can have refuses the document, with its key path.
+        let err = FleetDoc::parse(
+            "version = 3
+[kiosks.\"bieb centrum\".signage]
+slide_seconds = 5
+",
+            "fleet",
+        )
+        .unwrap_err();
+        assert!(
+            err.problems()
+                .iter()
+                .any(|p| p.starts_with("kiosks.bieb centrum: no kiosk can have this id")),
+            "{:?}",
+            err.problems()
+        );
+
+        // A well-formed id for another kiosk: this kiosk is told, by id, in the log.
+        let doc = FleetDoc::parse(
+            "version = 4
+[kiosks.bieb-centrum.signage]
+slide_seconds = 5
+[kiosks.dorp]
+",
+            "fleet",
+        )
+        .expect("valid");
+        assert_eq!(
+            doc.kiosk_ids().collect::<Vec<_>>(),
+            ["bieb-centrum", "dorp"]
+        );
+        let notice = doc
+            .missing_kiosk_notice("bieb-centrm")
+            .expect("a mistyped id is noticed");
+        assert!(notice.contains("version 4"), "{notice}");
+        assert!(notice.contains("bieb-centrum, dorp"), "{notice}");
+        assert!(notice.contains("'bieb-centrm'"), "{notice}");
+        assert_eq!(doc.missing_kiosk_notice("dorp"), None);
+        let plain = FleetDoc::parse(
+            "version = 1
+",
+            "fleet",
+        )
+        .expect("valid");
+        assert_eq!(plain.missing_kiosk_notice("dorp"), None);
     }
 }

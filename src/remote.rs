@@ -107,6 +107,9 @@ pub fn check(
     }
     let config = Config::layered(&local.text, &local.origin, Some(&fleet))
         .map_err(|e| Refusal::Invalid(e.problems().join("; ")))?;
+    if let Some(notice) = fleet.missing_kiosk_notice(&config.kiosk_id) {
+        tracing::warn!("{notice}");
+    }
     Ok((
         config,
         Applied {

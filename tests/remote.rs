@@ -622,6 +622,30 @@ fn config_verify_and_check_on_the_command_line() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+
+    // The ids with their own values are listed, so that a mistyped one shows; an id
+    // that no kiosk can have is refused.
+    std::fs::write(
+        &file,
+        "version = 7\n[kiosks.bieb-centrum.signage]\nslide_seconds = 5\n[kiosks.dorpshuis]\n",
+    )
+    .unwrap();
+    let out = kiosk(&["config", "check", f]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("own values for bieb-centrum, dorpshuis"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::write(&file, "version = 8\n[kiosks.\"Bieb Centrum\"]\n").unwrap();
+    let out = kiosk(&["config", "check", f]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("kiosks.Bieb Centrum: no kiosk can have this id"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Reads requests until one matches, or panics after `limit` (the server answers on
