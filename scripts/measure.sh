@@ -21,6 +21,10 @@
 #   EXTRA_TOML=text more configuration, e.g. $'[signage]\nslide_seconds = 600'
 #   KEEP_LOG=file   where the kiosk's log is copied to (default
 #                   /tmp/samen-kiosk-measure.log)
+#   SLINT_BACKEND   default winit-software: the software renderer the targets are
+#                   set for, also when BIN was built with `--features kms` (that build
+#                   would otherwise pick femtovg, i.e. Mesa's llvmpipe under Xvfb:
+#                   about 130 MiB PSS and 8 % CPU, which is not the product on a Pi)
 #   FRAMES=1        also count the frames rendered in the window (Slint's
 #                   SLINT_DEBUG_PERFORMANCE=refresh_lazy,console, which itself adds a
 #                   once-a-second timer: take CPU figures from a run without it)
@@ -36,6 +40,7 @@ w=${size%x*}; h=${size#*x}
 colour=${FIRST_COLOUR:-}
 [ -z "$colour" ] && { [ "${DARK:-0}" = 1 ] && colour=000000 || colour=0B5A5A; }
 warmup=${WARMUP:-2}
+export SLINT_BACKEND=${SLINT_BACKEND:-winit-software}
 
 work=$(mktemp -d)
 state=$work/state
@@ -114,6 +119,7 @@ threads=$(awk '/^Threads:/ {print $2}' "/proc/$pid/status")
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
 
 echo "binary            $bin"
+echo "backend           $SLINT_BACKEND"
 dark_note=""; [ "${DARK:-0}" = 1 ] && dark_note=" (dark: schedule closed now)"
 echo "feed              ${FEED:-bundled example}$dark_note"
 echo "window            $size, ${seconds}s window after ${warmup}s of start-up"
