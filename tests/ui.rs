@@ -5,6 +5,7 @@
 //! - tap_leaves_signage
 //! - help_is_one_tap_from_signage
 //! - rotation_follows_mock_time
+//! - cross_fade_is_a_dozen_frames_and_then_nothing_runs
 //! - inactivity_returns_to_signage_and_clears_state
 //! - still_here_keeps_the_session
 //! - language_switch_changes_visible_text
@@ -218,6 +219,37 @@ fn rotation_follows_mock_time() {
     assert!(visible(&c, "Vandaag"));
     mock_elapsed_time(Duration::from_secs(10));
     assert_eq!(front_slide(&c).0, SlideKind::Spotlight);
+}
+
+fn cross_fade_is_a_dozen_frames_and_then_nothing_runs() {
+    let c = kiosk();
+    let fade = || c.window().global::<Signage>().get_fade_in();
+    assert_eq!(fade(), 1.0, "the first slide is shown fully");
+    mock_elapsed_time(Duration::from_secs(10));
+    let start = fade();
+    assert!(
+        start > 0.0 && start < 0.2,
+        "the next slide starts to fade in at once: {start}"
+    );
+    // Stepped by its own timer, about 30 times a second: each step is one frame.
+    let mut steps = 1;
+    while fade() < 1.0 && steps < 100 {
+        let before = fade();
+        mock_elapsed_time(Duration::from_millis(33));
+        assert!(fade() > before, "every step moves the fade on");
+        steps += 1;
+    }
+    assert_eq!(fade(), 1.0);
+    assert!(
+        (10..=14).contains(&steps),
+        "the 400 ms fade took {steps} steps"
+    );
+    // Then nothing runs until the next slide (no timer left ticking at 30 Hz).
+    let next = slint::platform::duration_until_next_timer_update();
+    assert!(
+        next.is_some_and(|d| d > Duration::from_secs(5)),
+        "next timer: {next:?}"
+    );
 }
 
 fn inactivity_returns_to_signage_and_clears_state() {
@@ -1108,6 +1140,10 @@ fn main() {
         ("tap_leaves_signage", tap_leaves_signage),
         ("help_is_one_tap_from_signage", help_is_one_tap_from_signage),
         ("rotation_follows_mock_time", rotation_follows_mock_time),
+        (
+            "cross_fade_is_a_dozen_frames_and_then_nothing_runs",
+            cross_fade_is_a_dozen_frames_and_then_nothing_runs,
+        ),
         (
             "inactivity_returns_to_signage_and_clears_state",
             inactivity_returns_to_signage_and_clears_state,

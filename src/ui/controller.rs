@@ -215,6 +215,19 @@ pub struct Controller {
     schedule: Timer,
     /// Ends the admin PIN's lock-out.
     lockout: Timer,
+    /// Steps the cross-fade between two slides (see `start_fade`); stops itself.
+    fade: Rc<Timer>,
+}
+
+/// The cross-fade is drawn at about 30 frames a second, whatever the display's rate:
+/// a 400 ms fade is 12 frames instead of 25 at 60 Hz, and looks the same. The fade is
+/// nearly all the CPU that signage costs on the software renderer (docs/performance.md).
+const FADE_FRAME: Duration = Duration::from_millis(33);
+
+/// Ease-in-out (smoothstep) of `t` in 0..=1.
+fn ease_in_out(t: f32) -> f32 {
+    let t = t.clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
 }
 
 impl Controller {
@@ -268,6 +281,7 @@ impl Controller {
             countdown: Timer::default(),
             schedule: Timer::default(),
             lockout: Timer::default(),
+            fade: Rc::new(Timer::default()),
         });
         CURRENT.with(|current| *current.borrow_mut() = Rc::downgrade(&controller));
         controller.install_callbacks();
@@ -371,9 +385,6 @@ impl Controller {
         kiosk.set_intake_name(st.config.callback.intake_name.as_str().into());
         kiosk.set_intake_phone(st.config.callback.intake_phone.as_str().into());
         kiosk.set_example_feed(st.catalog.example);
-        self.window
-            .global::<ui::Signage>()
-            .set_fade(Duration::from_millis(u64::from(st.config.signage.fade_ms)).into_slint());
     }
 
     /// Switches every text on screen: the `@tr()` catalogue and the texts built here.
@@ -437,6 +448,47 @@ impl Controller {
             signage.set_slide_b(data);
         }
         signage.set_front_is_a(to_a);
+        if fade {
+            self.start_fade();
+        } else {
+            self.end_fade();
+        }
+    }
+
+    /// Fades the front layer in over `[signage] fade_ms`, one step per `FADE_FRAME`.
+    fn start_fade(&self) {
+        let ms = u64::from(self.state.borrow().config.signage.fade_ms);
+        let frame = FADE_FRAME.as_millis() as u64;
+        let steps = ms.div_ceil(frame);
+        if steps <= 1 {
+            self.end_fade();
+            return;
+        }
+        // The first step at once: a frame of the old slide alone would show nothing new.
+        let mut step = 1;
+        self.window
+            .global::<ui::Signage>()
+            .set_fade_in(ease_in_out(step as f32 / steps as f32));
+        let window = self.window.as_weak();
+        let timer = Rc::downgrade(&self.fade);
+        self.fade.start(TimerMode::Repeated, FADE_FRAME, move || {
+            step += 1;
+            let t = step as f32 / steps as f32;
+            if let Some(window) = window.upgrade() {
+                window.global::<ui::Signage>().set_fade_in(ease_in_out(t));
+            }
+            if step >= steps {
+                if let Some(timer) = timer.upgrade() {
+                    timer.stop();
+                }
+            }
+        });
+    }
+
+    /// Shows the front layer fully (a cut, or the end of a fade cut short).
+    fn end_fade(&self) {
+        self.fade.stop();
+        self.window.global::<ui::Signage>().set_fade_in(1.0);
     }
 
     fn refresh_current_slide(&self) {
@@ -1242,16 +1294,6 @@ impl Controller {
                 self.window.global::<ui::Access>().set_languages_open(true);
             }
         }
-    }
-}
-
-trait IntoSlintDuration {
-    fn into_slint(self) -> i64;
-}
-
-impl IntoSlintDuration for Duration {
-    fn into_slint(self) -> i64 {
-        self.as_millis() as i64
     }
 }
 

@@ -109,6 +109,7 @@ impl Controller {
             signage.set_slide_a(Default::default());
             signage.set_slide_b(Default::default());
             self.rotation.stop();
+            self.end_fade();
             self.clock_timer.stop();
             self.inactivity.stop();
             self.window.global::<ui::Kiosk>().set_screen_on(false);
