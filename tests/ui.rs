@@ -238,6 +238,12 @@ fn cross_fade_is_a_dozen_frames_and_then_nothing_runs() {
         mock_elapsed_time(Duration::from_millis(33));
         assert!(fade() > before, "every step moves the fade on");
         steps += 1;
+        if steps == 3 {
+            // The next slides' pictures arrive (the current slide is refreshed): the
+            // fade goes on rather than jumping to its end.
+            c.add_pictures(Vec::new());
+            assert!(fade() < 0.5, "a refresh does not cut the fade short");
+        }
     }
     assert_eq!(fade(), 1.0);
     assert!(

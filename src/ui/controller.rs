@@ -220,7 +220,7 @@ pub struct Controller {
 }
 
 /// The cross-fade is drawn at about 30 frames a second, whatever the display's rate:
-/// a 400 ms fade is 12 frames instead of 25 at 60 Hz, and looks the same. The fade is
+/// a 400 ms fade is 13 frames instead of 25 at 60 Hz, and looks the same. The fade is
 /// nearly all the CPU that signage costs on the software renderer (docs/performance.md).
 const FADE_FRAME: Duration = Duration::from_millis(33);
 
@@ -448,10 +448,10 @@ impl Controller {
             signage.set_slide_b(data);
         }
         signage.set_front_is_a(to_a);
+        // Without a fade the same layer stays in front: a fade in progress (the
+        // pictures of the slides ahead arriving refresh the current one) goes on.
         if fade {
             self.start_fade();
-        } else {
-            self.end_fade();
         }
     }
 
@@ -515,6 +515,7 @@ impl Controller {
         match found {
             Some(step) => {
                 self.show_step(step, false);
+                self.end_fade();
                 true
             }
             None => false,
