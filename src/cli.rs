@@ -168,6 +168,10 @@ pub enum FeedCommand {
         from: NaiveDate,
         #[arg(long)]
         to: NaiveDate,
+        /// The moment the example feed is moved to (its week), RFC 3339 or local
+        /// `YYYY-MM-DDTHH:MM` (default: now). Other sources do not depend on it.
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 
@@ -217,9 +221,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             },
             true,
         ),
-        Some(Command::Feed(FeedCommand::Occurrences { source, from, to })) => {
-            occurrences(&source, from, to)
-        }
+        Some(Command::Feed(FeedCommand::Occurrences {
+            source,
+            from,
+            to,
+            now,
+        })) => occurrences(&source, from, to, now.as_deref()),
         Some(Command::Config(ConfigCommand::Check { file })) => config_check(&file),
         Some(Command::Config(ConfigCommand::Verify { file, pubkey })) => {
             config_verify(&file, &pubkey)
@@ -677,12 +684,22 @@ fn screenshot(global: &GlobalArgs, args: ScreenshotArgs, speech: bool) -> anyhow
     )
 }
 
-fn occurrences(source: &str, from: NaiveDate, to: NaiveDate) -> anyhow::Result<()> {
+fn occurrences(
+    source: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: Option<&str>,
+) -> anyhow::Result<()> {
     use std::io::Write;
     if to <= from {
         bail!("--to must be after --from");
     }
-    let today = crate::time::SystemClock.today();
+    let today = match now {
+        Some(text) => {
+            FixedClock::new(time::parse_instant(text).map_err(anyhow::Error::msg)?).today()
+        }
+        None => crate::time::SystemClock.today(),
+    };
     let parsed = if source == "example" {
         feed::bundled::example(today)?
     } else {

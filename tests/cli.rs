@@ -228,63 +228,144 @@ fn config_check_names_each_problem() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not valid TOML"));
 }
 
-#[test]
-fn feed_occurrences_of_the_example_are_sorted_json_lines() {
-    // The example moves to the current week, so ask for the fortnight around today.
+/// `feed occurrences` of the bundled example as JSON values, the example moved to the
+/// week of `now` (None: the real clock).
+fn example_occurrences(
+    now: Option<&str>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Vec<serde_json::Value> {
     let dir = tempfile::tempdir().unwrap();
-    let today = chrono::Utc::now().date_naive();
-    let from = (today - chrono::Days::new(7)).to_string();
-    let to = (today + chrono::Days::new(7)).to_string();
-    let o = kiosk(
-        &[
-            "feed",
-            "occurrences",
-            "assets/example-feed.json",
-            "--from",
-            &from,
-            "--to",
-            &to,
-        ],
-        dir.path(),
-    );
+    let (from, to) = (from.to_string(), to.to_string());
+    let mut args = vec![
+        "feed",
+        "occurrences",
+        "assets/example-feed.json",
+        "--from",
+        &from,
+        "--to",
+        &to,
+    ];
+    if let Some(now) = now {
+        args.extend(["--now", now]);
+    }
+    let o = kiosk(&args, dir.path());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+    String::from_utf8_lossy(&o.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect();
+        .collect()
+}
+
+/// The local (Europe/Amsterdam) start of an occurrence line, checking its form: RFC 3339
+/// with an offset, or a date for an all-day activity; the end not before the start.
+fn local_start(line: &serde_json::Value) -> chrono::NaiveDateTime {
+    use chrono_tz::Europe::Amsterdam;
+    let when = |key: &str| {
+        let text = line[key].as_str().expect("start and end are strings");
+        if line["all_day"] == true {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .unwrap_or_else(|e| panic!("all-day {key} is a date: {text}: {e}"))
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+        } else {
+            chrono::DateTime::parse_from_rfc3339(text)
+                .unwrap_or_else(|e| panic!("{key} is RFC 3339: {text}: {e}"))
+                .with_timezone(&Amsterdam)
+                .naive_local()
+        }
+    };
+    assert!(line["all_day"].is_boolean(), "{line}");
     assert!(
-        lines.len() >= 40,
-        "two weeks of example activities, got {}",
-        lines.len()
+        !line["id"].as_str().unwrap_or_default().is_empty()
+            && !line["title"].as_str().unwrap_or_default().is_empty(),
+        "every line has an id and a title: {line}"
     );
-    let koffie: Vec<&serde_json::Value> = lines
-        .iter()
-        .filter(|l| l["id"] == "voorbeeld-koffieochtend-bibliotheek")
-        .collect();
-    assert_eq!(koffie.len(), 2, "the weekly coffee morning, once a week");
-    for k in koffie {
-        let start = k["start"].as_str().unwrap();
-        assert!(start.contains("T10:00:00+0"), "10:00 local time: {start}");
-        assert_eq!(k["all_day"], false);
+    assert!(
+        ["CONFIRMED", "TENTATIVE", "CANCELLED"].contains(&line["status"].as_str().unwrap_or("")),
+        "{line}"
+    );
+    let (start, end) = (when("start"), when("end"));
+    assert!(end >= start, "ends after it starts: {line}");
+    start
+}
+
+/// What the example promises whatever the date: the seven days signage shows from
+/// today are never empty (every day has something that goes ahead), the weekly coffee
+/// morning is there once, on Tuesday at 10:00, and the lines are well-formed and sorted.
+fn check_example_week(today: chrono::NaiveDate, lines: &[serde_json::Value], label: &str) {
+    use chrono::Datelike;
+    let starts: Vec<chrono::NaiveDateTime> = lines.iter().map(local_start).collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] <= w[1]),
+        "{label}: sorted by start"
+    );
+    for d in 0..7 {
+        let day = today + chrono::Days::new(d);
+        assert!(
+            lines
+                .iter()
+                .zip(&starts)
+                .any(|(l, s)| s.date() == day && l["status"] != "CANCELLED"),
+            "{label}: {day} ({}) has an activity that goes ahead",
+            day.weekday()
+        );
     }
-    let starts: Vec<i64> = lines
+    let koffie: Vec<_> = lines
         .iter()
-        .map(|l| {
-            let s = l["start"].as_str().unwrap();
-            chrono::DateTime::parse_from_rfc3339(s)
-                .map(|t| t.timestamp())
-                .unwrap_or_else(|_| {
-                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .unwrap()
-                        .and_hms_opt(0, 0, 0)
-                        .unwrap()
-                        .and_utc()
-                        .timestamp()
-                        - 3600
-                })
-        })
+        .zip(&starts)
+        .filter(|(l, _)| l["id"] == "voorbeeld-koffieochtend-bibliotheek")
         .collect();
-    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "sorted by start");
+    assert_eq!(koffie.len(), 1, "{label}: the weekly coffee morning, once a week");
+    let (line, start) = koffie[0];
+    assert_eq!(start.weekday(), chrono::Weekday::Tue, "{label}: {line}");
+    assert_eq!(start.time().to_string(), "10:00:00", "{label}: {line}");
+    assert_eq!(line["all_day"], false);
+    // Twice a week (Monday and Thursday): twice in any seven days.
+    let walks = lines
+        .iter()
+        .filter(|l| l["id"] == "voorbeeld-wandelen-annas-hoeve")
+        .count();
+    assert_eq!(walks, 2, "{label}: the Monday and Thursday walk");
+}
+
+#[test]
+fn feed_occurrences_of_the_example_are_sorted_json_lines() {
+    // The example moves to the week of "now", so what it promises must hold on every
+    // day of the week, around midnight, at both DST changes and at the turn of the year.
+    let mut moments = Vec::new();
+    for day in 0..7 {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap() + chrono::Days::new(day);
+        moments.push(format!("{date}T00:30"));
+        moments.push(format!("{date}T23:30"));
+    }
+    moments.extend(
+        [
+            "2027-03-28T01:30",
+            "2027-03-28T03:30",
+            "2026-10-25T02:30",
+            "2026-10-25T23:30",
+            "2026-12-31T23:30",
+            "2027-01-01T00:30",
+        ]
+        .map(String::from),
+    );
+    for now in &moments {
+        let today = chrono::NaiveDate::parse_from_str(&now[..10], "%Y-%m-%d").unwrap();
+        let lines = example_occurrences(Some(now), today, today + chrono::Days::new(7));
+        check_example_week(today, &lines, now);
+    }
+    // And on the real clock (today read before and after, so a run across midnight
+    // asks again rather than mixing two days).
+    use samen_kiosk::time::{Clock, SystemClock};
+    loop {
+        let today = SystemClock.today();
+        let lines = example_occurrences(None, today, today + chrono::Days::new(7));
+        if SystemClock.today() == today {
+            check_example_week(today, &lines, "now");
+            break;
+        }
+    }
 }
 
 #[test]
