@@ -1,0 +1,81 @@
+//! `POST /intake/callback`: the kiosks' webhook. The checks are the domain's
+//! (`crate::intake`); this maps them to status codes and logs one line per refusal,
+//! with the request id at most: never the body.
+
+use crate::intake::{self, Refusal, Stored};
+use crate::Hub;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use samen_wire::standard::{Received, HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn json(status: StatusCode, text: &str) -> Response {
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        format!("{{\"status\":\"{text}\"}}"),
+    )
+        .into_response()
+}
+
+pub async fn callback(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) -> Response {
+    let now = hub.clock.now().timestamp();
+    let id = header(&headers, HEADER_ID);
+    let timestamp = header(&headers, HEADER_TIMESTAMP);
+    let signature = header(&headers, HEADER_SIGNATURE);
+    let webhook_id = id.clone().unwrap_or_default();
+    let result = hub
+        .db
+        .call(move |conn| {
+            let received = Received {
+                id: id.as_deref(),
+                timestamp: timestamp.as_deref(),
+                signature: signature.as_deref(),
+            };
+            intake::accept(conn, &received, &body, now)
+        })
+        .await;
+    match result {
+        Err(e) => {
+            tracing::error!("intake failed: {e:#}");
+            json(StatusCode::INTERNAL_SERVER_ERROR, "error")
+        }
+        Ok(Ok((request, Stored::New))) => {
+            tracing::info!(request = %request, "callback request stored");
+            json(StatusCode::OK, "stored")
+        }
+        Ok(Ok((request, Stored::Duplicate))) => {
+            tracing::info!(request = %request, "callback request already stored");
+            json(StatusCode::OK, "duplicate")
+        }
+        Ok(Ok((request, Stored::Test))) => {
+            tracing::info!(request = %request, "test callback request received (not stored)");
+            json(StatusCode::OK, "test")
+        }
+        Ok(Err(refusal)) => {
+            let status = match refusal {
+                Refusal::Timestamp(_) | Refusal::UnknownKiosk | Refusal::Signature(_) => {
+                    StatusCode::UNAUTHORIZED
+                }
+                Refusal::MissingId | Refusal::NotJson => StatusCode::BAD_REQUEST,
+                Refusal::Schema(_) | Refusal::IdMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+                Refusal::Conflict => StatusCode::CONFLICT,
+            };
+            // The id is only logged once the signature proved where it came from.
+            if refusal == Refusal::Conflict {
+                tracing::warn!(request = %webhook_id, "intake refused: webhook-id reused with another body");
+            } else {
+                tracing::warn!(status = status.as_u16(), "intake refused: {refusal}");
+            }
+            json(status, "refused")
+        }
+    }
+}
