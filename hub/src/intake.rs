@@ -78,6 +78,7 @@ pub fn accept(
         return Ok(Err(Refusal::Signature(e)));
     }
     // Verified: from here on the kiosk is who it says it is.
+    tracing::debug!(kiosk = %kiosk_id, webhook = %webhook_id, "webhook signature verified");
     let body = match CallbackBody::parse(raw) {
         Ok(b) => b,
         Err(e) => return Ok(Err(Refusal::Schema(e))),

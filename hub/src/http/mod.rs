@@ -52,7 +52,10 @@ pub fn router(hub: Hub) -> Router {
 
 async fn security_headers(request: Request, next: Next) -> Response {
     let asset = request.uri().path().starts_with("/assets/");
+    // The path only: no query string, never a body. Paths hold request ids at most.
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
     let mut response = next.run(request).await;
+    tracing::trace!(%method, %path, status = response.status().as_u16(), "http");
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,

@@ -1,0 +1,19 @@
+//! The hub's integration tests: a real server on 127.0.0.1:0 and a real HTTP client.
+//! Time is a `ManualClock` the tests move; nothing sleeps to synchronise.
+//!
+//! Index:
+//! - `support`: starting a hub, signing webhooks, a small cookie-keeping browser;
+//! - `intake`: signatures, timestamps, size, schema, idempotency, nothing stored when
+//!   refused;
+//! - `pages`: login redirects, roles, CSRF, escaping, the worklist flow with TOTP
+//!   enrolment, claims, outcomes, overdue;
+//! - `retention`: erasure down to the bytes of the database and its WAL;
+//! - `process`: the binary itself: the command line, and no personal data in its
+//!   log at trace level.
+
+mod support;
+
+mod intake;
+mod pages;
+mod process;
+mod retention;
