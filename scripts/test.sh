@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up what the tests use besides Rust and runs every test: Debian's espeak-ng
+# Sets up what the tests use besides Rust and runs every test of the workspace (the
+# kiosk, samen-wire and samen-hub; the hub needs nothing besides Rust): Debian's espeak-ng
 # (speech mode's WAV test) and minisign (signatures made by the command-line tool).
 # Plain `cargo test` works too; without these tools those two checks say so and skip.
 set -euo pipefail
@@ -25,4 +26,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # With the tools in place, the tests that use them must not skip.
 export SAMEN_KIOSK_REQUIRE_TOOLS=1
-exec cargo test --locked "$@"
+exec cargo test --workspace --locked "$@"
