@@ -52,18 +52,38 @@ struct KioskOnly {
     kiosk_id: String,
 }
 
+/// The legacy signature of today's kiosks: `X-Samen-Signature` with the request id in
+/// `Idempotency-Key`. Accepted only when no `webhook-signature` is sent, so that
+/// kiosks deliver to the hub before they sign the Standard Webhooks way. The HMAC key
+/// is the secret's text as the kiosk reads it from its `secret_file` (`whsec_...`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Legacy<'a> {
+    pub signature: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+}
+
 /// Verifies and stores one webhook. `Ok(Err(_))` is a refusal to answer with a 4xx;
 /// `Err(_)` a failure of the hub itself (5xx: the kiosk retries).
 pub fn accept(
     conn: &mut Connection,
     received: &Received<'_>,
+    legacy: &Legacy<'_>,
     raw: &[u8],
     now: i64,
 ) -> anyhow::Result<Result<(String, Stored), Refusal>> {
-    if let Err(e) = standard::check_timestamp(received, now) {
-        return Ok(Err(Refusal::Timestamp(e)));
-    }
-    let Some(webhook_id) = received.id.map(str::trim).filter(|s| !s.is_empty()) else {
+    let legacy_signature = match (received.signature, legacy.signature) {
+        (None, Some(sig)) => Some(sig),
+        _ => None,
+    };
+    let id = if legacy_signature.is_some() {
+        legacy.idempotency_key
+    } else {
+        if let Err(e) = standard::check_timestamp(received, now) {
+            return Ok(Err(Refusal::Timestamp(e)));
+        }
+        received.id
+    };
+    let Some(webhook_id) = id.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(Err(Refusal::MissingId));
     };
     let Ok(KioskOnly { kiosk_id }) = serde_json::from_slice::<KioskOnly>(raw) else {
@@ -73,9 +93,36 @@ pub fn accept(
     if secrets.is_empty() {
         return Ok(Err(Refusal::UnknownKiosk));
     }
-    let refs: Vec<_> = secrets.iter().collect();
-    if let Err(e) = standard::verify(&refs, received, raw, now) {
-        return Ok(Err(Refusal::Signature(e)));
+    if let Some(header) = legacy_signature {
+        let mut last = samen_wire::legacy::LegacyError::Mismatch;
+        let ok = secrets.iter().any(|s| {
+            match samen_wire::legacy::verify(
+                s.encode().as_bytes(),
+                header,
+                raw,
+                now,
+                standard::TOLERANCE_S,
+            ) {
+                Ok(()) => true,
+                Err(e) => {
+                    last = e;
+                    false
+                }
+            }
+        });
+        if !ok {
+            return Ok(Err(match last {
+                samen_wire::legacy::LegacyError::Timestamp => {
+                    Refusal::Timestamp(VerifyError::TooOld)
+                }
+                _ => Refusal::Signature(VerifyError::NoMatch),
+            }));
+        }
+    } else {
+        let refs: Vec<_> = secrets.iter().collect();
+        if let Err(e) = standard::verify(&refs, received, raw, now) {
+            return Ok(Err(Refusal::Signature(e)));
+        }
     }
     // Verified: from here on the kiosk is who it says it is.
     tracing::debug!(kiosk = %kiosk_id, webhook = %webhook_id, "webhook signature verified");

@@ -31,7 +31,12 @@ pub async fn callback(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) -
     let id = header(&headers, HEADER_ID);
     let timestamp = header(&headers, HEADER_TIMESTAMP);
     let signature = header(&headers, HEADER_SIGNATURE);
-    let webhook_id = id.clone().unwrap_or_default();
+    let legacy_signature = header(&headers, samen_wire::legacy::HEADER);
+    let idempotency_key = header(&headers, "idempotency-key");
+    let webhook_id = id
+        .clone()
+        .or_else(|| header(&headers, "idempotency-key"))
+        .unwrap_or_default();
     let result = hub
         .db
         .call(move |conn| {
@@ -40,7 +45,11 @@ pub async fn callback(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) -
                 timestamp: timestamp.as_deref(),
                 signature: signature.as_deref(),
             };
-            intake::accept(conn, &received, &body, now)
+            let legacy = intake::Legacy {
+                signature: legacy_signature.as_deref(),
+                idempotency_key: idempotency_key.as_deref(),
+            };
+            intake::accept(conn, &received, &legacy, &body, now)
         })
         .await;
     match result {

@@ -148,3 +148,44 @@ async fn a_rotated_secret_keeps_working_for_a_day() {
     assert_eq!(t.deliver(&old, &b3).await.0, 401);
     assert_eq!(t.deliver(&new, &b3).await.0, 200);
 }
+
+#[tokio::test]
+async fn todays_kiosks_x_samen_signature_is_accepted_too() {
+    let t = TestHub::start().await;
+    let secret = t.add_kiosk("bibliotheek");
+    let b = body("legacy-1", "bibliotheek", "Anna", "+31612345678");
+    // As src/callback/delivery.rs signs today: the secret file's text is the key.
+    let post = |key: Vec<u8>, ts: i64, id: &'static str| {
+        let header = samen_wire::legacy::sign(&key, ts, b.as_bytes());
+        client()
+            .post(format!("{}/intake/callback", t.url))
+            .header("content-type", "application/json")
+            .header("Idempotency-Key", id)
+            .header("X-Samen-Signature", header)
+            .body(b.clone())
+            .send()
+    };
+    let key = secret.encode().into_bytes();
+    let now = t.now();
+    assert_eq!(
+        post(b"wrong".to_vec(), now, "legacy-1")
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        post(key.clone(), now - 400, "legacy-1")
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(post(key.clone(), now, "other").await.unwrap().status(), 422);
+    assert_eq!(t.count_requests(), 0);
+    assert_eq!(
+        post(key.clone(), now, "legacy-1").await.unwrap().status(),
+        200
+    );
+    assert_eq!(t.count_requests(), 1);
+}
