@@ -131,7 +131,12 @@ impl Visitor {
                 .as_ref()
                 .map(|s| s.csrf.clone())
                 .unwrap_or_default(),
-            path: self.path.clone(),
+            // The language switch goes back here with a GET: after a form, to its page.
+            path: ["/number", "/claim", "/outcome"]
+                .iter()
+                .find_map(|action| self.path.strip_suffix(action))
+                .unwrap_or(&self.path)
+                .to_string(),
             errors,
         }
     }
