@@ -22,12 +22,9 @@
 use samen_kiosk::config::Config;
 use samen_kiosk::feed::{bundled, Catalog};
 use samen_kiosk::time::{parse_instant, Clock, FixedClock};
-use samen_kiosk::ui::{AppWindow, Controller, KioskOptions};
-use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
-use slint::platform::{Platform, WindowAdapter};
-use slint::{ComponentHandle, PhysicalSize, Rgb8Pixel};
-use std::cell::Cell;
-use std::rc::Rc;
+use samen_kiosk::ui::headless::Headless;
+use samen_kiosk::ui::{App, AppWindow, KioskOptions};
+use slint::ComponentHandle;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,73 +32,32 @@ use std::time::Duration;
 const NOW: &str = "2026-11-28T10:42:00+01:00";
 const FRAME: Duration = Duration::from_micros(16_667);
 
-struct Headless {
-    window: Rc<MinimalSoftwareWindow>,
-    elapsed: Rc<Cell<Duration>>,
+/// Draws if anything changed; returns whether a frame was drawn.
+fn frame(screen: &mut Headless) -> bool {
+    screen.frame().is_some()
 }
 
-impl Platform for Headless {
-    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
-        Ok(self.window.clone())
-    }
-
-    fn duration_since_start(&self) -> Duration {
-        self.elapsed.get()
-    }
+/// Moves Slint's clock one frame on and draws.
+fn tick(screen: &mut Headless) -> bool {
+    screen.advance(FRAME);
+    frame(screen)
 }
 
-struct Screen {
-    window: Rc<MinimalSoftwareWindow>,
-    elapsed: Rc<Cell<Duration>>,
-    buffer: Vec<Rgb8Pixel>,
-    width: usize,
-}
-
-impl Screen {
-    /// Draws if anything changed; returns whether a frame was drawn.
-    fn frame(&mut self) -> bool {
-        self.frame_region().is_some()
-    }
-
-    /// Draws if anything changed; returns the rectangles drawn (x, y, w, h).
-    fn frame_region(&mut self) -> Option<Vec<(i32, i32, u32, u32)>> {
-        let (buffer, width) = (&mut self.buffer, self.width);
-        let mut drawn = None;
-        self.window.draw_if_needed(|renderer| {
-            let region = renderer.render(buffer, width);
-            drawn = Some(
-                region
-                    .iter()
-                    .map(|(origin, size)| (origin.x, origin.y, size.width, size.height))
-                    .collect(),
-            );
-        });
-        drawn
-    }
-
-    /// Moves Slint's clock one frame on and draws.
-    fn tick(&mut self) -> bool {
-        self.elapsed.set(self.elapsed.get() + FRAME);
-        slint::platform::update_timers_and_animations();
-        self.frame()
-    }
-
-    /// Frames drawn until nothing moves any more (at most 10 s of them). The
-    /// cross-fade is stepped by a ~30 Hz timer, so a 60 Hz tick without a frame is
-    /// normal during it: settled means three ticks (50 ms) in a row without one.
-    fn settle(&mut self) -> u32 {
-        let mut frames = 0;
-        let mut idle = 0;
-        for _ in 0..600 {
-            let drew = self.tick();
-            frames += u32::from(drew);
-            idle = if drew { 0 } else { idle + 1 };
-            if idle >= 3 && !self.window.has_active_animations() {
-                break;
-            }
+/// Frames drawn until nothing moves any more (at most 10 s of them). The cross-fade
+/// is stepped by a ~30 Hz timer, so a 60 Hz tick without a frame is normal during
+/// it: settled means three ticks (50 ms) in a row without one.
+fn settle(screen: &mut Headless) -> u32 {
+    let mut frames = 0;
+    let mut idle = 0;
+    for _ in 0..600 {
+        let drew = tick(screen);
+        frames += u32::from(drew);
+        idle = if drew { 0 } else { idle + 1 };
+        if idle >= 3 && !screen.has_active_animations() {
+            break;
         }
-        frames
     }
+    frames
 }
 
 fn main() -> anyhow::Result<()> {
@@ -122,22 +78,8 @@ fn main() -> anyhow::Result<()> {
         _ => anyhow::bail!("{usage}"),
     };
     let (width, height) =
-        samen_kiosk::screenshot::parse_size(size_arg.map_or("1920x1080", String::as_str))?;
-
-    let window = MinimalSoftwareWindow::new(RepaintBufferType::ReusedBuffer);
-    let elapsed = Rc::new(Cell::new(Duration::ZERO));
-    slint::platform::set_platform(Box::new(Headless {
-        window: window.clone(),
-        elapsed: elapsed.clone(),
-    }))
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    window.set_size(PhysicalSize::new(width, height));
-    let mut screen = Screen {
-        window,
-        elapsed,
-        buffer: vec![Rgb8Pixel::default(); (width * height) as usize],
-        width: width as usize,
-    };
+        samen_kiosk::app::parse_size(size_arg.map_or("1920x1080", String::as_str))?;
+    let mut screen = Headless::install((width, height), true)?;
 
     let now = parse_instant(NOW).map_err(anyhow::Error::msg)?;
     let clock = Arc::new(FixedClock::new(now));
@@ -152,7 +94,7 @@ fn main() -> anyhow::Result<()> {
         config.signage.fade_ms = ms;
     }
     let app = AppWindow::new()?;
-    let controller = Controller::new(
+    let controller = App::new(
         app,
         KioskOptions {
             config: Arc::new(config),
@@ -167,7 +109,7 @@ fn main() -> anyhow::Result<()> {
         },
     );
     controller.window().show()?;
-    anyhow::ensure!(screen.frame(), "the first frame was not drawn");
+    anyhow::ensure!(frame(&mut screen), "the first frame was not drawn");
     let Some(slides) = slides else {
         println!("first frame drawn");
         return Ok(());
@@ -185,21 +127,18 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     controller.add_pictures(pictures);
-    let settle = screen.settle();
+    let settled = settle(&mut screen);
     let mut frames = Vec::new();
     for _ in 0..slides {
         controller.advance();
-        frames.push(screen.settle());
+        frames.push(settle(&mut screen));
     }
-    println!("pictures: {settle} frame(s); slide changes: {frames:?} frames each");
+    println!("pictures: {settled} frame(s); slide changes: {frames:?} frames each");
     if clock_mode {
         // 10:42:00 + 60 s: the clock's minute timer fires and the time changes.
         clock.advance(chrono::Duration::seconds(60));
-        screen
-            .elapsed
-            .set(screen.elapsed.get() + Duration::from_secs(60));
-        slint::platform::update_timers_and_animations();
-        let drawn = screen.frame_region();
+        screen.advance(Duration::from_secs(60));
+        let drawn = screen.frame();
         let area: u64 = drawn
             .iter()
             .flatten()
@@ -208,7 +147,7 @@ fn main() -> anyhow::Result<()> {
         println!(
             "clock minute: drawn {drawn:?} = {area} pixels, {:.2} % of the window; then {} more frame(s)",
             100.0 * area as f64 / f64::from(width * height),
-            screen.settle()
+            settle(&mut screen)
         );
     }
     Ok(())

@@ -15,7 +15,7 @@
 use crate::config::FeedConfig;
 use crate::feed::{self, Activity, Catalog, ImageRef};
 use crate::feed_cache::FeedCache;
-use crate::fetch::{Fetched, Fetcher, Limits, Validators};
+use crate::fetch::{loggable, Fetched, Fetcher, Limits, Validators};
 use crate::time::Clock;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::path::{Path, PathBuf};
@@ -83,19 +83,6 @@ pub struct FeedService {
     fetcher: Option<Fetcher>,
     clock: Arc<dyn Clock>,
     image_dir: Option<PathBuf>,
-}
-
-/// A URL as it may appear in a log: scheme, host and path, no query or credentials.
-pub fn loggable(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(u) => format!(
-            "{}://{}{}",
-            u.scheme(),
-            u.host_str().unwrap_or(""),
-            u.path()
-        ),
-        Err(_) => url.split('?').next().unwrap_or_default().to_string(),
-    }
 }
 
 impl FeedService {
@@ -215,10 +202,12 @@ impl FeedService {
         outcome
     }
 
-    /// The merged catalog; the bundled example when no source is configured.
+    /// The merged catalog. The one place that decides: no source configured means
+    /// the bundled example (moved to this week; `Catalog::example` says so, and the UI
+    /// moves it on when the week changes).
     pub fn catalog(&self) -> Catalog {
         if self.sources.is_empty() {
-            return feed::build_catalog(&[], self.clock.today());
+            return feed::bundled::catalog(self.clock.today());
         }
         let activities = self
             .sources

@@ -58,6 +58,21 @@ pub enum FetchError {
     Network(String),
 }
 
+/// Every HTTP client of the kiosk (feeds, pictures, fleet document, webhook, heartbeat)
+/// starts here: rustls with the system's roots, the kiosk's user agent, a connect and a
+/// total timeout, and the redirect policy the caller chooses.
+pub fn client_builder(
+    connect: Duration,
+    total: Duration,
+    redirects: reqwest::redirect::Policy,
+) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .connect_timeout(connect)
+        .timeout(total)
+        .redirect(redirects)
+        .user_agent(concat!("samen-kiosk/", env!("CARGO_PKG_VERSION")))
+}
+
 pub struct Fetcher {
     client: reqwest::Client,
     limits: Limits,
@@ -65,13 +80,13 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(limits: Limits) -> anyhow::Result<Fetcher> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(limits.connect_timeout)
-            .timeout(limits.total_timeout)
-            .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
-            .gzip(true)
-            .user_agent(concat!("samen-kiosk/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let client = client_builder(
+            limits.connect_timeout,
+            limits.total_timeout,
+            reqwest::redirect::Policy::limited(limits.max_redirects),
+        )
+        .gzip(true)
+        .build()?;
         Ok(Fetcher { client, limits })
     }
 
@@ -134,5 +149,18 @@ fn classify(err: reqwest::Error) -> FetchError {
             source = s.source();
         }
         FetchError::Network(message)
+    }
+}
+
+/// A URL as it may appear in a log: scheme, host and path, no query or credentials.
+pub fn loggable(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => format!(
+            "{}://{}{}",
+            u.scheme(),
+            u.host_str().unwrap_or(""),
+            u.path()
+        ),
+        Err(_) => url.split('?').next().unwrap_or_default().to_string(),
     }
 }

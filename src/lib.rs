@@ -4,8 +4,8 @@
 //! knows nothing about Slint; `ui` is the only module that does. See ARCHITECTURE.md.
 
 pub mod admin;
+pub mod app;
 pub mod callback;
-pub mod cli;
 pub mod config;
 pub mod feed;
 pub mod feed_cache;
@@ -19,7 +19,7 @@ pub mod playlist;
 pub mod qr;
 pub mod remote;
 pub mod schedule;
-pub mod screenshot;
+pub mod signing;
 pub mod speech;
 pub mod state;
 pub mod status;

@@ -220,7 +220,7 @@ pub async fn send_heartbeat(
         let t = Utc::now().timestamp();
         request = request.header(
             "X-Samen-Signature",
-            crate::callback::delivery::signature(secret, t, &body),
+            crate::signing::signature(secret, t, &body),
         );
     }
     let response = request

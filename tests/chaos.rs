@@ -11,9 +11,11 @@
 
 use hmac::{Hmac, Mac};
 use std::collections::{HashMap, HashSet};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::process::{Child, Command, Stdio};
+use support::http::{Reply, TestServer};
+
+mod support;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -72,86 +74,58 @@ fn verify(header: &str, body: &[u8]) -> bool {
     expected == v1
 }
 
-fn handle(mut stream: TcpStream, intake: Arc<Mutex<Intake>>, behaviour: u64) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    let header_end = loop {
-        if let Some(pos) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break pos + 4;
-        }
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => data.extend_from_slice(&buf[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&data[..header_end]).to_string();
-    let header = |name: &str| {
-        head.lines()
-            .find(|l| l.to_ascii_lowercase().starts_with(&format!("{name}:")))
-            .map(|l| l[name.len() + 1..].trim().to_string())
-    };
-    let length: usize = header("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    while data.len() < header_end + length {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => data.extend_from_slice(&buf[..n]),
-        }
-    }
-    let body = data[header_end..header_end + length].to_vec();
-    let key = header("idempotency-key").unwrap_or_default();
-    let signature = header("x-samen-signature").unwrap_or_default();
-    {
-        let mut i = intake.lock().unwrap();
-        i.requests += 1;
-        if !verify(&signature, &body) {
-            i.bad_signatures.push(key.clone());
-        }
-        i.bodies.entry(key.clone()).or_default().insert(body);
-    }
-    let status = match behaviour {
-        0..=49 => "200 OK",
-        50..=64 => "500 Internal Server Error",
-        65..=74 => "503 Service Unavailable",
-        75..=84 => {
-            std::thread::sleep(Duration::from_millis(1500));
-            "200 OK"
-        }
-        _ => return, // drop the connection after reading the body
-    };
-    let response = format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    if stream.write_all(response.as_bytes()).is_ok()
-        && stream.flush().is_ok()
-        && status.starts_with("200")
-    {
-        intake.lock().unwrap().acked.insert(key);
-    }
-}
-
-fn start_intake(seed: u64) -> (String, Arc<Mutex<Intake>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/intake", listener.local_addr().unwrap());
+/// The intake: records what arrives, then at random answers 200, 500 or 503, answers
+/// slowly, or drops the connection after reading the body. A key counts as
+/// acknowledged only when its 200 was written completely.
+fn start_intake(seed: u64) -> (TestServer, Arc<Mutex<Intake>>) {
     let intake = Arc::new(Mutex::new(Intake::default()));
     let shared = intake.clone();
-    std::thread::spawn(move || {
-        let mut rng = Rng(seed ^ 0xdead_beef);
-        for stream in listener.incoming().flatten() {
-            let behaviour = rng.below(100);
-            let shared = shared.clone();
-            std::thread::spawn(move || handle(stream, shared, behaviour));
+    let mut rng = Rng(seed ^ 0xdead_beef);
+    let server = TestServer::start(move |request| {
+        let key = request
+            .header("idempotency-key")
+            .unwrap_or_default()
+            .to_string();
+        let signature = request.header("x-samen-signature").unwrap_or_default();
+        {
+            let mut i = shared.lock().unwrap();
+            i.requests += 1;
+            if !verify(signature, &request.body) {
+                i.bad_signatures.push(key.clone());
+            }
+            i.bodies
+                .entry(key.clone())
+                .or_default()
+                .insert(request.body.clone());
         }
+        let (status, slow) = match rng.below(100) {
+            0..=49 => ("200 OK", false),
+            50..=64 => ("500 Internal Server Error", false),
+            65..=74 => ("503 Service Unavailable", false),
+            75..=84 => ("200 OK", true),
+            _ => return Reply::Close,
+        };
+        let shared = shared.clone();
+        Reply::raw(move |stream| {
+            if slow {
+                // A slow intake, not a synchronisation: the kiosk must wait for it.
+                std::thread::sleep(Duration::from_millis(1500));
+            }
+            let response =
+                format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            if stream.write_all(response.as_bytes()).is_ok()
+                && stream.flush().is_ok()
+                && status.starts_with("200")
+            {
+                shared.lock().unwrap().acked.insert(key);
+            }
+        })
     });
-    (url, intake)
-}
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_samen-kiosk")
+    (server, intake)
 }
 
 fn start_kiosk(config: &std::path::Path, state: &std::path::Path) -> Child {
-    Command::new(bin())
+    Command::new(support::kiosk::bin())
         .args([
             "--config",
             config.to_str().unwrap(),
@@ -181,7 +155,8 @@ fn chaos_delivery_survives_kills_and_a_flaky_intake() {
         });
     println!("CHAOS_SEED={seed}");
     let mut rng = Rng(seed);
-    let (url, intake) = start_intake(seed);
+    let (server, intake) = start_intake(seed);
+    let url = server.url("/intake");
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let config = dir.path().join("kiosk.toml");
@@ -198,7 +173,7 @@ fn chaos_delivery_survives_kills_and_a_flaky_intake() {
     let (cfg, st, ids) = (config.clone(), state.clone(), submitted.clone());
     let submitter = std::thread::spawn(move || {
         for i in 0..REQUESTS {
-            let out = Command::new(bin())
+            let out = Command::new(support::kiosk::bin())
                 .args([
                     "--config",
                     cfg.to_str().unwrap(),
@@ -245,16 +220,18 @@ fn chaos_delivery_survives_kills_and_a_flaky_intake() {
     let submitted: Vec<String> = submitted.lock().unwrap().clone();
     assert_eq!(submitted.len(), REQUESTS);
 
-    // Wait (bounded) until the outbox is empty.
+    // Wait (bounded) until the outbox is empty: looked at again after each request
+    // the intake receives (the kiosk's next try), not after a fixed time.
     let deadline = Instant::now() + Duration::from_secs(300);
+    server.drain();
     let status = loop {
         let outbox = samen_kiosk::callback::outbox::Outbox::open_in(&state).unwrap();
         let status = outbox.status(chrono::Utc::now()).unwrap();
+        drop(outbox);
         if status.pending == 0 || Instant::now() > deadline {
             break status;
         }
-        drop(outbox);
-        std::thread::sleep(Duration::from_millis(250));
+        server.next_request(Duration::from_secs(5));
     };
     kiosk.kill().ok();
     let _ = kiosk.wait();

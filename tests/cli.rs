@@ -9,18 +9,15 @@
 //! - translations: every @tr() string has an English translation
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+use support::http::{Reply, TestServer};
+
+mod support;
 
 const NOW: &str = "2026-11-28T10:42:00+01:00";
 
 fn kiosk(args: &[&str], state: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
-        .args(args)
-        .env("SAMEN_KIOSK_STATE_DIR", state)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("the binary runs")
+    support::kiosk::run(args, state)
 }
 
 fn read_png(path: &Path) -> (u32, u32, Vec<u8>) {
@@ -316,7 +313,11 @@ fn check_example_week(today: chrono::NaiveDate, lines: &[serde_json::Value], lab
         .zip(&starts)
         .filter(|(l, _)| l["id"] == "voorbeeld-koffieochtend-bibliotheek")
         .collect();
-    assert_eq!(koffie.len(), 1, "{label}: the weekly coffee morning, once a week");
+    assert_eq!(
+        koffie.len(),
+        1,
+        "{label}: the weekly coffee morning, once a week"
+    );
     let (line, start) = koffie[0];
     assert_eq!(start.weekday(), chrono::Weekday::Tue, "{label}: {line}");
     assert_eq!(start.time().to_string(), "10:00:00", "{label}: {line}");
@@ -427,20 +428,10 @@ fn the_deployed_example_configuration_is_valid() {
 /// submitted, not when it is delivered.
 #[test]
 fn no_personal_data_in_logs() {
-    use std::io::{Read, Write};
+    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/intake", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let mut buf = [0u8; 65536];
-            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
-            let _ = stream.read(&mut buf);
-            let _ = stream
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        }
-    });
+    let intake = TestServer::start(|_| Reply::status(200));
+    let url = intake.url("/intake");
     let config = dir.path().join("kiosk.toml");
     std::fs::write(
         &config,
@@ -458,7 +449,7 @@ fn no_personal_data_in_logs() {
         a.extend(extra.iter().map(|s| s.to_string()));
         a
     };
-    let submit = std::process::Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+    let submit = support::kiosk::command(&state)
         .args(args(&[
             "callback",
             "submit",
@@ -479,28 +470,43 @@ fn no_personal_data_in_logs() {
         "{}",
         String::from_utf8_lossy(&submit.stderr)
     );
-    let mut kiosk = std::process::Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+    let mut kiosk = support::kiosk::command(&state)
         .args(args(&["run", "--headless"]))
         .env("SAMEN_KIOSK_LOG", "trace")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let outbox = samen_kiosk::callback::outbox::Outbox::open_in(&state).unwrap();
-        if outbox.status(chrono::Utc::now()).unwrap().delivered == 1
-            || std::time::Instant::now() > deadline
-        {
+    // The log is read as it is written, until the delivery is in it (or 60 s pass).
+    let stderr = kiosk.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut lines = Vec::new();
+    while let Ok(line) =
+        rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+    {
+        let done = line.contains("delivered");
+        lines.push(line);
+        if done {
             break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(100));
     }
     kiosk.kill().unwrap();
-    let output = kiosk.wait_with_output().unwrap();
+    let _ = kiosk.wait();
+    lines.extend(rx.try_iter());
+    assert_eq!(intake.requests().len(), 1, "one POST to the intake");
+    let output_stderr = lines.join("\n");
     let logs = format!(
         "{}{}",
         String::from_utf8_lossy(&submit.stderr),
-        String::from_utf8_lossy(&output.stderr)
+        output_stderr
     );
     assert!(
         logs.contains("delivered"),
@@ -598,7 +604,11 @@ fn read_wav(path: &Path) -> (u32, Vec<i16>) {
 
 #[test]
 fn speak_writes_what_a_screen_says_without_personal_data() {
-    if Command::new("espeak-ng").arg("--version").output().is_err() {
+    if std::process::Command::new("espeak-ng")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         assert!(
             std::env::var_os("SAMEN_KIOSK_REQUIRE_TOOLS").is_none(),
             "espeak-ng is not installed (scripts/test.sh installs it)"

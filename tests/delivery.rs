@@ -6,14 +6,18 @@
 //! - webhook_answers_decide_retry_attention_and_delivery
 //! - email_channel_delivers_the_same_content
 
-use samen_kiosk::callback::delivery::{Channel, Deliverer, Outcome, Secret, Webhook};
+use samen_kiosk::callback::delivery::{Channel, Deliverer, Outcome, Webhook};
 use samen_kiosk::callback::email::EmailChannel;
 use samen_kiosk::callback::outbox::Outbox;
 use samen_kiosk::callback::{self, Form};
 use samen_kiosk::i18n::Lang;
+use samen_kiosk::signing::Secret;
 use samen_kiosk::time::{parse_instant, Clock, FixedClock};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use support::http::{Reply, TestServer};
+
+mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -37,56 +41,30 @@ fn submit(outbox: &Outbox, clock: &FixedClock) -> String {
         .to_string()
 }
 
-/// (Idempotency-Key, body) of every request the webhook received.
-type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
-
-/// A webhook that answers the scripted statuses in turn and records every body.
-fn webhook(script: Vec<(u16, &'static str)>) -> (String, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    std::thread::spawn(move || {
-        let mut script = script.into_iter();
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut length = 0;
-            let mut key = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                if lower.starts_with("idempotency-key:") {
-                    key = line[16..].trim().to_string();
-                }
+/// A webhook that answers the scripted statuses (and extra headers) in turn, then 200.
+fn webhook(script: Vec<(u16, Option<(&'static str, &'static str)>)>) -> TestServer {
+    let mut script = script.into_iter();
+    TestServer::start(move |_| match script.next() {
+        Some((status, header)) => {
+            let reply = Reply::status(status);
+            match header {
+                Some((name, value)) => reply.header(name, value),
+                None => reply,
             }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            record.lock().unwrap().push((key, body));
-            let (status, extra) = script.next().unwrap_or((200, ""));
-            let mut stream = stream;
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n{extra}\r\n"
-            );
         }
-    });
-    (url, seen)
+        None => Reply::status(200),
+    })
 }
 
 #[tokio::test]
 async fn webhook_answers_decide_retry_attention_and_delivery() {
-    let (url, seen) = webhook(vec![
-        (500, ""),
-        (429, "Retry-After: 7\r\n"),
-        (422, ""),
-        (200, ""),
+    let hook = webhook(vec![
+        (500, None),
+        (429, Some(("Retry-After", "7"))),
+        (422, None),
+        (200, None),
     ]);
+    let url = hook.url("/hook");
     let dir = tempfile::tempdir().unwrap();
     let outbox = Outbox::open_in(dir.path()).unwrap();
     let clock = clock();
@@ -133,7 +111,16 @@ async fn webhook_answers_decide_retry_attention_and_delivery() {
         (0, 1, 0)
     );
 
-    let seen = seen.lock().unwrap();
+    let seen: Vec<(String, Vec<u8>)> = hook
+        .requests()
+        .into_iter()
+        .map(|r| {
+            (
+                r.header("idempotency-key").unwrap_or("").to_string(),
+                r.body,
+            )
+        })
+        .collect();
     assert_eq!(seen.len(), 4);
     assert!(
         seen.iter().all(|(k, b)| *k == id && *b == seen[0].1),

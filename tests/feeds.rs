@@ -13,7 +13,10 @@ use samen_kiosk::feed_service::{FeedService, RefreshOutcome};
 use samen_kiosk::fetch::Limits;
 use samen_kiosk::time::{parse_instant, Clock, FixedClock};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
+use support::http::{Reply, TestServer};
+
+mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,8 +35,7 @@ enum Mode {
 struct Server {
     url: String,
     mode: Arc<Mutex<Mode>>,
-    /// The If-None-Match header of every request, in order.
-    seen: Arc<Mutex<Vec<Option<String>>>>,
+    http: TestServer,
 }
 
 fn feed(titles: &[&str]) -> String {
@@ -48,55 +50,20 @@ fn feed(titles: &[&str]) -> String {
     )
 }
 
-fn read_request(stream: &mut TcpStream) -> String {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => data.extend_from_slice(&buf[..n]),
-        }
-    }
-    String::from_utf8_lossy(&data).to_string()
-}
-
-fn serve(mut stream: TcpStream, mode: Mode, request: &str, url: &str) {
-    let if_none_match = request
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("if-none-match:"))
-        .map(|l| l[14..].trim().to_string());
-    let respond = |stream: &mut TcpStream, status: &str, headers: &str, body: &[u8]| {
-        let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
-            body.len()
-        );
-        let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(body);
-    };
+/// The answer for `mode` to a request that sent `If-None-Match: if_none_match`.
+fn answer(mode: Mode, if_none_match: Option<&str>, url: String) -> Reply {
     match mode {
         Mode::Feed { body, etag } => {
-            if if_none_match.as_deref() == Some(etag.as_str()) {
-                let _ = stream.write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n");
+            if if_none_match == Some(etag.as_str()) {
+                Reply::status(304)
             } else {
-                respond(
-                    &mut stream,
-                    "200 OK",
-                    &format!("ETag: {etag}\r\nContent-Type: application/json\r\n"),
-                    body.as_bytes(),
-                );
+                Reply::body(200, "application/json", body).header("ETag", &etag)
             }
         }
-        Mode::Status(code) => respond(&mut stream, &format!("{code} Oops"), "", b"server error"),
-        Mode::Html => respond(
-            &mut stream,
-            "200 OK",
-            "Content-Type: text/html\r\n",
-            b"<html><body>Log in</body></html>",
-        ),
-        Mode::RedirectLoop => {
-            let _ = stream.write_all(format!("HTTP/1.1 302 Found\r\nLocation: {url}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes());
-        }
-        Mode::Huge => {
+        Mode::Status(code) => Reply::status(code).with_body("server error"),
+        Mode::Html => Reply::body(200, "text/html", "<html><body>Log in</body></html>"),
+        Mode::RedirectLoop => Reply::status(302).header("Location", &url),
+        Mode::Huge => Reply::raw(|stream| {
             // No Content-Length: the limit must hold while streaming.
             let _ = stream.write_all(
                 b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"version\":1,\"events\":[",
@@ -107,14 +74,14 @@ fn serve(mut stream: TcpStream, mode: Mode, request: &str, url: &str) {
                     break;
                 }
             }
-        }
-        Mode::ResetMidBody => {
+        }),
+        Mode::ResetMidBody => Reply::raw(|stream| {
             let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n{\"version\":1,\"events\":[");
             let _ = stream.flush();
-            // Close at once without sending the rest (linger 0 makes it a reset).
-            let _ = socket_linger_zero(&stream);
-        }
-        Mode::Stall => {
+            // Close at once without sending the rest.
+            let _ = socket_linger_zero(stream);
+        }),
+        Mode::Stall => Reply::raw(|stream| {
             // Headers, a little body, then nothing at all: a slow-loris server.
             let _ = stream.write_all(
                 b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n{",
@@ -122,7 +89,7 @@ fn serve(mut stream: TcpStream, mode: Mode, request: &str, url: &str) {
             let mut sink = [0u8; 16];
             let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
             let _ = stream.read(&mut sink);
-        }
+        }),
     }
 }
 
@@ -133,26 +100,21 @@ fn socket_linger_zero(stream: &TcpStream) -> std::io::Result<()> {
 }
 
 fn start_server(mode: Mode) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}/feed.json", listener.local_addr().expect("addr"));
     let mode = Arc::new(Mutex::new(mode));
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let (m, s, u) = (mode.clone(), seen.clone(), url.clone());
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let request = read_request(&mut stream);
-            let inm = request
-                .lines()
-                .find(|l| l.to_ascii_lowercase().starts_with("if-none-match:"))
-                .map(|l| l[14..].trim().to_string());
-            s.lock().unwrap().push(inm);
-            let mode = m.lock().unwrap().clone();
-            let u = u.clone();
-            std::thread::spawn(move || serve(stream, mode, &request, &u));
-        }
+    let current = mode.clone();
+    let url = Arc::new(Mutex::new(String::new()));
+    let own_url = url.clone();
+    let http = TestServer::start(move |request| {
+        let mode = current.lock().unwrap().clone();
+        answer(
+            mode,
+            request.header("if-none-match"),
+            own_url.lock().unwrap().clone(),
+        )
     });
-    Server { url, mode, seen }
+    *url.lock().unwrap() = http.url("/feed.json");
+    let url = http.url("/feed.json");
+    Server { url, mode, http }
 }
 
 fn source(url: &str) -> FeedConfig {
@@ -220,12 +182,10 @@ async fn ok_then_not_modified_then_errors_then_recovery() {
     assert_eq!(service.refresh_one(0).await, RefreshOutcome::NotModified);
     assert_eq!(
         server
-            .seen
-            .lock()
-            .unwrap()
+            .http
+            .requests()
             .last()
-            .cloned()
-            .flatten()
+            .and_then(|r| r.header("if-none-match").map(str::to_string))
             .as_deref(),
         Some("\"v1\""),
         "a conditional request"

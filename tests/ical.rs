@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples");
 
 /// The shared sample with a 5,000,000-character line, made on the fly.
@@ -36,7 +38,7 @@ const TO: &str = "2027-07-01";
 /// Output is collected by threads so that a chatty child cannot block on a full pipe.
 fn occurrences(file: &Path, limit: Duration) -> (Output, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+    let mut child = Command::new(support::kiosk::bin())
         .args(["feed", "occurrences"])
         .arg(file)
         .args(["--from", FROM, "--to", TO])

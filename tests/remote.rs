@@ -18,13 +18,13 @@ use samen_kiosk::config::Config;
 use samen_kiosk::i18n::Lang;
 use samen_kiosk::remote::{self, FleetPoller, LocalFile, PollOutcome, Refusal};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use support::http::{Reply, Request, TestServer};
+
+mod support;
 
 // ---------------------------------------------------------------- signing
 
@@ -59,52 +59,34 @@ impl Signer {
 
 // ---------------------------------------------------------------- server
 
-/// A static file server with ETags; it records every request line and body.
+/// A static file server with ETags (POSTs get 200); it records every request.
 struct Server {
-    base: String,
+    http: TestServer,
     files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
-    /// (request line, If-None-Match, headers, body) of every request.
-    requests: mpsc::Receiver<Request>,
-    stop: Arc<AtomicBool>,
-    addr: std::net::SocketAddr,
-}
-
-#[derive(Debug)]
-struct Request {
-    line: String,
-    if_none_match: Option<String>,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
 }
 
 impl Server {
     fn start() -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let files: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
-        {
-            let files = files.clone();
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if let Ok(stream) = stream {
-                        handle(stream, &files, &tx);
+        let served = files.clone();
+        let http = TestServer::start(move |request| {
+            if request.method == "POST" {
+                return Reply::status(200);
+            }
+            let file = served.lock().unwrap().get(&request.path).cloned();
+            match file {
+                Some(bytes) => {
+                    let tag = etag(&bytes);
+                    if request.header("if-none-match") == Some(tag.as_str()) {
+                        Reply::status(304)
+                    } else {
+                        Reply::status(200).header("ETag", &tag).with_body(bytes)
                     }
                 }
-            });
-        }
-        Server {
-            base: format!("http://{addr}"),
-            files,
-            requests: rx,
-            stop,
-            addr,
-        }
+                None => Reply::status(404),
+            }
+        });
+        Server { http, files }
     }
 
     fn put(&self, path: &str, bytes: impl Into<Vec<u8>>) {
@@ -125,17 +107,21 @@ impl Server {
     }
 
     fn url(&self) -> String {
-        format!("{}/fleet.toml", self.base)
+        self.http.url("/fleet.toml")
+    }
+
+    fn base(&self) -> String {
+        self.http.url("")
     }
 
     /// Stops answering: the listening socket closes.
     fn shut_down(self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
+        self.http.shut_down();
     }
 
+    /// The requests since the last look.
     fn drain(&self) -> Vec<Request> {
-        self.requests.try_iter().collect()
+        self.http.drain()
     }
 }
 
@@ -144,69 +130,6 @@ fn etag(bytes: &[u8]) -> String {
         (h ^ u64::from(*b)).wrapping_mul(1099511628211)
     });
     format!("\"{sum:x}\"")
-}
-
-fn handle(stream: TcpStream, files: &Mutex<HashMap<String, Vec<u8>>>, tx: &mpsc::Sender<Request>) {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let length: usize = header("content-length")
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
-    let if_none_match = header("if-none-match");
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let method = line.split_whitespace().next().unwrap_or("").to_string();
-    let _ = tx.send(Request {
-        line: line.trim().to_string(),
-        if_none_match: if_none_match.clone(),
-        headers: headers.clone(),
-        body,
-    });
-    let mut stream = reader.into_inner();
-    let file = files.lock().unwrap().get(&path).cloned();
-    let response = match (method.as_str(), file) {
-        ("POST", _) => "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            .as_bytes()
-            .to_vec(),
-        (_, Some(bytes)) => {
-            let tag = etag(&bytes);
-            if if_none_match.as_deref() == Some(tag.as_str()) {
-                b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n".to_vec()
-            } else {
-                let mut r = format!(
-                    "HTTP/1.1 200 OK\r\nETag: {tag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    bytes.len()
-                )
-                .into_bytes();
-                r.extend_from_slice(&bytes);
-                r
-            }
-        }
-        (_, None) => {
-            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
-        }
-    };
-    let _ = stream.write_all(&response);
 }
 
 // ---------------------------------------------------------------- helpers
@@ -332,7 +255,7 @@ fn a_new_version_replaces_the_old_one_and_unchanged_means_304() {
     let requests = server.drain();
     assert_eq!(requests.len(), 2, "{requests:?}");
     assert!(
-        requests.iter().all(|r| r.if_none_match.is_some()),
+        requests.iter().all(|r| r.header("if-none-match").is_some()),
         "{requests:?}"
     );
 
@@ -559,7 +482,7 @@ fn documents_signed_by_the_minisign_tool_verify() {
         file.to_str().unwrap(),
     ]);
     // The kiosk's own command checks it, given the key file.
-    let out = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+    let out = Command::new(support::kiosk::bin())
         .args([
             "config",
             "verify",
@@ -585,7 +508,7 @@ fn config_verify_and_check_on_the_command_line() {
     std::fs::write(&file, &text).unwrap();
     std::fs::write(tmp.path().join("fleet.toml.minisig"), signer.sign(&text)).unwrap();
     let kiosk = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+        Command::new(support::kiosk::bin())
             .args(args)
             .output()
             .unwrap()
@@ -659,17 +582,17 @@ fn wait_for(
     let deadline = std::time::Instant::now() + limit;
     loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match server.requests.recv_timeout(left) {
-            Ok(r) if ok(&r) => return r,
-            Ok(_) => {}
-            Err(_) => panic!("no {what} within {limit:?}"),
+        match server.http.next_request(left) {
+            Some(r) if ok(&r) => return r,
+            Some(_) => {}
+            None => panic!("no {what} within {limit:?}"),
         }
     }
 }
 
 /// `samen-kiosk --config FILE status --json` with the given state directory.
 fn status_json(config_file: &Path, state: &Path) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+    let out = Command::new(support::kiosk::bin())
         .args([
             "--config",
             config_file.to_str().unwrap(),
@@ -688,7 +611,7 @@ fn status_json(config_file: &Path, state: &Path) -> serde_json::Value {
 }
 
 fn heartbeat_of(r: &Request) -> Option<serde_json::Value> {
-    r.line
+    r.line()
         .starts_with("POST /beat")
         .then(|| serde_json::from_slice(&r.body).ok())
         .flatten()
@@ -706,13 +629,13 @@ fn running_kiosk_applies_live_and_sends_signed_heartbeats() {
         &signer,
         &format!(
             "[heartbeat]\nurl = \"{}/beat\"\ninterval = \"10m\"\nsecret = \"{secret}\"\n",
-            server.base
+            server.base()
         ),
     );
     let config_file = state.path().join("kiosk.toml");
     std::fs::write(&config_file, &local.text).unwrap();
     // A visitor's request waits in the outbox: its details must never be in a heartbeat.
-    let submit = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+    let submit = Command::new(support::kiosk::bin())
         .args([
             "--config",
             config_file.to_str().unwrap(),
@@ -736,7 +659,7 @@ fn running_kiosk_applies_live_and_sends_signed_heartbeats() {
         String::from_utf8_lossy(&submit.stderr)
     );
 
-    let child = Command::new(env!("CARGO_BIN_EXE_samen-kiosk"))
+    let child = Command::new(support::kiosk::bin())
         .args([
             "--config",
             config_file.to_str().unwrap(),
@@ -775,10 +698,8 @@ fn running_kiosk_applies_live_and_sends_signed_heartbeats() {
     );
     // Signed like callback webhooks: t=<unix time>,v1=<hex HMAC-SHA256 of "t.body">.
     let sig = beat
-        .headers
-        .iter()
-        .find(|(k, _)| k == "x-samen-signature")
-        .map(|(_, v)| v.clone())
+        .header("x-samen-signature")
+        .map(str::to_string)
         .expect("signature header");
     let t: i64 = sig
         .split(',')
@@ -786,11 +707,8 @@ fn running_kiosk_applies_live_and_sends_signed_heartbeats() {
         .and_then(|p| p.strip_prefix("t="))
         .and_then(|t| t.parse().ok())
         .expect("t=");
-    let expected = samen_kiosk::callback::delivery::signature(
-        &samen_kiosk::callback::delivery::Secret::new(secret),
-        t,
-        &beat.body,
-    );
+    let expected =
+        samen_kiosk::signing::signature(&samen_kiosk::signing::Secret::new(secret), t, &beat.body);
     assert_eq!(sig, expected);
 
     // While it runs, status reads the running kiosk's figures.
@@ -831,7 +749,7 @@ fn running_kiosk_applies_live_and_sends_signed_heartbeats() {
         );
         // Wait for the kiosk's next poll of the signature, an event on the server.
         wait_for(&server, Duration::from_secs(30), "a poll", |r| {
-            r.line.contains("minisig")
+            r.line().contains("minisig")
         });
     }
 }

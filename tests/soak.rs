@@ -5,7 +5,7 @@
 //! - every 15 minutes a real `FeedService::refresh_one` against a local HTTP server
 //!   whose feed changes each time (titles, links, one new 640x480 picture of about
 //!   0.9 MB), the picture download (`fetch_images`, which trims the picture folder
-//!   to its limit) and `Controller::set_feeds`; the UI decodes new pictures on its
+//!   to its limit) and `App::set_feeds`; the UI decodes new pictures on its
 //!   worker thread;
 //! - 500 callback requests through `callback::submit` into the outbox in a temporary
 //!   state directory, delivered by `Deliverer::try_deliver_one` to a local webhook
@@ -22,15 +22,16 @@
 //! Own harness (harness = false): the testing backend is set up once per process.
 
 use i_slint_backend_testing::{mock_elapsed_time, ElementHandle};
-use samen_kiosk::callback::delivery::{Channel, Deliverer, Outcome, Secret, Webhook};
+use samen_kiosk::callback::delivery::{Channel, Deliverer, Outcome, Webhook};
 use samen_kiosk::callback::outbox::Outbox;
 use samen_kiosk::config::Config;
 use samen_kiosk::feed::Catalog;
 use samen_kiosk::feed_service::{FeedService, RefreshOutcome};
 use samen_kiosk::i18n::Lang;
+use samen_kiosk::signing::Secret;
 use samen_kiosk::time::{parse_instant, Clock, FixedClock};
 use samen_kiosk::ui::generated::{Detail, Kiosk, Nav, Screen};
-use samen_kiosk::ui::{AppWindow, Controller, KioskOptions};
+use samen_kiosk::ui::{App, AppWindow, KioskOptions};
 use slint::ComponentHandle;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{Read, Write};
@@ -326,7 +327,7 @@ const NIGHT_STEP: Duration = Duration::from_secs(60);
 const REQUESTS: usize = 500;
 
 struct Kiosk7 {
-    controller: Rc<Controller>,
+    controller: Rc<App>,
     clock: Arc<FixedClock>,
     service: FeedService,
     deliverer: Deliverer,
@@ -552,7 +553,7 @@ sunday = "07:00-23:00"
     let image_dir = service.image_dir().map(Path::to_path_buf);
     let window = AppWindow::new().expect("window");
     window.window().set_size(slint::PhysicalSize::new(800, 480));
-    let controller = Controller::new(
+    let controller = App::new(
         window,
         KioskOptions {
             config: Arc::new(config),

@@ -36,7 +36,7 @@ use samen_kiosk::config::Config;
 use samen_kiosk::feed::{bundled, Catalog};
 use samen_kiosk::time::{parse_instant, Clock, FixedClock};
 use samen_kiosk::ui::generated::{Browse, Detail, Kiosk, Nav, Screen, Signage, SlideKind};
-use samen_kiosk::ui::{AppWindow, Controller, KioskOptions};
+use samen_kiosk::ui::{App, AppWindow, KioskOptions};
 use slint::ComponentHandle;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -45,11 +45,17 @@ use std::time::Duration;
 /// Saturday 28 November 2026, 10:42 in Hilversum.
 const NOW: &str = "2026-11-28T10:42:00+01:00";
 
-fn kiosk_with(config: Config) -> Rc<Controller> {
+/// `NOW` as an instant: what the kiosk's clock says in these scenarios (never the
+/// machine's clock, so that they pass on any date).
+fn mock_now() -> chrono::DateTime<chrono::Utc> {
+    parse_instant(NOW).expect("valid time")
+}
+
+fn kiosk_with(config: Config) -> Rc<App> {
     kiosk_in(config, None)
 }
 
-fn kiosk_in(config: Config, state_dir: Option<&std::path::Path>) -> Rc<Controller> {
+fn kiosk_in(config: Config, state_dir: Option<&std::path::Path>) -> Rc<App> {
     kiosk_at(config, state_dir, NOW).0
 }
 
@@ -57,7 +63,7 @@ fn kiosk_at(
     config: Config,
     state_dir: Option<&std::path::Path>,
     now: &str,
-) -> (Rc<Controller>, Arc<FixedClock>) {
+) -> (Rc<App>, Arc<FixedClock>) {
     kiosk_full(config, state_dir, now, None)
 }
 
@@ -99,13 +105,13 @@ fn kiosk_full(
     state_dir: Option<&std::path::Path>,
     now: &str,
     speaker: Option<Arc<dyn samen_kiosk::speech::Speaker>>,
-) -> (Rc<Controller>, Arc<FixedClock>) {
+) -> (Rc<App>, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(parse_instant(now).expect("valid time")));
     let feed = bundled::example(clock.today()).expect("bundled feed parses");
     let catalog = Catalog::new(feed.activities, true);
     let window = AppWindow::new().expect("window");
     window.window().set_size(slint::PhysicalSize::new(800, 480));
-    let controller = Controller::new(
+    let controller = App::new(
         window,
         KioskOptions {
             config: Arc::new(config),
@@ -131,27 +137,27 @@ fn advance_minutes(clock: &FixedClock, minutes: u32) {
     }
 }
 
-fn kiosk() -> Rc<Controller> {
+fn kiosk() -> Rc<App> {
     kiosk_with(Config::default())
 }
 
-fn find(c: &Controller, label: &str) -> Vec<ElementHandle> {
+fn find(c: &App, label: &str) -> Vec<ElementHandle> {
     ElementHandle::find_by_accessible_label(c.window(), label).collect()
 }
 
-fn visible(c: &Controller, label: &str) -> bool {
+fn visible(c: &App, label: &str) -> bool {
     !find(c, label).is_empty()
 }
 
 /// On interactive screens the languages are in a panel ("Taal / Language").
-fn choose_language(c: &Controller, name: &str) {
+fn choose_language(c: &App, name: &str) {
     if !visible(c, name) {
         tap(c, "Taal / Language");
     }
     tap(c, name);
 }
 
-fn tap(c: &Controller, label: &str) {
+fn tap(c: &App, label: &str) {
     let found = find(c, label);
     let element = found
         .first()
@@ -159,11 +165,11 @@ fn tap(c: &Controller, label: &str) {
     element.invoke_accessible_default_action();
 }
 
-fn screen(c: &Controller) -> Screen {
+fn screen(c: &App) -> Screen {
     c.window().global::<Nav>().get_screen()
 }
 
-fn front_slide(c: &Controller) -> (SlideKind, String) {
+fn front_slide(c: &App) -> (SlideKind, String) {
     let s = c.window().global::<Signage>();
     let slide = if s.get_front_is_a() {
         s.get_slide_a()
@@ -383,21 +389,21 @@ fn filter_by_kind() {
     assert!(!visible(&c, "Koffieochtend in de bibliotheek"));
 }
 
-fn type_text(c: &Controller, text: &str) {
+fn type_text(c: &App, text: &str) {
     for ch in text.chars() {
         tap(c, &ch.to_string());
     }
 }
 
 /// From signage to the first-name step of "Bel mij terug", without a topic.
-fn to_name_step(c: &Controller) {
+fn to_name_step(c: &App) {
     tap(c, "Tik op het scherm");
     tap(c, "Bel mij terug");
     tap(c, "Ja, 16 of ouder");
     tap(c, "Sla over");
 }
 
-fn form(c: &Controller) -> samen_kiosk::ui::generated::Callback<'_> {
+fn form(c: &App) -> samen_kiosk::ui::generated::Callback<'_> {
     c.window().global::<samen_kiosk::ui::generated::Callback>()
 }
 
@@ -444,11 +450,11 @@ fn callback_form_from_an_activity() {
     assert!(visible(&c, "Dank u wel, Anna."));
     assert_eq!(form(&c).get_confirm_phone(), "06 •••••• 78");
     let outbox = Outbox::open_in(state.path()).unwrap();
-    let status = outbox.status(chrono::Utc::now()).unwrap();
+    let status = outbox.status(mock_now()).unwrap();
     assert_eq!(status.pending, 1, "committed before the thank-you");
     let body = String::from_utf8(
         outbox
-            .next_due(chrono::Utc::now() + chrono::Duration::days(1))
+            .next_due(mock_now() + chrono::Duration::days(1))
             .unwrap()
             .unwrap()
             .body,
@@ -521,7 +527,7 @@ fn callback_under_16_stores_nothing() {
     assert!(visible(&c, "De Luisterlijn: 088 0767 000"));
     let status = Outbox::open_in(state.path())
         .unwrap()
-        .status(chrono::Utc::now())
+        .status(mock_now())
         .unwrap();
     assert_eq!(status.pending, 0);
 }
@@ -657,7 +663,7 @@ fn a_new_configuration_applies_without_restart() {
     assert!(seen, "the new message is shown");
 }
 
-fn long_press_corner(c: &Controller, hold: Duration) {
+fn long_press_corner(c: &App, hold: Duration) {
     use slint::platform::{PointerEventButton, WindowEvent};
     let at = slint::LogicalPosition::new(8.0, 8.0);
     let w = c.window().window();
@@ -680,7 +686,7 @@ fn let_time_pass(total: Duration) {
     }
 }
 
-fn type_pin(c: &Controller, pin: &str) {
+fn type_pin(c: &App, pin: &str) {
     for digit in pin.chars() {
         tap(c, &digit.to_string());
     }
@@ -753,9 +759,9 @@ fn admin_screen_long_press_pin_lockout_and_timeout() {
         "Test-terugbelverzoek staat klaar om te versturen."
     ));
     let outbox = samen_kiosk::callback::outbox::Outbox::open_in(dir.path()).unwrap();
-    assert_eq!(outbox.status(chrono::Utc::now()).unwrap().pending, 1);
+    assert_eq!(outbox.status(mock_now()).unwrap().pending, 1);
     let due = outbox
-        .next_due(chrono::Utc::now() + chrono::Duration::days(1))
+        .next_due(mock_now() + chrono::Duration::days(1))
         .unwrap()
         .expect("the test request waits");
     let body: serde_json::Value = serde_json::from_slice(&due.body).unwrap();
@@ -771,7 +777,7 @@ fn admin_screen_long_press_pin_lockout_and_timeout() {
     assert!(!admin.get_unlocked());
 }
 
-fn kiosk_with_voice() -> (Rc<Controller>, Arc<Voice>) {
+fn kiosk_with_voice() -> (Rc<App>, Arc<Voice>) {
     let voice = Arc::new(Voice::default());
     let speaker: Arc<dyn samen_kiosk::speech::Speaker> = voice.clone();
     let (c, _) = kiosk_full(Config::default(), None, NOW, Some(speaker));
@@ -780,7 +786,7 @@ fn kiosk_with_voice() -> (Rc<Controller>, Arc<Voice>) {
 
 /// A real touch (press and release at the element's centre), not the accessibility
 /// action: speech mode's first-touch rule applies to it.
-fn touch(c: &Controller, label: &str) {
+fn touch(c: &App, label: &str) {
     let found = find(c, label);
     let element = found
         .first()
@@ -1101,7 +1107,7 @@ fn every_control_is_at_least_9_mm_and_labelled() {
                 continue;
             }
             let c = kiosk_in(Config::default(), None);
-            c.show_scene(scene);
+            samen_kiosk::ui::show_scene(&c, scene);
             c.set_look(text_size, false);
             for e in c.window().root_element().query_descendants().find_all() {
                 let role = e.accessible_role();

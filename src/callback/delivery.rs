@@ -13,32 +13,12 @@
 //! listens for shutdown. Logs carry the request id, never its contents.
 
 use super::outbox::{Outbox, Pending};
+use crate::signing::{signature, Secret};
 use crate::time::Clock;
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// A secret that never prints.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Webhook {
@@ -57,25 +37,6 @@ pub enum Outcome {
     Retry(String, Duration),
     /// Refused for good by the intake (4xx): kept and retried slowly.
     Attention(String, Duration),
-}
-
-/// The signature header for a body sent at `t`.
-pub fn signature(secret: &Secret, t: i64, body: &[u8]) -> String {
-    let mut mac = match Hmac::<sha2::Sha256>::new_from_slice(secret.expose().as_bytes()) {
-        Ok(m) => m,
-        // HMAC takes keys of any length; this branch cannot be reached.
-        Err(_) => return String::new(),
-    };
-    mac.update(t.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    let hex: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("t={t},v1={hex}")
 }
 
 /// `first` after the first failure, doubling up to 15 minutes, with jitter.
@@ -128,12 +89,13 @@ impl Deliverer {
         first_retry: Duration,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Deliverer> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("samen-kiosk/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        // Redirects are not followed: a request is delivered only where it was sent.
+        let client = crate::fetch::client_builder(
+            Duration::from_secs(10),
+            Duration::from_secs(30),
+            reqwest::redirect::Policy::none(),
+        )
+        .build()?;
         Ok(Deliverer {
             client,
             channel,
@@ -309,17 +271,6 @@ impl Deliverer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signature_matches_a_known_vector() {
-        // Computed independently: echo -n '1700000000.{"a":1}' | openssl dgst -sha256 -hmac secret
-        let s = signature(&Secret::new("secret"), 1_700_000_000, br#"{"a":1}"#);
-        assert_eq!(
-            s,
-            "t=1700000000,v1=49f24e537407743fa4a0242bb63b94b9a47ee99cbbe071ccd8a22550ae411686"
-        );
-        assert_eq!(format!("{:?}", Secret::new("x")), "Secret([redacted])");
-    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

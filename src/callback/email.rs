@@ -3,7 +3,7 @@
 //! below it, and the request id as Message-ID so the intake can spot a repeat.
 //! STARTTLS (rustls) unless the server is this machine.
 
-use super::delivery::Secret;
+use crate::signing::Secret;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

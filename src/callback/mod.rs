@@ -11,6 +11,7 @@
 
 pub mod delivery;
 pub mod email;
+pub mod form;
 pub mod outbox;
 
 use crate::i18n::Lang;

@@ -2,7 +2,7 @@
 //! no configuration at all shows something real-looking (and says it is an example).
 
 use super::json::{self, FeedError, ParsedFeed};
-use super::ImageRef;
+use super::{Catalog, ImageRef};
 use chrono::NaiveDate;
 
 pub const FEED: &str = include_str!("../../assets/example-feed.json");
@@ -49,4 +49,17 @@ fn resolve(name: &str) -> Option<ImageRef> {
 /// The example feed, moved to the week of `today`.
 pub fn example(today: NaiveDate) -> Result<ParsedFeed, FeedError> {
     json::parse(FEED, today, &resolve)
+}
+
+/// The example as a catalog (what a kiosk with no feed configured shows; the feed
+/// service decides when, see `FeedService::catalog`). A broken example (it is compiled
+/// in and tested, so only in development) gives an empty catalog and an error line.
+pub fn catalog(today: NaiveDate) -> Catalog {
+    match example(today) {
+        Ok(feed) => Catalog::new(feed.activities, true),
+        Err(err) => {
+            tracing::error!("bundled example feed is broken: {err}");
+            Catalog::default()
+        }
+    }
 }

@@ -22,7 +22,7 @@ use super::{
     repeat_of, resolve, windows_zones, Activity, ImageRef, Location, Organizer, Override,
     ParsedFeed, RDate, Status, Timing,
 };
-use crate::config::Localized;
+use crate::i18n::Localized;
 use crate::time::ZONE;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;

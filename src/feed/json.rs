@@ -4,8 +4,8 @@
 
 pub use super::ParsedFeed;
 use super::{repeat_of, Activity, ImageRef, Location, Organizer, Status, Timing};
-use crate::config::Localized;
 use crate::i18n::Lang;
+use crate::i18n::Localized;
 use crate::time;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;

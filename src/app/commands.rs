@@ -1,0 +1,293 @@
+//! The one-shot commands: `screenshot`, `speak`, `feed occurrences`, `config check`,
+//! `config verify`, `admin hash-pin`, `callback submit`, `outbox status`, `status`.
+//! Each reads what it needs, prints, and returns; errors go up as `anyhow` chains.
+
+use super::args::{GlobalArgs, ScreenshotArgs};
+use crate::config::Config;
+use crate::feed::{self, Catalog};
+use crate::feed_service::FeedService;
+use crate::i18n::Lang;
+use crate::remote::{self, LocalFile};
+use crate::status;
+use crate::time::{self, Clock, FixedClock, SystemClock};
+use crate::ui::{KioskOptions, Scene};
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The local file layered over the last good fleet document in the state directory
+/// (what the kiosk starts with).
+fn load_config(global: &GlobalArgs) -> anyhow::Result<Config> {
+    let local = LocalFile::read(global.config.as_deref())?;
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let state = state_dir.is_dir().then_some(state_dir.as_path());
+    Ok(remote::startup(&local, state)?.0)
+}
+
+fn parse_lang(code: &str) -> anyhow::Result<Lang> {
+    Lang::parse(code)
+        .with_context(|| format!("language '{code}' is not available (nl, en, tr, pl)"))
+}
+
+pub(super) fn screenshot(
+    global: &GlobalArgs,
+    args: ScreenshotArgs,
+    speech: bool,
+) -> anyhow::Result<()> {
+    let scene = Scene::parse(&args.scene)
+        .with_context(|| format!("unknown scene '{}'; scenes: {}", args.scene, Scene::names()))?;
+    let text_size = match args.text_size.as_str() {
+        "normal" => 0,
+        "large" => 1,
+        "extra-large" => 2,
+        other => bail!("text size '{other}': use normal, large or extra-large"),
+    };
+    let size = super::args::parse_size(&args.size)?;
+    let lang = args.lang.as_deref().map(parse_lang).transpose()?;
+    let config = Arc::new(load_config(global)?);
+    if let Some(lang) = lang {
+        if !config.languages.contains(&lang) {
+            bail!("language '{lang}' is not offered by this configuration");
+        }
+    }
+    let now = match &args.now {
+        Some(text) => time::parse_instant(text).map_err(anyhow::Error::msg)?,
+        None => chrono::Utc::now(),
+    };
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(now));
+    // A preview uses what the kiosk has cached; it never goes to the network.
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let state = state_dir.is_dir().then_some(state_dir.as_path());
+    let service = FeedService::new(&config.feeds, state, clock.clone());
+    let catalog = service.catalog();
+    let image_dir = service.image_dir().map(Path::to_path_buf);
+    crate::ui::headless::render(
+        KioskOptions {
+            config,
+            clock,
+            catalog,
+            image_dir,
+            state_dir: None,
+            delivery: None,
+            runtime: None,
+            refresh: None,
+            speaker: None,
+        },
+        scene,
+        size,
+        lang,
+        crate::ui::headless::Look {
+            text_size,
+            high_contrast: args.high_contrast,
+        },
+        if speech {
+            crate::ui::headless::Output::Speech(&args.out)
+        } else {
+            crate::ui::headless::Output::Png(&args.out)
+        },
+    )
+}
+
+pub(super) fn occurrences(
+    source: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: Option<&str>,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    if to <= from {
+        bail!("--to must be after --from");
+    }
+    let today = match now {
+        Some(text) => {
+            FixedClock::new(time::parse_instant(text).map_err(anyhow::Error::msg)?).today()
+        }
+        None => crate::time::SystemClock.today(),
+    };
+    let parsed = if source == "example" {
+        feed::bundled::example(today)?
+    } else {
+        feed::load_file(Path::new(source), today)?
+    };
+    for skipped in &parsed.skipped {
+        eprintln!("skipped {skipped}");
+    }
+    for warning in &parsed.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let catalog = Catalog::new(parsed.activities, parsed.example);
+    let a = time::start_of_day(from).with_timezone(&chrono::Utc);
+    let b = time::start_of_day(to).with_timezone(&chrono::Utc);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for o in catalog.occurrences(a, b) {
+        let (start, end) = if o.all_day {
+            (
+                o.start.date_naive().to_string(),
+                o.end.date_naive().to_string(),
+            )
+        } else {
+            (o.start.to_rfc3339(), o.end.to_rfc3339())
+        };
+        let line = serde_json::json!({
+            "id": o.activity.id,
+            "title": o.activity.title.get(Lang::Nl),
+            "start": start,
+            "end": end,
+            "all_day": o.all_day,
+            "status": o.status.as_str(),
+        });
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub(super) fn config_check(file: &Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // A fleet document has a top-level `version`; a kiosk's own file does not.
+    let is_fleet = text
+        .parse::<toml::Table>()
+        .map(|t| t.contains_key("version"))
+        .unwrap_or(false);
+    if is_fleet {
+        return match crate::config::FleetDoc::parse(&text, &file.display().to_string()) {
+            Ok(doc) => {
+                // The ids, so that a mistyped one can be seen: it would silently not apply.
+                let ids = doc.kiosk_ids().collect::<Vec<_>>();
+                let own = if ids.is_empty() {
+                    "no values for single kiosks".to_string()
+                } else {
+                    format!("own values for {}", ids.join(", "))
+                };
+                println!(
+                    "{}: ok (fleet document version {}; {own})",
+                    file.display(),
+                    doc.version
+                );
+                Ok(())
+            }
+            Err(err) => {
+                for problem in err.problems() {
+                    eprintln!("{problem}");
+                }
+                bail!("{}: fleet document refused", file.display())
+            }
+        };
+    }
+    match Config::parse(&text, &file.display().to_string()) {
+        Ok(config) => {
+            println!(
+                "{}: ok (kiosk {}, {} feed(s), languages {})",
+                file.display(),
+                config.kiosk_id,
+                config.feeds.len(),
+                config
+                    .languages
+                    .iter()
+                    .map(|l| l.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(())
+        }
+        Err(err) => {
+            for problem in err.problems() {
+                eprintln!("{problem}");
+            }
+            bail!("{}: configuration refused", file.display())
+        }
+    }
+}
+
+pub(super) fn config_verify(file: &Path, pubkey: &str) -> anyhow::Result<()> {
+    // The key itself, or a minisign.pub file (its last line is the key).
+    let key = match std::fs::read_to_string(pubkey) {
+        Ok(text) => text.lines().last().unwrap_or_default().trim().to_string(),
+        Err(_) => pubkey.trim().to_string(),
+    };
+    let doc = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let sig_path = PathBuf::from(format!("{}.minisig", file.display()));
+    let sig = std::fs::read_to_string(&sig_path)
+        .with_context(|| format!("cannot read {}", sig_path.display()))?;
+    remote::verify(&doc, &sig, &key).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    println!("{}: signature ok", file.display());
+    Ok(())
+}
+
+pub(super) fn hash_pin() -> anyhow::Result<()> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the PIN from standard input")?;
+    println!("{}", crate::admin::hash_pin(line.trim())?);
+    Ok(())
+}
+
+pub(super) fn callback_submit(
+    global: &GlobalArgs,
+    name: &str,
+    phone: &str,
+    when: &str,
+    topic: Option<&str>,
+    lang: &str,
+) -> anyhow::Result<()> {
+    let config = load_config(global)?;
+    let lang = parse_lang(lang)?;
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let outbox = crate::callback::outbox::Outbox::open_in(&state_dir)?;
+    let form = crate::callback::Form {
+        name,
+        phone,
+        slot: when,
+        topic,
+        lang,
+    };
+    let request = crate::callback::submit(&outbox, &config.kiosk_id, form, chrono::Utc::now())?;
+    println!("{}", request.id);
+    Ok(())
+}
+
+pub(super) fn outbox_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let outbox = crate::callback::outbox::Outbox::open_in(&state_dir)?;
+    let status = outbox.status(chrono::Utc::now())?;
+    if json {
+        println!("{}", serde_json::to_string(&status)?);
+    } else {
+        println!("pending: {}", status.pending);
+        if let Some(age) = status.oldest_pending_age_s {
+            println!("oldest pending: {age} s");
+        }
+        println!("delivered: {}", status.delivered);
+        println!("needs attention: {}", status.failed_attention);
+    }
+    Ok(())
+}
+
+pub(super) fn kiosk_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()> {
+    let local = LocalFile::read(global.config.as_deref())?;
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let state = state_dir.is_dir().then_some(state_dir.as_path());
+    let (config, _, startup_error) = remote::startup(&local, state)?;
+    let now = chrono::Utc::now();
+    let running = state.and_then(status::read_running);
+    let fallback = match running {
+        Some(_) => status::Fallback::default(),
+        None => status::Fallback {
+            config_error: startup_error,
+            feeds: status::feed_reports(
+                &FeedService::new(&config.feeds, state, Arc::new(SystemClock)).status(),
+            ),
+        },
+    };
+    let report = status::report(&config, running.as_ref(), fallback, state, now);
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    }
+    Ok(())
+}

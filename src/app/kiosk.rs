@@ -1,0 +1,145 @@
+//! `samen-kiosk run` (and no command at all): the running kiosk. Start-up reads the
+//! local file and the last good fleet document, builds the first catalog from what is
+//! cached (no network), starts the services thread, then opens the window and runs
+//! Slint's event loop on this thread until the window closes (or, `--headless`, runs
+//! only the services until SIGTERM). systemd hears `READY=1` once the event loop runs,
+//! and `WATCHDOG=1` from that loop, so a frozen UI is restarted.
+
+use super::args::{GlobalArgs, RunArgs};
+use super::bridge::UiBridge;
+use super::services::{self, Services};
+use crate::feed_service::FeedService;
+use crate::remote::{self, FleetPoller, LocalFile};
+use crate::status::{self, Shared};
+use crate::time::{Clock, SystemClock};
+use crate::ui::{App, AppWindow, KioskOptions};
+use anyhow::Context;
+use std::path::Path;
+use std::sync::Arc;
+
+pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
+    let local = LocalFile::read(global.config.as_deref())?;
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let state_ok = match crate::state::ensure(&state_dir) {
+        Ok(()) => true,
+        Err(err) => {
+            // Signage still works without state: feeds are then kept in memory only
+            // and the callback form says it cannot take requests.
+            tracing::warn!("{err:#}");
+            false
+        }
+    };
+    let state = state_ok.then_some(state_dir.as_path());
+    let (config, applied, config_error) = remote::startup(&local, state)?;
+    let config = Arc::new(config);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let service = FeedService::new(&config.feeds, state, clock.clone());
+    let catalog = service.catalog();
+    tracing::info!(
+        kiosk = %config.kiosk_id,
+        config_version = config.config_version,
+        sources = service.len(),
+        activities = catalog.activities().len(),
+        example = catalog.example,
+        headless = args.headless,
+        "starting"
+    );
+    let runtime = Shared::new(
+        status::Runtime {
+            pid: std::process::id(),
+            started_at: clock.now(),
+            config_version: config.config_version,
+            config_error,
+            screen_on: config.schedule.is_open(clock.now()),
+            feeds: status::feed_reports(&service.status()),
+            headless: args.headless,
+        },
+        state,
+    );
+    // Gone when the kiosk stops, so that `status` does not report a kiosk that is not there.
+    let runtime_on_exit = runtime.clone();
+    let image_dir = service.image_dir().map(Path::to_path_buf);
+    drop(service);
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let refresh = Arc::new(tokio::sync::Notify::new());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let poller = match &config.remote {
+        Some(r) => Some(FleetPoller::new(
+            r.clone(),
+            local,
+            state.map(Path::to_path_buf),
+            applied,
+        )?),
+        None => None,
+    };
+    let services = services::spawn(
+        Services {
+            state: state.map(Path::to_path_buf),
+            clock: clock.clone(),
+            wake: wake.clone(),
+            refresh: refresh.clone(),
+            runtime: runtime.clone(),
+            ui: if args.headless {
+                UiBridge::Headless
+            } else {
+                UiBridge::Window
+            },
+        },
+        Arc::clone(&config),
+        poller,
+        (stop.clone(), stopped),
+    )?;
+
+    if args.headless {
+        crate::systemd::notify("READY=1");
+        let _ = services.join();
+        crate::systemd::notify("STOPPING=1");
+        runtime_on_exit.forget();
+        return Ok(());
+    }
+    if args.fullscreen {
+        std::env::set_var("SLINT_FULLSCREEN", "1");
+    }
+    let window = AppWindow::new().context("cannot open the kiosk window")?;
+    if let Some(size) = &args.size {
+        let (w, h) = super::args::parse_size(size)?;
+        slint::ComponentHandle::window(&window).set_size(slint::PhysicalSize::new(w, h));
+    }
+    let app = App::new(
+        window,
+        KioskOptions {
+            config,
+            clock,
+            catalog,
+            image_dir,
+            state_dir: state.map(Path::to_path_buf),
+            delivery: Some(wake),
+            runtime: Some(runtime),
+            refresh: Some(refresh),
+            speaker: crate::speech::Espeak::detect()
+                .map(|e| Arc::new(e) as Arc<dyn crate::speech::Speaker>),
+        },
+    );
+    app.load_pictures();
+    app.prepare_pictures();
+    // Ready once the event loop runs; then the watchdog pings come from the UI
+    // thread's own event loop, so a frozen UI means no pings and a restart.
+    let ready = slint::Timer::default();
+    ready.start(
+        slint::TimerMode::SingleShot,
+        std::time::Duration::ZERO,
+        || crate::systemd::notify("READY=1"),
+    );
+    let watchdog = slint::Timer::default();
+    if let Some(every) = crate::systemd::watchdog_interval() {
+        watchdog.start(slint::TimerMode::Repeated, every, || {
+            crate::systemd::notify("WATCHDOG=1")
+        });
+    }
+    let result = slint::ComponentHandle::run(app.window()).context("the kiosk window stopped");
+    crate::systemd::notify("STOPPING=1");
+    let _ = stop.send(true);
+    let _ = services.join();
+    runtime_on_exit.forget();
+    result
+}

@@ -1,0 +1,83 @@
+//! The process's life: the command line (`args`), the one-shot commands
+//! (`commands`), the running kiosk (`kiosk`: start-up, window, watchdog), its
+//! background services (`services`: fleet poller, feeds, delivery, heartbeat), the one
+//! way their results reach the UI (`bridge`), and logging (`logging`). `main.rs` only
+//! calls [`main`].
+
+mod args;
+mod bridge;
+mod commands;
+mod kiosk;
+mod logging;
+mod services;
+
+pub use args::{parse_size, Cli};
+use args::{AdminCommand, CallbackCommand, Command, ConfigCommand, FeedCommand, OutboxCommand};
+use args::{RunArgs, ScreenshotArgs};
+use std::process::ExitCode;
+
+/// The binary: arguments, logging, run; an error is one line on stderr and exit code
+/// 2 (a feed source that cannot be used at all) or 1 (everything else).
+pub fn main() -> ExitCode {
+    use clap::Parser;
+    crate::memory::tune_allocator();
+    let cli = Cli::parse();
+    logging::init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("samen-kiosk: {err:#}");
+            if err.downcast_ref::<crate::feed::SourceError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// Runs one command (no command: the kiosk).
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => kiosk::run(&cli.global, RunArgs::default()),
+        Some(Command::Run(args)) => kiosk::run(&cli.global, args),
+        Some(Command::Screenshot(args)) => commands::screenshot(&cli.global, args, false),
+        Some(Command::Speak(args)) => commands::screenshot(
+            &cli.global,
+            ScreenshotArgs {
+                scene: args.scene,
+                size: "1280x800".into(),
+                out: args.out,
+                lang: args.lang,
+                now: args.now,
+                text_size: "normal".into(),
+                high_contrast: false,
+            },
+            true,
+        ),
+        Some(Command::Feed(FeedCommand::Occurrences {
+            source,
+            from,
+            to,
+            now,
+        })) => commands::occurrences(&source, from, to, now.as_deref()),
+        Some(Command::Config(ConfigCommand::Check { file })) => commands::config_check(&file),
+        Some(Command::Config(ConfigCommand::Verify { file, pubkey })) => {
+            commands::config_verify(&file, &pubkey)
+        }
+        Some(Command::Admin(AdminCommand::HashPin)) => commands::hash_pin(),
+        Some(Command::Callback(CallbackCommand::Submit {
+            name,
+            phone,
+            when,
+            topic,
+            lang,
+        })) => {
+            commands::callback_submit(&cli.global, &name, &phone, &when, topic.as_deref(), &lang)
+        }
+        Some(Command::Outbox(OutboxCommand::Status { json })) => {
+            commands::outbox_status(&cli.global, json)
+        }
+        Some(Command::Status { json }) => commands::kiosk_status(&cli.global, json),
+    }
+}

@@ -1,0 +1,285 @@
+//! The services thread: one small current-thread tokio runtime with the fleet poller,
+//! the feed service, callback delivery and the heartbeat. A new configuration goes to
+//! the workers through a `watch` channel (feeds and delivery finish their step and
+//! start again with it) and to the UI through the bridge; so do new catalogs.
+
+use super::bridge::UiBridge;
+use crate::callback::delivery::Deliverer;
+use crate::config::Config;
+use crate::feed::Catalog;
+use crate::feed_service::FeedService;
+use crate::remote::{FleetPoller, PollOutcome};
+use crate::status::{self, Shared};
+use crate::time::Clock;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+type Stop = (
+    tokio::sync::watch::Sender<bool>,
+    tokio::sync::watch::Receiver<bool>,
+);
+
+/// Starts the services thread. `stop` ends it (the window closed); headless it ends
+/// itself on SIGTERM or SIGINT.
+pub(super) fn spawn(
+    services: Services,
+    config: Arc<Config>,
+    poller: Option<FleetPoller>,
+    (stop, stopped): Stop,
+) -> anyhow::Result<std::thread::JoinHandle<()>> {
+    let (config_tx, config_rx) = tokio::sync::watch::channel(config);
+    let headless = services.ui == UiBridge::Headless;
+    // Background services on one small tokio runtime on a thread of their own; results
+    // come back to the UI thread through the event loop.
+    let services_stop = stop;
+    let thread = std::thread::Builder::new()
+        .name("services".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(err) => {
+                    tracing::error!("background services cannot start: {err}");
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                if headless {
+                    let stop = services_stop.clone();
+                    tokio::spawn(async move {
+                        wait_for_termination().await;
+                        tracing::info!("stopping");
+                        let _ = stop.send(true);
+                    });
+                    // Without a UI the services' own loop is what must stay alive.
+                    if let Some(every) = crate::systemd::watchdog_interval() {
+                        tokio::spawn(async move {
+                            let mut tick = tokio::time::interval(every);
+                            loop {
+                                tick.tick().await;
+                                crate::systemd::notify("WATCHDOG=1");
+                            }
+                        });
+                    }
+                }
+                let fleet = services.poll_fleet(poller, config_tx, stopped.clone());
+                let work = services.run_workers(config_rx.clone(), stopped.clone());
+                let heartbeat = services.heartbeat(config_rx, stopped.clone());
+                tokio::join!(fleet, work, heartbeat);
+            });
+        })?;
+    Ok(thread)
+}
+
+pub(super) struct Services {
+    pub state: Option<PathBuf>,
+    pub clock: Arc<dyn Clock>,
+    /// Woken when a callback request was saved.
+    pub wake: Arc<tokio::sync::Notify>,
+    /// Woken by the admin screen's "refresh now" (`notify_waiters`).
+    pub refresh: Arc<tokio::sync::Notify>,
+    pub runtime: Shared,
+    /// Where results for the screen go.
+    pub ui: UiBridge,
+}
+
+impl Services {
+    /// Polls the fleet document; a good one goes to the services (`config_tx`) and to
+    /// the UI, a refusal into the status.
+    async fn poll_fleet(
+        &self,
+        poller: Option<FleetPoller>,
+        config_tx: tokio::sync::watch::Sender<Arc<Config>>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let Some(poller) = poller else {
+            let _ = stopped.wait_for(|stop| *stop).await;
+            return;
+        };
+        let runtime = self.runtime.clone();
+        let ui = self.ui;
+        let report = move |outcome: PollOutcome| match outcome {
+            PollOutcome::Applied(config) => {
+                let config: Arc<Config> = Arc::new(*config);
+                tracing::info!(
+                    version = config.config_version,
+                    feeds = config.feeds.len(),
+                    "fleet document applied"
+                );
+                runtime.update(|r| {
+                    r.config_version = config.config_version;
+                    r.config_error = None;
+                });
+                config_tx.send_replace(Arc::clone(&config));
+                ui.config(config);
+            }
+            PollOutcome::Refused(refusal) => {
+                tracing::warn!("{refusal}; keeping the current configuration");
+                runtime.update(|r| r.config_error = Some(refusal.to_string()));
+            }
+            PollOutcome::Failed(_) | PollOutcome::Unchanged => {}
+        };
+        poller.run(report, self.refresh.clone(), stopped).await;
+    }
+
+    /// Feeds and callback delivery for the current configuration; when it changes (or
+    /// on "refresh now") they stop, finish what they were doing, and start again.
+    async fn run_workers(
+        &self,
+        mut config_rx: tokio::sync::watch::Receiver<Arc<Config>>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let state = self.state.as_deref();
+        let mut first = true;
+        loop {
+            let config = Arc::clone(&config_rx.borrow_and_update());
+            let service = FeedService::new(&config.feeds, state, self.clock.clone());
+            let runtime = self.runtime.clone();
+            let ui = self.ui;
+            let on_update = move |catalog: Catalog, status: crate::feed_service::FeedStatus| {
+                runtime.update(|r| r.feeds = status::feed_reports(&status));
+                ui.feeds(catalog, status);
+            };
+            if !first {
+                // Other sources (or none: the example) are on screen at once.
+                on_update(service.catalog(), service.status());
+            }
+            first = false;
+            let deliverer = deliverer_for(&config, state, &self.clock);
+            let (round_stop, round_stopped) = tokio::sync::watch::channel(false);
+            let outbox_path = self
+                .state
+                .as_deref()
+                .map(|d| d.join(crate::callback::outbox::FILE_NAME));
+            let feeds = service.run(on_update, round_stopped.clone());
+            let delivery = async {
+                match (deliverer, outbox_path) {
+                    (Some(d), Some(path)) => {
+                        d.run(path, self.wake.clone(), round_stopped.clone()).await
+                    }
+                    _ => {
+                        let mut s = round_stopped.clone();
+                        let _ = s.wait_for(|stop| *stop).await;
+                    }
+                }
+            };
+            let work = async { tokio::join!(feeds, delivery) };
+            tokio::pin!(work);
+            let stop_all = tokio::select! {
+                _ = &mut work => return,
+                changed = config_rx.changed() => changed.is_err(),
+                _ = self.refresh.notified() => false,
+                _ = stopped.wait_for(|stop| *stop) => true,
+            };
+            let _ = round_stop.send(true);
+            work.await;
+            if stop_all {
+                return;
+            }
+        }
+    }
+
+    /// POSTs the status to `[heartbeat] url` every `interval`.
+    async fn heartbeat(
+        &self,
+        mut config_rx: tokio::sync::watch::Receiver<Arc<Config>>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let client = match crate::fetch::client_builder(
+            Duration::from_secs(10),
+            Duration::from_secs(20),
+            reqwest::redirect::Policy::default(),
+        )
+        .build()
+        {
+            Ok(c) => c,
+            Err(err) => {
+                tracing::warn!("no heartbeat: {err}");
+                return;
+            }
+        };
+        let mut failing = false;
+        loop {
+            let config = Arc::clone(&config_rx.borrow_and_update());
+            let wait = match &config.heartbeat {
+                None => None,
+                Some(hb) => {
+                    let runtime = self.runtime.get();
+                    let report = status::report(
+                        &config,
+                        Some(&runtime),
+                        status::Fallback::default(),
+                        self.state.as_deref(),
+                        self.clock.now(),
+                    );
+                    match status::send_heartbeat(&client, hb, &report).await {
+                        Ok(()) if failing => {
+                            tracing::info!("heartbeat delivered again");
+                            failing = false;
+                        }
+                        Ok(()) => {}
+                        Err(err) if !failing => {
+                            tracing::warn!("heartbeat not delivered: {err}");
+                            failing = true;
+                        }
+                        Err(_) => {}
+                    }
+                    Some(hb.interval)
+                }
+            };
+            tokio::select! {
+                _ = async {
+                    match wait {
+                        Some(w) => tokio::time::sleep(w).await,
+                        None => std::future::pending().await,
+                    }
+                } => {}
+                changed = config_rx.changed() => if changed.is_err() { return },
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+        }
+    }
+}
+
+fn deliverer_for(
+    config: &Config,
+    state: Option<&Path>,
+    clock: &Arc<dyn Clock>,
+) -> Option<Deliverer> {
+    match (&config.callback.channel, state) {
+        (Some(channel), Some(_)) => {
+            match Deliverer::new(channel.clone(), config.callback.retry_first, clock.clone()) {
+                Ok(d) => Some(d.with_max_retry(config.callback.retry_max)),
+                Err(err) => {
+                    tracing::error!("callback delivery cannot start: {err:#}");
+                    None
+                }
+            }
+        }
+        (None, _) => {
+            tracing::warn!(
+                "no callback.webhook or callback.email configured: requests wait in the outbox"
+            );
+            None
+        }
+        (Some(_), None) => None,
+    }
+}
+
+/// SIGTERM (systemd) or SIGINT (Ctrl-C).
+async fn wait_for_termination() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

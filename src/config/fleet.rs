@@ -1,0 +1,273 @@
+//! The fleet document (a top-level `version` and `[kiosks.<kiosk_id>]` tables) and
+//! the layering of a kiosk's configuration: built-in defaults < the fleet's values <
+//! the kiosk's own table < the local file, merged key by key.
+
+use super::raw::RawConfig;
+use super::validate::Problems;
+use super::{Config, ConfigError};
+use std::collections::BTreeMap;
+
+/// A fleet document: the schema of the local file plus a top-level `version` and
+/// `[kiosks.<kiosk_id>]` tables with values for one kiosk only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetDoc {
+    pub version: i64,
+    fleet: toml::Table,
+    kiosks: BTreeMap<String, toml::Table>,
+}
+
+pub(super) const KIOSK_ID_RULE: &str = "use 1 to 64 letters, digits, '-' or '_'";
+
+/// Whether `id` may be a `kiosk_id` (and so a `[kiosks.<kiosk_id>]` name).
+pub(super) fn is_kiosk_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Keys that only the kiosk's own file may set: who it is and whom it trusts.
+const LOCAL_ONLY: [&str; 2] = ["kiosk_id", "remote"];
+
+impl FleetDoc {
+    /// Parses and validates a fleet document: the fleet values and every kiosk's
+    /// values must each be valid on their own, or the whole document is refused.
+    pub fn parse(text: &str, origin: &str) -> Result<FleetDoc, ConfigError> {
+        let mut table = parse_table(text, origin)?;
+        let mut p = Problems(Vec::new());
+        let version = match table.remove("version") {
+            Some(toml::Value::Integer(v)) if v >= 1 => v,
+            Some(_) => {
+                p.push("version", "must be a whole number, 1 or more");
+                0
+            }
+            None => {
+                p.push("version", "is required in a fleet document");
+                0
+            }
+        };
+        let mut kiosks = BTreeMap::new();
+        match table.remove("kiosks") {
+            None => {}
+            Some(toml::Value::Table(all)) => {
+                for (id, value) in all {
+                    if !is_kiosk_id(&id) {
+                        // No kiosk can have this id, so these values would never apply.
+                        p.push(
+                            &format!("kiosks.{id}"),
+                            format!("no kiosk can have this id: {KIOSK_ID_RULE}"),
+                        );
+                    }
+                    match value {
+                        toml::Value::Table(own) => {
+                            kiosks.insert(id, own);
+                        }
+                        _ => p.push(&format!("kiosks.{id}"), "must be a table"),
+                    }
+                }
+            }
+            Some(_) => p.push("kiosks", "must hold [kiosks.<kiosk_id>] tables"),
+        }
+        // The fleet values on their own, then each kiosk's values on top of them (so a
+        // kiosk may set just `[kiosks.x.heartbeat] interval`); a problem a kiosk's table
+        // adds is reported under its key path.
+        let problems_of = |layer: &toml::Table| -> Vec<String> {
+            match raw_from(layer.clone()) {
+                Err(message) => vec![message],
+                Ok(raw) => Config::validate(raw).err().unwrap_or_default(),
+            }
+        };
+        let fleet_problems = problems_of(&table);
+        p.0.extend(fleet_problems.iter().cloned());
+        for (prefix, layer) in std::iter::once((String::new(), &table))
+            .chain(kiosks.iter().map(|(id, t)| (format!("kiosks.{id}."), t)))
+        {
+            for key in LOCAL_ONLY {
+                if layer.contains_key(key) {
+                    p.push(
+                        &format!("{prefix}{key}"),
+                        "only the kiosk's own file may set this",
+                    );
+                }
+            }
+        }
+        for (id, own) in &kiosks {
+            // While the fleet values themselves are refused, each kiosk's table is
+            // checked on its own, so that every problem shows at once.
+            let mut merged = if fleet_problems.is_empty() {
+                table.clone()
+            } else {
+                toml::Table::new()
+            };
+            merge(&mut merged, own.clone());
+            for problem in problems_of(&merged) {
+                if !fleet_problems.contains(&problem) {
+                    p.0.push(format!("kiosks.{id}.{problem}"));
+                }
+            }
+        }
+        if !p.0.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: origin.to_string(),
+                problems: p.0,
+            });
+        }
+        Ok(FleetDoc {
+            version,
+            fleet: table,
+            kiosks,
+        })
+    }
+}
+
+impl FleetDoc {
+    /// The kiosk ids that have their own `[kiosks.<kiosk_id>]` values.
+    pub fn kiosk_ids(&self) -> impl Iterator<Item = &str> {
+        self.kiosks.keys().map(String::as_str)
+    }
+
+    /// A warning for the log when the document has values for single kiosks but none
+    /// for `kiosk_id`: most often an id mistyped in one of the two files.
+    pub fn missing_kiosk_notice(&self, kiosk_id: &str) -> Option<String> {
+        if self.kiosks.is_empty() || self.kiosks.contains_key(kiosk_id) {
+            return None;
+        }
+        Some(format!(
+            "fleet document version {} has [kiosks.<kiosk_id>] values for {} but none for \
+             this kiosk ('{kiosk_id}'): it runs on the fleet-wide values; if it should have \
+             its own, check the id in both files",
+            self.version,
+            self.kiosk_ids().collect::<Vec<_>>().join(", ")
+        ))
+    }
+}
+
+impl Config {
+    /// The kiosk's configuration: built-in defaults < the fleet document's values <
+    /// its `[kiosks.<kiosk_id>]` values < the local file. The local file must be valid
+    /// on its own; the result of the layering is validated once more as a whole.
+    pub fn layered(
+        local_text: &str,
+        origin: &str,
+        fleet: Option<&FleetDoc>,
+    ) -> Result<Config, ConfigError> {
+        let local = Config::parse(local_text, origin)?;
+        let Some(fleet) = fleet else {
+            return Ok(local);
+        };
+        let local_table = parse_table(local_text, origin)?;
+        let mut merged = fleet.fleet.clone();
+        if let Some(own) = fleet.kiosks.get(&local.kiosk_id) {
+            merge(&mut merged, own.clone());
+        }
+        merge(&mut merged, local_table);
+        let origin = format!("{origin} with fleet document version {}", fleet.version);
+        let raw = raw_from(merged).map_err(|message| ConfigError::Invalid {
+            path: origin.clone(),
+            problems: vec![message],
+        })?;
+        let mut config = Config::validate(raw).map_err(|problems| ConfigError::Invalid {
+            path: origin.clone(),
+            problems,
+        })?;
+        config.config_version = Some(fleet.version);
+        Ok(config)
+    }
+}
+
+pub(super) fn parse_table(text: &str, origin: &str) -> Result<toml::Table, ConfigError> {
+    text.parse::<toml::Table>()
+        .map_err(|e| ConfigError::Syntax {
+            path: origin.to_string(),
+            message: e.message().to_string()
+                + &e.span()
+                    .map(|s| format!(" (at line {})", line_of(text, s.start)))
+                    .unwrap_or_default(),
+        })
+}
+
+/// The typed form of a table; a wrong type or unknown key comes back as one message.
+pub(super) fn raw_from(table: toml::Table) -> Result<RawConfig, String> {
+    toml::Value::Table(table.clone())
+        .try_into::<RawConfig>()
+        .map_err(|e| with_key_path(&table, e.message().trim()))
+}
+
+/// `over` on top of `base`: tables merge key by key, anything else (values, arrays
+/// such as `[[feeds]]`) is replaced whole.
+pub(super) fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map(|t| t.matches('\n').count() + 1)
+        .unwrap_or(1)
+}
+
+/// Serde's message for a table that does not fit the schema, with the key path it is
+/// about in front (`signage.slide_secs: unknown field ...`). Found by narrowing: the
+/// same message from a copy that holds only one key (or one list item) at each level
+/// names the culprit.
+pub(super) fn with_key_path(table: &toml::Table, message: &str) -> String {
+    fn fails_alike(candidate: toml::Value, message: &str) -> bool {
+        candidate
+            .try_into::<RawConfig>()
+            .is_err_and(|e| e.message().trim() == message)
+    }
+    fn narrow(
+        wrap: &dyn Fn(toml::Value) -> toml::Value,
+        value: &toml::Value,
+        path: String,
+        message: &str,
+    ) -> String {
+        match value {
+            toml::Value::Table(t) => {
+                for (key, inner) in t {
+                    let only = |x: toml::Value| {
+                        let mut one = toml::Table::new();
+                        one.insert(key.clone(), x);
+                        wrap(toml::Value::Table(one))
+                    };
+                    if fails_alike(only(inner.clone()), message) {
+                        let path = if path.is_empty() {
+                            key.clone()
+                        } else {
+                            format!("{path}.{key}")
+                        };
+                        return narrow(&only, inner, path, message);
+                    }
+                }
+            }
+            toml::Value::Array(items) => {
+                for (i, inner) in items.iter().enumerate() {
+                    let only = |x: toml::Value| wrap(toml::Value::Array(vec![x]));
+                    if fails_alike(only(inner.clone()), message) {
+                        return narrow(&only, inner, format!("{path}[{i}]"), message);
+                    }
+                }
+            }
+            _ => {}
+        }
+        path
+    }
+    let path = narrow(
+        &|x| x,
+        &toml::Value::Table(table.clone()),
+        String::new(),
+        message,
+    );
+    if path.is_empty() {
+        message.to_string()
+    } else {
+        format!("{path}: {message}")
+    }
+}

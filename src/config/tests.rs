@@ -1,0 +1,213 @@
+//! Configuration: parsing, validation with key paths, fleet documents and layering.
+
+use super::*;
+
+#[test]
+fn empty_file_is_the_defaults() {
+    assert_eq!(Config::parse("", "t").unwrap(), Config::default());
+}
+
+#[test]
+fn values_are_read() {
+    let c = Config::parse(
+        r#"
+        kiosk_id = "bieb-centrum"
+        languages = ["en", "nl"]
+        [signage]
+        slide_seconds = 8
+        fade_ms = 300
+        [[signage.messages]]
+        title = { nl = "Hallo", en = "Hello" }
+        [[helplines]]
+        name = "Test"
+        number = "0800 1234"
+        "#,
+        "t",
+    )
+    .unwrap();
+    assert_eq!(c.kiosk_id, "bieb-centrum");
+    assert_eq!(c.default_language, Lang::En);
+    assert_eq!(c.signage.slide_seconds, 8);
+    assert_eq!(c.signage.messages[0].title.get(Lang::En), "Hello");
+    assert_eq!(c.helplines.len(), 1);
+}
+
+#[test]
+fn invalid_values_name_their_key() {
+    let err = Config::parse(
+        "[signage]\nslide_seconds = 0\n[session]\nwarning_seconds = 5\n[[feeds]]\nurl = \"ftp://x\"\n",
+        "t",
+    )
+    .unwrap_err();
+    let problems = err.problems();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("signage.slide_seconds:")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("session.warning_seconds:")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("feeds[0].url: not a URL")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn durations() {
+    assert_eq!(
+        parse_duration("15m"),
+        Some(std::time::Duration::from_secs(900))
+    );
+    assert_eq!(
+        parse_duration("2s"),
+        Some(std::time::Duration::from_secs(2))
+    );
+    assert_eq!(
+        parse_duration("1h"),
+        Some(std::time::Duration::from_secs(3600))
+    );
+    assert_eq!(parse_duration("soon"), None);
+    assert_eq!(parse_duration("5"), None);
+    let err = Config::parse(
+        "[[feeds]]\nurl = \"https://x.org/a.ics\"\nrefresh = \"often\"\n",
+        "t",
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("feeds[0].refresh"), "{err}");
+}
+
+#[test]
+fn webhooks_need_https_except_to_this_machine() {
+    let check = |url: &str, secret: &str| {
+        Config::parse(
+            &format!("[callback.webhook]\nurl = \"{url}\"\nsecret = \"{secret}\"\n"),
+            "t",
+        )
+    };
+    let good = "0123456789abcdef";
+    assert!(check("https://intake.example.org/hook", good).is_ok());
+    assert!(check("http://127.0.0.1:8080/hook", good).is_ok());
+    assert!(check("http://localhost/hook", good).is_ok());
+    for bad in [
+        "http://intake.example.org/",
+        "http://localhost.example.org/",
+        "http://127.0.0.1@intake.example.org/",
+        "ftp://x",
+    ] {
+        let err = check(bad, good).unwrap_err().to_string();
+        assert!(err.contains("callback.webhook.url"), "{bad}: {err}");
+    }
+    assert!(check("https://intake.example.org/hook", "")
+        .unwrap_err()
+        .to_string()
+        .contains("callback.webhook.secret"));
+}
+
+#[test]
+fn typos_are_refused() {
+    let err = Config::parse("[signage]\nslide_secs = 5\n", "t").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("signage.slide_secs: unknown field `slide_secs`"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("(at line 2)"), "{err}");
+}
+
+#[test]
+fn a_kiosk_may_set_one_key_of_a_fleet_table() {
+    let doc = FleetDoc::parse(
+        "version = 1\n[heartbeat]\nurl = \"https://status.example.org/beat\"\n[kiosks.bieb.heartbeat]\ninterval = \"1m\"\n",
+        "fleet",
+    )
+    .expect("a partial table on top of the fleet's is fine");
+    let c = Config::layered("kiosk_id = \"bieb\"\n", "local", Some(&doc)).expect("valid");
+    let hb = c.heartbeat.expect("heartbeat");
+    assert_eq!(hb.url, "https://status.example.org/beat");
+    assert_eq!(hb.interval, std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn fleet_documents_name_the_key_of_a_wrong_value() {
+    let err = FleetDoc::parse(
+        "version = 2\n[[feeds]]\nurl = \"https://a.example/a.ics\"\n[[feeds]]\nurl = \"https://a.example/b.ics\"\nrefresh = 5\n[kiosks.bieb.signage]\nslide_secs = 5\n[kiosks.dorp.session]\ninactivity_seconds = \"lang\"\n",
+        "fleet",
+    )
+    .unwrap_err();
+    let problems = err.problems();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("feeds[1].refresh: invalid type")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("kiosks.bieb.signage.slide_secs: unknown field")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("kiosks.dorp.session.inactivity_seconds: invalid type")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn kiosk_tables_that_can_never_apply_are_caught() {
+    // An id no kiosk can have refuses the document, with its key path.
+    let err = FleetDoc::parse(
+        "version = 3
+[kiosks.\"bieb centrum\".signage]
+slide_seconds = 5
+",
+        "fleet",
+    )
+    .unwrap_err();
+    assert!(
+        err.problems()
+            .iter()
+            .any(|p| p.starts_with("kiosks.bieb centrum: no kiosk can have this id")),
+        "{:?}",
+        err.problems()
+    );
+
+    // A well-formed id for another kiosk: this kiosk is told, by id, in the log.
+    let doc = FleetDoc::parse(
+        "version = 4
+[kiosks.bieb-centrum.signage]
+slide_seconds = 5
+[kiosks.dorp]
+",
+        "fleet",
+    )
+    .expect("valid");
+    assert_eq!(
+        doc.kiosk_ids().collect::<Vec<_>>(),
+        ["bieb-centrum", "dorp"]
+    );
+    let notice = doc
+        .missing_kiosk_notice("bieb-centrm")
+        .expect("a mistyped id is noticed");
+    assert!(notice.contains("version 4"), "{notice}");
+    assert!(notice.contains("bieb-centrum, dorp"), "{notice}");
+    assert!(notice.contains("'bieb-centrm'"), "{notice}");
+    assert_eq!(doc.missing_kiosk_notice("dorp"), None);
+    let plain = FleetDoc::parse(
+        "version = 1
+",
+        "fleet",
+    )
+    .expect("valid");
+    assert_eq!(plain.missing_kiosk_notice("dorp"), None);
+}

@@ -1,0 +1,129 @@
+//! What every UI controller shares, and nothing else: the window, the configuration,
+//! the clock, the catalog (with the feeds' status), the visitor's language, and which
+//! screen shows. Controllers read it; the window owner (`app.rs`) changes it.
+
+use super::generated::{self as ui, AppWindow};
+use crate::config::Config;
+use crate::feed::Catalog;
+use crate::feed_service::FeedStatus;
+use crate::i18n::Lang;
+use crate::playlist::SlidePlaylist;
+use crate::time::Clock;
+use slint::ComponentHandle;
+use std::cell::{Cell, Ref, RefCell};
+use std::sync::Arc;
+
+pub struct Context {
+    pub window: AppWindow,
+    pub clock: Arc<dyn Clock>,
+    config: RefCell<Arc<Config>>,
+    catalog: RefCell<Catalog>,
+    /// The local date the catalog was built for (the example moves with the week).
+    catalog_day: Cell<chrono::NaiveDate>,
+    feed_status: RefCell<FeedStatus>,
+    lang: Cell<Lang>,
+    screen: Cell<ui::Screen>,
+    /// False outside the screen schedule's opening hours.
+    screen_on: Cell<bool>,
+}
+
+impl Context {
+    pub fn new(
+        window: AppWindow,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+        catalog: Catalog,
+    ) -> Context {
+        let lang = config.default_language;
+        Context {
+            window,
+            catalog_day: Cell::new(clock.today()),
+            clock,
+            config: RefCell::new(config),
+            catalog: RefCell::new(catalog),
+            feed_status: RefCell::new(FeedStatus::default()),
+            lang: Cell::new(lang),
+            screen: Cell::new(ui::Screen::Signage),
+            screen_on: Cell::new(true),
+        }
+    }
+
+    pub fn config(&self) -> Arc<Config> {
+        Arc::clone(&self.config.borrow())
+    }
+
+    pub(super) fn set_config(&self, config: Arc<Config>) {
+        *self.config.borrow_mut() = config;
+    }
+
+    pub fn catalog(&self) -> Ref<'_, Catalog> {
+        self.catalog.borrow()
+    }
+
+    pub fn feed_status(&self) -> Ref<'_, FeedStatus> {
+        self.feed_status.borrow()
+    }
+
+    pub(super) fn set_feeds(&self, catalog: Catalog, status: FeedStatus) {
+        *self.catalog.borrow_mut() = catalog;
+        *self.feed_status.borrow_mut() = status;
+    }
+
+    /// The bundled example is placed in the current week when it is read: it is read
+    /// again when the local date changes. (Real feeds come from the feed service.)
+    pub(super) fn move_example_to_today(&self) {
+        let today = self.clock.today();
+        if self.catalog_day.get() == today || !self.catalog.borrow().example {
+            return;
+        }
+        *self.catalog.borrow_mut() = crate::feed::bundled::catalog(today);
+        self.catalog_day.set(today);
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang.get()
+    }
+
+    pub(super) fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+    }
+
+    pub fn screen(&self) -> ui::Screen {
+        self.screen.get()
+    }
+
+    pub(super) fn set_screen(&self, screen: ui::Screen) {
+        self.screen.set(screen);
+        self.window.global::<ui::Nav>().set_screen(screen);
+    }
+
+    pub fn screen_on(&self) -> bool {
+        self.screen_on.get()
+    }
+
+    /// Only the flag: the owner decides when the UI goes dark or lights up.
+    pub(super) fn set_screen_on(&self, on: bool) {
+        self.screen_on.set(on);
+    }
+
+    pub fn size(&self) -> slint::PhysicalSize {
+        self.window.window().size()
+    }
+
+    /// The slide playlist for this configuration and window.
+    pub fn playlist(&self) -> SlidePlaylist {
+        let size = self.size();
+        let portrait = size.height > size.width;
+        let config = self.config.borrow();
+        SlidePlaylist {
+            messages: config.signage.messages.len(),
+            help_every: config.signage.help_every,
+            // A 480-pixel-high panel has room for three rows under the bottom bar.
+            max_items: match (portrait, size.height) {
+                (true, _) => 7,
+                (false, h) if h < 600 => 3,
+                _ => 4,
+            },
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The scenes `screenshot` and `speak` can show, and how the kiosk is put into each:
+//! the same calls a visitor's taps make, with a fixed clock, so the same arguments
+//! always give the same picture.
+
+use super::app::App;
+use super::generated as ui;
+use crate::callback::form::Step;
+use crate::playlist::{SlideKind, SlidePlaylist};
+use slint::ComponentHandle;
+use std::rc::Rc;
+
+/// What `screenshot` can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scene {
+    Signage,
+    SignageToday,
+    SignageSpotlight,
+    SignageWeek,
+    SignageCallToAction,
+    SignageHelp,
+    Today,
+    Tomorrow,
+    Week,
+    Categories,
+    Detail,
+    Help,
+    Callback,
+    CallbackName,
+    CallbackPhone,
+    CallbackConsent,
+    CallbackDone,
+    Warning,
+    AdminPin,
+    Admin,
+    /// Outside opening hours.
+    Dark,
+    /// The text size and contrast panel over today's list.
+    Settings,
+    /// The language panel over today's list.
+    Languages,
+}
+
+impl Scene {
+    pub const ALL: [(&'static str, Scene); 23] = [
+        ("signage", Scene::Signage),
+        ("signage-today", Scene::SignageToday),
+        ("signage-spotlight", Scene::SignageSpotlight),
+        ("signage-week", Scene::SignageWeek),
+        ("signage-cta", Scene::SignageCallToAction),
+        ("signage-help", Scene::SignageHelp),
+        ("today", Scene::Today),
+        ("tomorrow", Scene::Tomorrow),
+        ("week", Scene::Week),
+        ("categories", Scene::Categories),
+        ("detail", Scene::Detail),
+        ("help", Scene::Help),
+        ("callback", Scene::Callback),
+        ("callback-name", Scene::CallbackName),
+        ("callback-phone", Scene::CallbackPhone),
+        ("callback-consent", Scene::CallbackConsent),
+        ("callback-done", Scene::CallbackDone),
+        ("warning", Scene::Warning),
+        ("admin-pin", Scene::AdminPin),
+        ("admin", Scene::Admin),
+        ("dark", Scene::Dark),
+        ("settings", Scene::Settings),
+        ("languages", Scene::Languages),
+    ];
+
+    pub fn parse(name: &str) -> Option<Scene> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+
+    pub fn names() -> String {
+        Self::ALL
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Puts the UI into `scene` (what `screenshot` and `speak` show).
+pub fn show(app: &Rc<App>, scene: Scene) {
+    match scene {
+        Scene::Signage => {}
+        Scene::SignageToday => {
+            app.show_first(|k| *k == SlideKind::Today);
+        }
+        Scene::SignageSpotlight => {
+            app.show_first(|k| *k == SlideKind::Spotlight);
+        }
+        Scene::SignageWeek => {
+            app.show_first(|k| *k == SlideKind::Week);
+        }
+        Scene::SignageCallToAction => {
+            app.show_first(|k| *k == SlideKind::CallToAction);
+        }
+        Scene::SignageHelp => {
+            app.show_first(|k| *k == SlideKind::Help);
+        }
+        Scene::Today | Scene::Tomorrow | Scene::Week | Scene::Categories => {
+            app.wake();
+            app.browse.show_day(match scene {
+                Scene::Tomorrow => 1,
+                Scene::Week => 2,
+                _ => 0,
+            });
+            if scene == Scene::Categories {
+                app.browse.choose_category(true);
+            }
+        }
+        Scene::Detail => {
+            app.wake();
+            let pick = {
+                let now = app.ctx.clock.now();
+                let catalog = app.ctx.catalog();
+                let candidates = SlidePlaylist::spotlight_candidates(now, &catalog);
+                candidates
+                    .iter()
+                    .find(|o| o.activity.image.is_some() && !o.activity.url.is_empty())
+                    .or(candidates.first())
+                    .map(|o| o.activity.id.clone())
+            };
+            if let Some(id) = pick {
+                app.open_detail(&id);
+            }
+        }
+        Scene::Help => {
+            app.wake();
+            app.open(ui::Screen::Help);
+        }
+        Scene::Callback => {
+            app.wake();
+            app.open_callback();
+        }
+        Scene::CallbackName
+        | Scene::CallbackPhone
+        | Scene::CallbackConsent
+        | Scene::CallbackDone => {
+            app.wake();
+            app.open_callback();
+            app.form.fill_example();
+            app.form.show(match scene {
+                Scene::CallbackName => Step::Name,
+                Scene::CallbackPhone => Step::Phone,
+                Scene::CallbackConsent => Step::Consent,
+                _ => Step::Done,
+            });
+            app.stepped();
+        }
+        Scene::Warning => {
+            app.wake();
+            app.idle();
+        }
+        Scene::AdminPin => {
+            app.open_admin();
+            app.admin.type_digit("1");
+            app.admin.type_digit("2");
+        }
+        Scene::Admin => {
+            app.open_admin();
+            app.admin.unlock();
+        }
+        Scene::Dark => app.set_screen_on(false),
+        Scene::Settings => {
+            app.wake();
+            app.ctx.window.global::<ui::Access>().set_panel_open(true);
+        }
+        Scene::Languages => {
+            app.wake();
+            app.ctx
+                .window
+                .global::<ui::Access>()
+                .set_languages_open(true);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Signage (the `Signage` global) and the top bar's clock (in `Kiosk`):
+//! - rotation: one step of the [`SlidePlaylist`](crate::playlist::SlidePlaylist) every
+//!   `slide_seconds`, only while signage shows (the owner says what a step does);
+//! - fade: the cross-fade between two slide layers, stepped about 30 times a second
+//!   for `fade_ms` and then stopped (not a Slint `animate`, which would draw at the
+//!   display's rate: twice the frames for the same look, see docs/performance.md);
+//! - clock: the top bar's time and date at the start of every minute.
+
+use super::context::Context;
+use super::generated as ui;
+use super::pictures::Pictures;
+use crate::feed::ImageRef;
+use crate::playlist::SlideKind;
+use slint::{ComponentHandle, Timer, TimerMode};
+use std::cell::Cell;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+/// The cross-fade is drawn at about 30 frames a second, whatever the display's rate:
+/// a 400 ms fade is 13 frames instead of 25 at 60 Hz, and looks the same.
+const FADE_FRAME: Duration = Duration::from_millis(33);
+
+/// Ease-in-out (smoothstep) of `t` in 0..=1.
+fn ease_in_out(t: f32) -> f32 {
+    let t = t.clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+pub struct Signage {
+    ctx: Rc<Context>,
+    /// The playlist step on screen.
+    step: Cell<u64>,
+    /// Which of the two slide layers is in front.
+    front_is_a: Cell<bool>,
+    rotation: Timer,
+    clock: Timer,
+    /// Steps the cross-fade (see `start_fade`); stops itself.
+    fade: Rc<Timer>,
+}
+
+impl Signage {
+    pub fn new(ctx: Rc<Context>) -> Rc<Signage> {
+        Rc::new(Signage {
+            ctx,
+            step: Cell::new(0),
+            front_is_a: Cell::new(true),
+            rotation: Timer::default(),
+            clock: Timer::default(),
+            fade: Rc::new(Timer::default()),
+        })
+    }
+
+    /// Shows step `step` of the playlist; with `fade` it goes to the back layer and the
+    /// layers swap (a cross-fade), else it replaces the front layer at once.
+    pub fn show_step(&self, step: u64, fade: bool, pictures: &Pictures) {
+        let ctx = &self.ctx;
+        let playlist = ctx.playlist();
+        let now = ctx.clock.now();
+        let config = ctx.config();
+        let data = {
+            let catalog = ctx.catalog();
+            let slide = playlist.slide(step, now, &catalog);
+            super::adapters::slide(&slide, &config, ctx.lang(), now, &mut pictures.store())
+        };
+        self.step.set(step);
+        let to_a = if fade {
+            !self.front_is_a.get()
+        } else {
+            self.front_is_a.get()
+        };
+        self.front_is_a.set(to_a);
+        let signage = ctx.window.global::<ui::Signage>();
+        if to_a {
+            signage.set_slide_a(data);
+        } else {
+            signage.set_slide_b(data);
+        }
+        signage.set_front_is_a(to_a);
+        // Without a fade the same layer stays in front: a fade in progress (the
+        // pictures of the slides ahead arriving refresh the current one) goes on.
+        if fade {
+            self.start_fade();
+        }
+    }
+
+    /// The slide on screen again (new pictures, language or data).
+    pub fn refresh(&self, pictures: &Pictures) {
+        self.show_step(self.step.get(), false, pictures);
+    }
+
+    /// The next slide, cross-faded.
+    pub fn next(&self, pictures: &Pictures) {
+        self.show_step(self.step.get() + 1, true, pictures);
+    }
+
+    /// Shows the first step whose slide is of the given kind (for screenshots).
+    pub fn show_first(&self, wanted: fn(&SlideKind) -> bool, pictures: &Pictures) -> bool {
+        let playlist = self.ctx.playlist();
+        let found = {
+            let now = self.ctx.clock.now();
+            let catalog = self.ctx.catalog();
+            (0..64).find(|step| wanted(&playlist.slide(*step, now, &catalog).kind))
+        };
+        match found {
+            Some(step) => {
+                self.show_step(step, false, pictures);
+                self.end_fade();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The pictures of the slide on screen and of the next two (so that a
+    /// spotlight's picture is decoded before it shows).
+    pub fn upcoming_pictures(&self) -> Vec<ImageRef> {
+        let playlist = self.ctx.playlist();
+        let now = self.ctx.clock.now();
+        let catalog = self.ctx.catalog();
+        let step = self.step.get();
+        (step..=step + 2)
+            .filter_map(|step| playlist.slide(step, now, &catalog).spotlight)
+            .filter_map(|o| o.activity.image.clone())
+            .collect()
+    }
+
+    /// Fades the front layer in over `[signage] fade_ms`, one step per `FADE_FRAME`.
+    fn start_fade(&self) {
+        let ms = u64::from(self.ctx.config().signage.fade_ms);
+        let frame = FADE_FRAME.as_millis() as u64;
+        let steps = ms.div_ceil(frame);
+        if steps <= 1 {
+            self.end_fade();
+            return;
+        }
+        // The first step at once: a frame of the old slide alone would show nothing new.
+        let mut step = 1;
+        self.ctx
+            .window
+            .global::<ui::Signage>()
+            .set_fade_in(ease_in_out(step as f32 / steps as f32));
+        let window = self.ctx.window.as_weak();
+        let timer = Rc::downgrade(&self.fade);
+        self.fade.start(TimerMode::Repeated, FADE_FRAME, move || {
+            step += 1;
+            let t = step as f32 / steps as f32;
+            if let Some(window) = window.upgrade() {
+                window.global::<ui::Signage>().set_fade_in(ease_in_out(t));
+            }
+            if step >= steps {
+                if let Some(timer) = timer.upgrade() {
+                    timer.stop();
+                }
+            }
+        });
+    }
+
+    /// Shows the front layer fully (a cut, or the end of a fade cut short).
+    pub fn end_fade(&self) {
+        self.fade.stop();
+        self.ctx.window.global::<ui::Signage>().set_fade_in(1.0);
+    }
+
+    /// Calls `tick` every `slide_seconds` (the owner moves the slides on).
+    pub fn start_rotation(&self, tick: impl FnMut() + 'static) {
+        let seconds = u64::from(self.ctx.config().signage.slide_seconds);
+        self.rotation
+            .start(TimerMode::Repeated, Duration::from_secs(seconds), tick);
+    }
+
+    pub fn stop_rotation(&self) {
+        self.rotation.stop();
+    }
+
+    /// The top bar's clock at the start of the next minute, then every minute.
+    pub fn start_clock(self: &Rc<Self>) {
+        let now = self.ctx.clock.now();
+        let into_minute = Duration::from_millis((now.timestamp_millis().rem_euclid(60_000)) as u64);
+        let first = Duration::from_secs(60)
+            .saturating_sub(into_minute)
+            .max(Duration::from_millis(50));
+        let weak = Rc::downgrade(self);
+        self.clock.start(TimerMode::SingleShot, first, move || {
+            if let Some(s) = weak.upgrade() {
+                s.refresh_clock();
+                let weak: Weak<Signage> = Rc::downgrade(&s);
+                s.clock
+                    .start(TimerMode::Repeated, Duration::from_secs(60), move || {
+                        if let Some(s) = weak.upgrade() {
+                            s.refresh_clock();
+                        }
+                    });
+            }
+        });
+    }
+
+    /// The top bar: time, date, and "updated at ..." when the feeds are stale. A new
+    /// day moves the example feed on.
+    pub fn refresh_clock(&self) {
+        let ctx = &self.ctx;
+        ctx.move_example_to_today();
+        let lang = ctx.lang();
+        let now = ctx.clock.local_now();
+        let kiosk = ctx.window.global::<ui::Kiosk>();
+        kiosk.set_time(crate::i18n::clock(now.time()).into());
+        kiosk.set_date(
+            crate::i18n::capitalise(&crate::i18n::long_date(lang, now.date_naive())).into(),
+        );
+        let note = ctx
+            .feed_status()
+            .stale_since(ctx.clock.now())
+            .map(|t| {
+                crate::i18n::updated_at(lang, t.with_timezone(&crate::time::ZONE), now.date_naive())
+            })
+            .unwrap_or_default();
+        kiosk.set_updated_note(note.into());
+    }
+
+    /// Dark: no slides (their pictures are given back), no rotation, no fade, no clock.
+    pub fn blank(&self) {
+        let signage = self.ctx.window.global::<ui::Signage>();
+        signage.set_slide_a(Default::default());
+        signage.set_slide_b(Default::default());
+        self.rotation.stop();
+        self.end_fade();
+        self.clock.stop();
+    }
+}
