@@ -68,7 +68,7 @@ async fn a_real_hub_process_keeps_personal_data_out_of_its_log() {
     assert!(child.wait().unwrap().success());
 
     // serve, at trace level.
-    let mut server = Command::new(BIN)
+    let server = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .env("RUST_LOG", "trace")
@@ -76,11 +76,13 @@ async fn a_real_hub_process_keeps_personal_data_out_of_its_log() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
+    // Killed when the test ends, also when an assertion fails first.
+    let mut server = KillOnDrop(server);
     let log = Arc::new(Mutex::new(String::new()));
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let stderr = server.stderr.take().unwrap();
+    let stderr = server.0.stderr.take().unwrap();
     let sink = log.clone();
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(at) = line.find("listening on http://") {
                 let rest = &line[at + "listening on http://".len()..];
@@ -159,8 +161,8 @@ async fn a_real_hub_process_keeps_personal_data_out_of_its_log() {
     assert_eq!(json[0]["first_name"], name);
     assert_eq!(json[0]["phone"], "+31612340000");
 
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
+    reader.join().unwrap();
     let log = log.lock().unwrap().clone();
     assert!(
         log.contains("TRACE") || log.contains("DEBUG"),
@@ -169,5 +171,14 @@ async fn a_real_hub_process_keeps_personal_data_out_of_its_log() {
     assert!(log.contains("callback request stored"));
     for personal in [name, "Hendrika", "12340000", "1234 0000", "12340001"] {
         assert!(!log.contains(personal), "{personal} in the log:\n{log}");
+    }
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
