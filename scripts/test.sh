@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Sets up what the tests use besides Rust and runs every test of the workspace (the
-# kiosk, samen-wire and samen-hub; the hub needs nothing besides Rust): Debian's espeak-ng
-# (speech mode's WAV test) and minisign (signatures made by the command-line tool).
-# Plain `cargo test` works too; without these tools those two checks say so and skip.
+# kiosk, samen-wire and samen-hub): Debian's espeak-ng (speech mode's WAV test) and
+# minisign (signatures made by the command-line tool); then the hub's browser and
+# end-to-end tests (hub/tests/browser/run.sh), which need Debian's chromium and
+# chromium-driver, python3 and npm (for axe-core, installed into
+# hub/tests/browser/node_modules) and the binaries `cargo test --workspace` builds.
+# Plain `cargo test` works too; without espeak-ng or minisign those two checks say so
+# and skip. Here nothing skips: a tool that cannot be installed is an error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +17,10 @@ fi
 missing=()
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v minisign >/dev/null || missing+=(minisign)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+command -v python3 >/dev/null || missing+=(python3)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     if command -v apt-get >/dev/null; then
         if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -26,4 +34,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # With the tools in place, the tests that use them must not skip.
 export SAMEN_KIOSK_REQUIRE_TOOLS=1
-exec cargo test --workspace --locked "$@"
+cargo test --workspace --locked "$@"
+# The hub's staff pages in headless chromium, checked with axe-core (WCAG 2.2 AA), and
+# a real kiosk delivering to a real hub that a coordinator works through (about 25 s).
+hub/tests/browser/run.sh

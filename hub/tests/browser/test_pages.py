@@ -1,0 +1,235 @@
+"""Every staff page in a real browser: axe-core finds 0 violations (WCAG 2.0/2.1/2.2
+A and AA, and axe's best practices), nothing is wider than the screen at 360 or 1280
+CSS pixels, and each page is saved as a full-page screenshot at both widths (in
+target/hub-browser/, to look at).
+
+One hub, its users made with the CLI: `ans` (coordinator) and `ict` (role it, for the
+403 page). Requests arrive through the real intake, signed as a kiosk signs them.
+"""
+
+import unittest
+
+from harness import Browser, Hub, PASSWORD, require_tools, totp, totp_step
+
+
+class Pages(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        require_tools()
+        cls.hub = Hub()
+        cls.hub.add_user("ans", "coordinator")
+        cls.hub.add_user("ict", "it")
+        cls.secret = cls.hub.add_kiosk("bieb-centrum")
+        cls.hub.start()
+        cls.browser = Browser()
+        cls.checked = []
+        cls.problems = []
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.quit()
+        cls.hub.stop()
+
+    def check(self, name):
+        """axe and both screenshots of the page the browser is on now."""
+        b = self.browser
+        for width in (360, 1280):
+            b.viewport(width)
+            violations, undecided = b.axe()
+            for v in violations:
+                self.problems.append(f"{name} at {width} px: {v}")
+            for u in undecided:
+                print(f"  axe could not decide on {name} at {width} px: {u}")
+        b.viewport(1280)
+        try:
+            b.screenshot(name)
+        except AssertionError as e:
+            self.problems.append(str(e))
+        self.checked.append(name)
+
+    def log_in(self, name, code=""):
+        b = self.browser
+        b.get(self.hub.url + "/login")
+        b.type("#name", name)
+        b.type("#password", PASSWORD)
+        if code:
+            b.type("#code", code)
+        b.click("main form button[type=submit]")
+
+    def enrol(self):
+        """On the enrolment page: the key as a person would type it into an app; the
+        code for this time step. Returns the key and the step used."""
+        b = self.browser
+        key = b.text(".secret code")
+        step = totp_step()
+        b.type("#code", totp(key, step))
+        b.click("main form button[type=submit]")
+        return key, step
+
+    def test_every_page(self):
+        b, hub = self.browser, self.hub
+
+        # Login, empty and with a wrong password (error summary linking to the field).
+        b.get(hub.url + "/")
+        self.assertTrue(b.url.endswith("/login"), b.url)
+        self.assertEqual(b.js("return document.documentElement.lang"), "nl")
+        self.check("login")
+        b.type("#name", "ans")
+        b.type("#password", "not the password")
+        b.click("main form button[type=submit]")
+        self.assertIn("Er is een probleem", b.text(".error-summary"))
+        self.check("login-error")
+        b.click(".error-summary a")
+        self.assertEqual(b.active_id(), "name", "the summary's link goes to the field")
+
+        # First login: TOTP enrolment; a wrong code first, then the app's code.
+        self.log_in("ans")
+        self.assertTrue(b.url.endswith("/enrol"), b.url)
+        self.check("enrol")
+        b.type("#code", "000000")
+        b.click("main form button[type=submit]")
+        self.assertIn("Er is een probleem", b.text(".error-summary"))
+        self.check("enrol-error")
+        b.click(".error-summary a")
+        self.assertEqual(b.active_id(), "code")
+        key, step = self.enrol()
+
+        # The worklist, empty.
+        self.assertTrue(b.url.endswith("/worklist"), b.url)
+        self.assertIn("geen open verzoeken", b.text("main"))
+        self.check("worklist-empty")
+
+        # Requests arrive from a kiosk; the worklist shows them, oldest first.
+        hub.deliver(self.secret, "bieb-centrum", "req-1", "Anna", "+31612345678",
+                    topic={"kind": "activity", "title": "Koffieochtend in de bibliotheek"})
+        hub.deliver(self.secret, "bieb-centrum", "req-2", "Maria-Christina", "+31201234567",
+                    when="any", topic={"kind": "chat"})
+        hub.deliver(self.secret, "bieb-centrum", "req-3", "Wilhelmina Alexandra Louisa",
+                    "+31687654321", when="evening",
+                    topic={"kind": "activity",
+                           "title": "Samen wandelen langs de Amstel en daarna koffie met gebak "
+                                    "in het buurthuis aan de Weesperzijde"})
+        b.get(hub.url + "/worklist")
+        names = [b.cmd("GET", f"/element/{e}/text") for e in b.find_all(".card h2 a")]
+        self.assertEqual(names, ["Anna", "Maria-Christina", "Wilhelmina Alexandra Louisa"])
+        self.check("worklist")
+
+        # A request's page; "Toon nummer" shows it as a tel: link.
+        b.click(".card h2 a")
+        self.assertTrue(b.url.endswith("/requests/req-1"), b.url)
+        self.check("request")
+        b.click("form[action$='/number'] button")
+        self.assertEqual(b.attr(".number a", "href"), "tel:+31612345678")
+        self.check("request-number")
+
+        # "Ik bel": claimed, a notice says so.
+        b.click("form[action$='/claim'] button")
+        self.assertTrue(b.url.endswith("/requests/req-1?done=claimed"), b.url)
+        self.assertIn("U belt deze persoon nu", b.text(".notice"))
+        self.check("request-claimed")
+
+        # The outcome form without a choice: the error summary links to the first radio.
+        b.click("form[action$='/outcome'] button[type=submit]")
+        self.assertIn("Kies hoe het ging", b.text(".error-summary"))
+        self.check("outcome-error")
+        b.click(".error-summary a")
+        self.assertEqual(b.active_id(), "outcome-reached")
+
+        # The language switch: English, on the same page, then back to Dutch.
+        b.get(hub.url + "/worklist")
+        b.click("a[hreflang='en'], a[lang='en']")
+        self.assertTrue(b.url.endswith("/worklist"), b.url)
+        self.assertEqual(b.js("return document.documentElement.lang"), "en")
+        self.assertIn("Callback requests", b.text("h1"))
+        self.check("worklist-en")
+        b.click(".card h2 a")
+        self.check("request-en")
+        b.click("a[hreflang='nl'], a[lang='nl']")
+        self.assertEqual(b.js("return document.documentElement.lang"), "nl")
+        self.assertIn("Terugbellen", b.text("h1"))
+
+        # Setting the outcome goes back to the list, one fewer.
+        b.click("#outcome-reached")
+        b.type("#note", "Komt donderdag naar de koffieochtend.")
+        b.click("form[action$='/outcome'] button[type=submit]")
+        self.assertTrue(b.url.endswith("/worklist"), b.url)
+        self.assertEqual(len(b.find_all(".card")), 2)
+
+        # A request that does not exist: 404 page.
+        b.get(hub.url + "/requests/nope")
+        self.assertIn("Niet gevonden", b.text("h1"))
+        self.check("not-found")
+
+        # Logout: back at the login page; the worklist asks for a login again.
+        b.get(hub.url + "/worklist")
+        b.click("header form[action='/logout'] button")
+        self.assertTrue(b.url.endswith("/login"), b.url)
+        b.get(hub.url + "/worklist")
+        self.assertTrue(b.url.endswith("/login"), b.url)
+
+        # Another role: enrols, sees the start page, and gets 403 on the worklist.
+        self.log_in("ict")
+        self.enrol()
+        self.assertIn("Welkom", b.text("h1"))
+        self.check("home-it")
+        b.get(hub.url + "/worklist")
+        self.assertIn("Geen toegang", b.text("h1"))
+        self.check("forbidden")
+
+        # And a TOTP login (the code of the next time step; the last one was used).
+        b.click("main a[href='/']")
+        b.click("header form[action='/logout'] button")
+        self.log_in("ans", totp(key, step + 1))
+        self.assertTrue(b.url.endswith("/worklist"), b.url)
+
+        print(f"  checked with axe at 360 and 1280 px: {', '.join(self.checked)}")
+        self.assertEqual(self.problems, [], "\n" + "\n".join(self.problems))
+
+
+class Demo(unittest.TestCase):
+    """The demo's worklist: overdue and flagged requests (ages a fresh hub cannot
+    have), logged in with the demo's fixed TOTP secret as its app would."""
+
+    def test_overdue_and_flagged(self):
+        require_tools()
+        import base64
+
+        from harness import HUB_BIN, Process, SHOTS  # noqa: F401
+
+        demo = Process([HUB_BIN, "demo", "--listen", "127.0.0.1:0"],
+                       env={"RUST_LOG": "info"}, name="samen-hub demo")
+        b = None
+        try:
+            url = demo.wait_for(r"listening on (http://\S+)").group(1)
+            key = base64.b32encode(b"samen-hub-demo-totp!").decode()
+            b = Browser()
+            b.get(url + "/login")
+            b.type("#name", "demo")
+            b.type("#password", "demo-wachtwoord")
+            b.type("#code", totp(key, totp_step()))
+            b.click("main form button[type=submit]")
+            self.assertTrue(b.url.endswith("/worklist"), b.url)
+            self.assertTrue(b.find_all(".card.late"), "the demo has overdue requests")
+            problems = []
+            for name, path in [("demo-worklist", "/worklist")]:
+                b.get(url + path)
+                for width in (360, 1280):
+                    b.viewport(width)
+                    problems += [f"{name} at {width}: {v}" for v in b.axe()[0]]
+                b.viewport(1280)
+                b.screenshot(name)
+            b.click(".card.late h2 a")
+            for width in (360, 1280):
+                b.viewport(width)
+                problems += [f"demo-request at {width}: {v}" for v in b.axe()[0]]
+            b.viewport(1280)
+            b.screenshot("demo-request")
+            self.assertEqual(problems, [], "\n" + "\n".join(problems))
+        finally:
+            if b:
+                b.quit()
+            demo.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
