@@ -68,6 +68,7 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "nav" => ("Account en taal", "Account and language"),
         "logout" => ("Uitloggen", "Log out"),
         "error_summary" => ("Er is een probleem", "There is a problem"),
+        "error_prefix" => ("Fout", "Error"),
         "login_title" => ("Inloggen", "Log in"),
         "login_name" => ("Gebruikersnaam", "User name"),
         "login_password" => ("Wachtwoord", "Password"),
@@ -213,6 +214,14 @@ pub struct PageCtx {
 impl PageCtx {
     pub fn t(&self, key: &str) -> &'static str {
         t(self.lang, key)
+    }
+
+    /// The error message for `field`, if the form had one (shown at the field).
+    pub fn error(&self, field: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message)
     }
 
     pub fn other_lang(&self) -> Lang {

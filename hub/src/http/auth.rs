@@ -99,7 +99,7 @@ impl Visitor {
             return Err(AppError::Enrol);
         }
         if !roles.contains(&session.user.role) {
-            return Err(AppError::Forbidden(self.lang));
+            return Err(AppError::Forbidden(self.error_page()));
         }
         Ok(session)
     }
@@ -117,8 +117,13 @@ impl Visitor {
             Ok(())
         } else {
             tracing::warn!(path = %self.path, "form refused: CSRF token missing or wrong");
-            Err(AppError::Csrf(self.lang))
+            Err(AppError::Csrf(self.error_page()))
         }
+    }
+
+    /// The layout's context for an error page (403, 404, an expired form).
+    pub fn error_page(&self) -> Box<PageCtx> {
+        Box::new(self.page(String::new(), Vec::new()))
     }
 
     pub fn page(&self, title: impl Into<String>, errors: Vec<FieldError>) -> PageCtx {

@@ -13,9 +13,10 @@ pub enum AppError {
     Login,
     /// Logged in with a password, TOTP not set up yet.
     Enrol,
-    Forbidden(Lang),
-    NotFound(Lang),
-    Csrf(Lang),
+    /// The wrong role; the page still shows who is logged in (and "Uitloggen").
+    Forbidden(Box<PageCtx>),
+    NotFound(Box<PageCtx>),
+    Csrf(Box<PageCtx>),
     Internal(anyhow::Error),
 }
 
@@ -38,15 +39,12 @@ pub struct MessagePage {
     pub message: &'static str,
 }
 
-fn message(lang: Lang, title: &str, text: &str) -> String {
-    let p = PageCtx {
-        lang,
-        title: crate::i18n::t(lang, title).to_string(),
-        user: None,
-        csrf: String::new(),
-        path: "/".into(),
-        errors: Vec::new(),
-    };
+/// A page with a title and one sentence, in the visitor's layout (language switch,
+/// name, "Uitloggen" when logged in).
+fn message(mut p: PageCtx, title: &str, text: &str) -> String {
+    let lang = p.lang;
+    p.title = crate::i18n::t(lang, title).to_string();
+    p.errors.clear();
     let page = MessagePage {
         message: crate::i18n::t(lang, text),
         p,
@@ -55,31 +53,43 @@ fn message(lang: Lang, title: &str, text: &str) -> String {
         .unwrap_or_else(|_| crate::i18n::t(lang, text).to_string())
 }
 
+/// The page context for an error page when nothing is known of the visitor.
+fn anonymous(lang: Lang) -> PageCtx {
+    PageCtx {
+        lang,
+        title: String::new(),
+        user: None,
+        csrf: String::new(),
+        path: "/".into(),
+        errors: Vec::new(),
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
             AppError::Login => Redirect::to("/login").into_response(),
             AppError::Enrol => Redirect::to("/enrol").into_response(),
-            AppError::Forbidden(lang) => (
+            AppError::Forbidden(p) => (
                 StatusCode::FORBIDDEN,
-                Html(message(lang, "forbidden_title", "forbidden")),
+                Html(message(*p, "forbidden_title", "forbidden")),
             )
                 .into_response(),
-            AppError::NotFound(lang) => (
+            AppError::NotFound(p) => (
                 StatusCode::NOT_FOUND,
-                Html(message(lang, "not_found_title", "not_found")),
+                Html(message(*p, "not_found_title", "not_found")),
             )
                 .into_response(),
-            AppError::Csrf(lang) => (
+            AppError::Csrf(p) => (
                 StatusCode::FORBIDDEN,
-                Html(message(lang, "csrf_title", "csrf")),
+                Html(message(*p, "csrf_title", "csrf")),
             )
                 .into_response(),
             AppError::Internal(e) => {
                 tracing::error!("{e:#}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Html(message(Lang::Nl, "error_title", "error")),
+                    Html(message(anonymous(Lang::Nl), "error_title", "error")),
                 )
                     .into_response()
             }

@@ -23,7 +23,7 @@ fn html(status: StatusCode, page: impl Template) -> Result<Response, AppError> {
 }
 
 pub async fn not_found(visitor: Visitor) -> AppError {
-    AppError::NotFound(visitor.lang)
+    AppError::NotFound(visitor.error_page())
 }
 
 // ---- language -------------------------------------------------------------------
@@ -494,7 +494,7 @@ async fn request_page(
         })
         .await?;
     let Some((item, open)) = found else {
-        return Err(AppError::NotFound(visitor.lang));
+        return Err(AppError::NotFound(visitor.error_page()));
     };
     let r = view(hub, item, visitor.lang, session.user.id, now, open);
     let title = format!(
@@ -554,7 +554,7 @@ pub async fn show_number(
         .call(move |c| worklist::reveal_number(c, &rid, &user, now))
         .await?;
     let Some((e164, national)) = number else {
-        return Err(AppError::NotFound(visitor.lang));
+        return Err(AppError::NotFound(visitor.error_page()));
     };
     tracing::info!(request = %id, user = %session.user.name, "number shown");
     request_page(
@@ -609,7 +609,7 @@ pub async fn claim(
             )
             .await
         }
-        Change::Gone => Err(AppError::NotFound(visitor.lang)),
+        Change::Gone => Err(AppError::NotFound(visitor.error_page())),
     }
 }
 
@@ -684,6 +684,6 @@ pub async fn outcome(
             )
             .await
         }
-        Change::Gone => Err(AppError::NotFound(lang)),
+        Change::Gone => Err(AppError::NotFound(visitor.error_page())),
     }
 }

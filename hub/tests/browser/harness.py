@@ -196,7 +196,7 @@ class Hub:
             "kiosk_id": kiosk_id,
             "first_name": first_name,
             "phone": phone,
-            "phone_national": "0" + phone[3:] if phone.startswith("+31") else phone,
+            "phone_national": national(phone),
             "when": when,
             "topic": topic,
             "language": "nl",
@@ -218,6 +218,13 @@ class Hub:
         )
         with urllib.request.urlopen(req, timeout=10) as r:
             assert r.status == 200, r.status
+
+
+def national(e164):
+    """+31612345678 as the kiosk writes it for people: 06 12345678 (020 1234567)."""
+    digits = "0" + e164[3:]
+    split = 2 if digits.startswith("06") else 3
+    return digits[:split] + " " + digits[split:]
 
 
 class Kiosk:
@@ -446,6 +453,24 @@ class Browser:
             "    ' right=' + Math.round(r.right));"
             "}"
             "return [document.documentElement.scrollWidth - w, out.slice(0, 10)];"
+        )
+
+    def small_text(self, minimum=16):
+        """Visible text set smaller than `minimum` CSS pixels (DESIGN.md: 16 px at
+        least), as 'tag.class: size' lines."""
+        return self.js(
+            "const out = new Set();"
+            "const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
+            "while (walk.nextNode()) {"
+            "  const n = walk.currentNode, e = n.parentElement;"
+            "  if (!e || !n.textContent.trim() || !e.getClientRects().length) continue;"
+            "  if (e.closest('.visually-hidden, .skip, svg')) continue;"
+            "  const size = parseFloat(getComputedStyle(e).fontSize);"
+            "  if (size < arguments[0]) out.add(e.tagName.toLowerCase() +"
+            "    (e.className ? '.' + e.className : '') + ': ' + size + ' px');"
+            "}"
+            "return [...out];",
+            minimum,
         )
 
     def screenshot(self, name, widths=(360, 1280)):
