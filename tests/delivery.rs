@@ -128,6 +128,58 @@ async fn webhook_answers_decide_retry_attention_and_delivery() {
     );
 }
 
+/// A secret as `samen-hub kiosk add` prints it signs the Standard Webhooks headers
+/// that any off-the-shelf receiver (here the hub's own verifier) accepts, next to
+/// today's X-Samen-Signature, with `webhook-id` the request id on every try.
+#[tokio::test]
+async fn standard_webhooks_headers_verify_with_a_whsec_secret() {
+    use samen_wire::standard::{self, Received, WebhookSecret};
+    let hook = webhook(vec![(503, None), (200, None)]);
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open_in(dir.path()).unwrap();
+    let clock = clock();
+    let id = submit(&outbox, &clock);
+    let text = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let channel = Channel::Webhook(Webhook {
+        url: hook.url("/intake/callback"),
+        secret: Secret::new(text),
+    });
+    let deliverer = Deliverer::new(channel, Duration::from_secs(5), clock.clone()).unwrap();
+    assert!(matches!(
+        deliverer.try_deliver_one(&outbox).await.unwrap(),
+        Outcome::Retry(..)
+    ));
+    clock.advance(chrono::Duration::minutes(1));
+    assert_eq!(
+        deliverer.try_deliver_one(&outbox).await.unwrap(),
+        Outcome::Delivered(id.clone())
+    );
+    let secret = WebhookSecret::parse(text).unwrap();
+    let requests = hook.requests();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(r.header("webhook-id"), Some(id.as_str()), "the request id");
+        let received = Received {
+            id: r.header("webhook-id"),
+            timestamp: r.header("webhook-timestamp"),
+            signature: r.header("webhook-signature"),
+        };
+        let sent_at: i64 = received.timestamp.unwrap().parse().unwrap();
+        standard::verify(&[&secret], &received, &r.body, sent_at).expect("verifies");
+        // A changed body does not.
+        assert!(standard::verify(&[&secret], &received, b"{}", sent_at).is_err());
+        let legacy = r.header("x-samen-signature").expect("the old header stays");
+        assert_eq!(
+            legacy,
+            samen_kiosk::signing::signature(&Secret::new(text), sent_at, &r.body)
+        );
+    }
+    assert_eq!(
+        requests[0].body, requests[1].body,
+        "the same bytes on retry"
+    );
+}
+
 /// Just enough SMTP to accept one message.
 fn smtp_server() -> (u16, Arc<Mutex<String>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

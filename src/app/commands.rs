@@ -263,6 +263,7 @@ pub(super) fn outbox_status(global: &GlobalArgs, json: bool) -> anyhow::Result<(
         }
         println!("delivered: {}", status.delivered);
         println!("needs attention: {}", status.failed_attention);
+        println!("expired: {}", status.expired);
     }
     Ok(())
 }

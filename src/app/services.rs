@@ -67,8 +67,9 @@ pub(super) fn spawn(
                 }
                 let fleet = services.poll_fleet(poller, config_tx, stopped.clone());
                 let work = services.run_workers(config_rx.clone(), stopped.clone());
-                let heartbeat = services.heartbeat(config_rx, stopped.clone());
-                tokio::join!(fleet, work, heartbeat);
+                let heartbeat = services.heartbeat(config_rx.clone(), stopped.clone());
+                let expiry = services.expire_old_requests(config_rx.clone(), stopped.clone());
+                tokio::join!(fleet, work, heartbeat, expiry);
             });
         })?;
     Ok(thread)
@@ -178,6 +179,33 @@ impl Services {
             work.await;
             if stop_all {
                 return;
+            }
+        }
+    }
+
+    /// Erases requests not delivered within `callback.max_age_days`, at start and
+    /// every hour (also without a delivery channel: nothing personal waits for
+    /// months on a kiosk).
+    async fn expire_old_requests(
+        &self,
+        config_rx: tokio::sync::watch::Receiver<Arc<Config>>,
+        mut stopped: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let Some(state) = self.state.clone() else {
+            return;
+        };
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stopped.wait_for(|stop| *stop) => return,
+            }
+            let days = config_rx.borrow().callback.max_age_days;
+            let max_age = chrono::Duration::days(i64::from(days));
+            let result = crate::callback::outbox::Outbox::open_in(&state)
+                .and_then(|outbox| outbox.expire(self.clock.now(), max_age));
+            if let Err(err) = result {
+                tracing::warn!("outbox expiry: {err:#}");
             }
         }
     }

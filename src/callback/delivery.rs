@@ -13,7 +13,7 @@
 //! listens for shutdown. Logs carry the request id, never its contents.
 
 use super::outbox::{Outbox, Pending};
-use crate::signing::{signature, Secret};
+use crate::signing::{signature, standard_headers, Secret};
 use crate::time::Clock;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
@@ -160,11 +160,17 @@ impl Deliverer {
         now: DateTime<Utc>,
     ) -> (Outcome, String) {
         let t = now.timestamp();
-        let result = self
+        // Standard Webhooks (webhook-id is the request id, the same on every retry)
+        // and the kiosk's own header, for receivers that already check it.
+        let mut request = self
             .client
             .post(&webhook.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header("Idempotency-Key", id)
+            .header("Idempotency-Key", id);
+        for (name, value) in standard_headers(&webhook.secret, id, t, &body) {
+            request = request.header(name, value);
+        }
+        let result = request
             .header("X-Samen-Signature", signature(&webhook.secret, t, &body))
             .body(body)
             .send()

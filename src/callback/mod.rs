@@ -406,6 +406,23 @@ pub fn submit(
     form: Form<'_>,
     now: DateTime<Utc>,
 ) -> Result<CallbackRequest, SubmitError> {
+    let request = build(kiosk_id, form, now)?;
+    outbox.submit(&request).map_err(SubmitError::Save)?;
+    tracing::info!(request = %request.id, "callback request saved");
+    Ok(request)
+}
+
+/// The same checks as `submit`, for a demonstration (`callback.demo`): the request is
+/// built and dropped, never stored.
+pub fn check(form: Form<'_>, now: DateTime<Utc>) -> Result<CallbackRequest, SubmitError> {
+    build("demo", form, now)
+}
+
+fn build(
+    kiosk_id: &str,
+    form: Form<'_>,
+    now: DateTime<Utc>,
+) -> Result<CallbackRequest, SubmitError> {
     let first_name = FirstName::parse(form.name).map_err(SubmitError::Name)?;
     let phone = PhoneNumber::parse(form.phone).map_err(SubmitError::Phone)?;
     let slot = TimeSlot::parse(form.slot).ok_or(SubmitError::Slot)?;
@@ -413,10 +430,9 @@ pub fn submit(
         None => None,
         Some(t) => Some(Topic::parse(t).ok_or(SubmitError::Topic)?),
     };
-    let request = CallbackRequest::new(kiosk_id, first_name, phone, slot, topic, form.lang, now);
-    outbox.submit(&request).map_err(SubmitError::Save)?;
-    tracing::info!(request = %request.id, "callback request saved");
-    Ok(request)
+    Ok(CallbackRequest::new(
+        kiosk_id, first_name, phone, slot, topic, form.lang, now,
+    ))
 }
 
 /// A test request from the admin screen: "Test" with the intake's own number and

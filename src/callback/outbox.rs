@@ -4,8 +4,11 @@
 //! every retry sends the same bytes under the same idempotency key.
 //!
 //! Once delivery is confirmed the body (all personal data) is erased: the row keeps
-//! only id and times, for the status figures. `secure_delete` and a WAL checkpoint
-//! make sure the erased bytes do not linger in free pages or the log.
+//! only id and times, for the status figures. So is the body of a request that could
+//! not be delivered within `callback.max_age_days` (`expire`): nothing personal sits
+//! on a kiosk for months; the row stays as a count-only receipt (`expired`).
+//! `secure_delete` and a WAL checkpoint make sure the erased bytes do not linger in
+//! free pages or the log.
 
 use super::CallbackRequest;
 use anyhow::Context;
@@ -37,26 +40,29 @@ pub struct OutboxStatus {
     /// Refused by the intake with a 4xx other than 408/409/429: kept, retried slowly,
     /// and someone should look.
     pub failed_attention: u64,
+    /// Not delivered within `callback.max_age_days`: erased, counted.
+    pub expired: u64,
 }
+
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    body BLOB,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'attention', 'delivered', 'expired')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    delivered_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);";
 
 impl Outbox {
     pub fn open(path: &Path) -> anyhow::Result<Outbox> {
         let conn = crate::state::open_sqlite(path).context("cannot open the outbox")?;
         // Erased rows are overwritten, not just unlinked.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS outbox (
-                id TEXT PRIMARY KEY,
-                created_at INTEGER NOT NULL,
-                body BLOB,
-                state TEXT NOT NULL CHECK (state IN ('pending', 'attention', 'delivered')),
-                attempts INTEGER NOT NULL DEFAULT 0,
-                next_attempt_at INTEGER NOT NULL,
-                last_error TEXT,
-                delivered_at INTEGER
-            );
-            CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at);",
-        )?;
+        conn.execute_batch(SCHEMA)?;
+        migrate(&conn)?;
         Ok(Outbox { conn })
     }
 
@@ -159,13 +165,34 @@ impl Outbox {
         )?)
     }
 
+    /// Erases every request still waiting after `max_age` (its body: all personal
+    /// data) and keeps a count-only receipt. Returns how many expired now.
+    pub fn expire(&self, now: DateTime<Utc>, max_age: chrono::Duration) -> anyhow::Result<usize> {
+        let cutoff = (now - max_age).timestamp();
+        let n = self.conn.execute(
+            "UPDATE outbox SET body = NULL, state = 'expired', last_error = NULL
+             WHERE state IN ('pending', 'attention') AND created_at <= ?1",
+            params![cutoff],
+        )?;
+        if n > 0 {
+            tracing::warn!(
+                expired = n,
+                "callback requests not delivered within {} days: erased",
+                max_age.num_days()
+            );
+            self.checkpoint();
+        }
+        Ok(n)
+    }
+
     pub fn status(&self, now: DateTime<Utc>) -> anyhow::Result<OutboxStatus> {
-        let (pending, oldest, delivered, attention) = self.conn.query_row(
+        let (pending, oldest, delivered, attention, expired) = self.conn.query_row(
             "SELECT
                 COALESCE(SUM(state IN ('pending', 'attention')), 0),
                 MIN(CASE WHEN state IN ('pending', 'attention') THEN created_at END),
                 COALESCE(SUM(state = 'delivered'), 0),
-                COALESCE(SUM(state = 'attention'), 0)
+                COALESCE(SUM(state = 'attention'), 0),
+                COALESCE(SUM(state = 'expired'), 0)
              FROM outbox",
             [],
             |r| {
@@ -174,6 +201,7 @@ impl Outbox {
                     r.get::<_, Option<i64>>(1)?,
                     r.get::<_, i64>(2)?,
                     r.get::<_, i64>(3)?,
+                    r.get::<_, i64>(4)?,
                 ))
             },
         )?;
@@ -182,8 +210,35 @@ impl Outbox {
             oldest_pending_age_s: oldest.map(|t| (now.timestamp() - t).max(0)),
             delivered: delivered as u64,
             failed_attention: attention as u64,
+            expired: expired as u64,
         })
     }
+}
+
+/// An outbox from before `expired` existed: its table is copied, row for row, into
+/// one whose check allows it, in one transaction (nothing saved is lost).
+fn migrate(conn: &Connection) -> anyhow::Result<()> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outbox'",
+        [],
+        |r| r.get(0),
+    )?;
+    if sql.contains("'expired'") {
+        return Ok(());
+    }
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE;
+         DROP INDEX IF EXISTS outbox_due;
+         ALTER TABLE outbox RENAME TO outbox_old;
+         {SCHEMA}
+         INSERT INTO outbox (id, created_at, body, state, attempts, next_attempt_at, last_error, delivered_at)
+             SELECT id, created_at, body, state, attempts, next_attempt_at, last_error, delivered_at FROM outbox_old;
+         DROP TABLE outbox_old;
+         COMMIT;"
+    ))
+    .context("cannot update the outbox to this version")?;
+    tracing::info!("outbox updated to this version (requests kept)");
+    Ok(())
 }
 
 #[cfg(test)]
@@ -230,6 +285,72 @@ mod tests {
             assert!(!text.contains("Anna"), "the name is gone from disk");
             assert!(!text.contains("612345678"), "the number is gone from disk");
         }
+    }
+
+    #[test]
+    fn old_undelivered_requests_expire_and_leave_only_a_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let outbox = Outbox::open_in(dir.path()).unwrap();
+        let old = request(now - chrono::Duration::days(15));
+        let fresh = request(now - chrono::Duration::days(13));
+        outbox.submit(&old).unwrap();
+        outbox.submit(&fresh).unwrap();
+        assert_eq!(outbox.expire(now, chrono::Duration::days(14)).unwrap(), 1);
+        let status = outbox.status(now).unwrap();
+        assert_eq!((status.pending, status.expired), (1, 1));
+        assert_eq!(
+            outbox.next_due(now).unwrap().map(|p| p.id),
+            Some(fresh.id.to_string()),
+            "an expired request is never sent"
+        );
+        outbox.mark_delivered(&fresh.id.to_string(), now).unwrap();
+        drop(outbox);
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("Anna") && !text.contains("612345678"));
+        }
+    }
+
+    #[test]
+    fn an_outbox_of_the_previous_version_is_updated_without_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE outbox (
+                    id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, body BLOB,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'attention', 'delivered')),
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT, delivered_at INTEGER);
+                 INSERT INTO outbox VALUES ('a', 1, x'7b7d', 'pending', 2, 1, NULL, NULL);
+                 INSERT INTO outbox VALUES ('b', 1, NULL, 'delivered', 1, 1, NULL, 5);",
+            )
+            .unwrap();
+        }
+        let outbox = Outbox::open(&path).unwrap();
+        let now = DateTime::from_timestamp(1000, 0).unwrap();
+        let status = outbox.status(now).unwrap();
+        assert_eq!((status.pending, status.delivered), (1, 1));
+        let due = outbox.next_due(now).unwrap().unwrap();
+        assert_eq!(
+            (due.id.as_str(), due.body.as_slice(), due.attempts),
+            ("a", &b"{}"[..], 2)
+        );
+        assert_eq!(outbox.expire(now, chrono::Duration::days(14)).unwrap(), 0);
+        assert_eq!(
+            outbox.expire(now, chrono::Duration::seconds(10)).unwrap(),
+            1
+        );
+        drop(outbox);
+        let again = Outbox::open(&path).unwrap();
+        assert_eq!(
+            again.status(now).unwrap().expired,
+            1,
+            "opened again: no second copy"
+        );
     }
 
     #[test]

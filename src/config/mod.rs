@@ -85,9 +85,21 @@ pub struct CallbackConfig {
     pub call_within_days: u32,
     pub retry_first: std::time::Duration,
     pub retry_max: std::time::Duration,
-    /// Where requests are delivered: the webhook, else e-mail; without either they
-    /// wait in the outbox.
+    /// Where requests are delivered: the webhook, else e-mail. Without either the
+    /// kiosk does not offer "Bel mij terug" (unless `demo`): nobody would call.
     pub channel: Option<crate::callback::delivery::Channel>,
+    /// Requests not delivered within this many days are erased (count kept).
+    pub max_age_days: u32,
+    /// The form works but stores and sends nothing, and the thank-you says so.
+    pub demo: bool,
+}
+
+impl CallbackConfig {
+    /// Whether the screens offer "Bel mij terug": only when a request can reach
+    /// someone, or as a demonstration that says so.
+    pub fn offered(&self) -> bool {
+        self.channel.is_some() || self.demo
+    }
 }
 
 /// Where the fleet document comes from and who must have signed it.
@@ -312,6 +324,8 @@ impl Default for Config {
                 retry_first: std::time::Duration::from_secs(5),
                 retry_max: std::time::Duration::from_secs(900),
                 channel: None,
+                max_age_days: 14,
+                demo: false,
             },
             remote: None,
             heartbeat: None,

@@ -130,6 +130,10 @@ pub(super) struct RawCallback {
     pub(super) retry_first_seconds: Option<i64>,
     /// The longest wait between tries (seconds, at most 900).
     pub(super) retry_max_seconds: Option<i64>,
+    /// Days a request may wait for delivery before it is erased (default 14).
+    pub(super) max_age_days: Option<i64>,
+    /// Offer the form without a delivery channel: it works, stores nothing, and says so.
+    pub(super) demo: Option<bool>,
     pub(super) webhook: Option<RawWebhook>,
     pub(super) email: Option<RawEmail>,
 }

@@ -47,7 +47,8 @@ impl Problems {
         }
     }
 
-    /// Exactly one of `secret` and `secret_file`, at least 16 characters.
+    /// Exactly one of `secret` and `secret_file`, at least 16 characters; a `whsec_`
+    /// secret (Standard Webhooks, as `samen-hub kiosk add` prints it) must decode.
     fn secret(
         &mut self,
         key: &str,
@@ -74,7 +75,14 @@ impl Problems {
         if secret.len() < 16 {
             self.push(&format!("{key}.secret"), "use at least 16 characters");
         }
-        crate::signing::Secret::new(secret)
+        let secret = crate::signing::Secret::new(secret);
+        if let Err(err) = secret.webhook_key() {
+            self.push(
+                &format!("{key}.secret"),
+                format!("a whsec_ secret must be base64 of at least 24 bytes ({err})"),
+            );
+        }
+        secret
     }
 
     fn localized(&mut self, key: &str, raw: &RawLocalized) -> Localized {
@@ -350,6 +358,8 @@ impl Config {
                 900,
             ))),
             channel,
+            max_age_days: p.range("callback.max_age_days", c.max_age_days, 1, 60, 14),
+            demo: c.demo.unwrap_or(false),
         };
 
         let remote = raw.remote.map(|r| {

@@ -236,6 +236,8 @@ impl App {
         kiosk.set_languages(super::adapters::languages(&config));
         kiosk.set_intake_name(config.callback.intake_name.as_str().into());
         kiosk.set_intake_phone(config.callback.intake_phone.as_str().into());
+        kiosk.set_callback_offered(config.callback.offered());
+        kiosk.set_callback_demo(config.callback.demo);
         kiosk.set_example_feed(self.ctx.catalog().example);
     }
 

@@ -1,7 +1,7 @@
 //! The callback form on screen (the `Callback` global). The steps and their rules are
 //! `callback::form::Entry`; this file mirrors the entry into the global, and on "Ja,
 //! bel mij" commits the request to the outbox before the thank-you shows, then wakes
-//! delivery. What a step change means for the rest of the kiosk (the inactivity timer,
+//! delivery (with `callback.demo`: the same checks, nothing stored or sent). What a step change means for the rest of the kiosk (the inactivity timer,
 //! speech) is the window owner's: the methods here say what happened.
 
 use super::context::Context;
@@ -157,10 +157,13 @@ impl Callback {
             return Confirmed::Ignored;
         }
         let ctx = &self.ctx;
+        let demo = ctx.config().callback.demo;
         let result = {
             let entry = self.entry.borrow();
             let form = entry.request(ctx.lang());
             match &self.outbox {
+                // A demonstration: the same checks, nothing stored or sent.
+                _ if demo => crate::callback::check(form, ctx.clock.now()),
                 Some(outbox) => {
                     crate::callback::submit(outbox, &ctx.config().kiosk_id, form, ctx.clock.now())
                 }
@@ -172,7 +175,9 @@ impl Callback {
                 let g = ctx.window.global::<ui::Callback>();
                 g.set_confirm_name(request.first_name.as_str().into());
                 g.set_confirm_phone(request.phone.masked().into());
-                if let Some(wake) = &self.delivery {
+                if demo {
+                    tracing::info!("demo callback request: nothing stored or sent");
+                } else if let Some(wake) = &self.delivery {
                     wake.notify_one();
                 }
                 self.show(Step::Done);

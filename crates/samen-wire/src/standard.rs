@@ -94,6 +94,20 @@ pub fn sign(secret: &WebhookSecret, id: &str, timestamp: i64, body: &[u8]) -> St
     format!("v1,{}", B64.encode(tag))
 }
 
+/// The same for a key given as bytes, of any length: a sender whose secret predates
+/// the `whsec_` form signs with the secret's text (as the legacy header does).
+pub fn sign_with_key(key: &[u8], id: &str, timestamp: i64, body: &[u8]) -> String {
+    // HMAC accepts keys of any length, so this cannot fail.
+    #[allow(clippy::expect_used)]
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(id.as_bytes());
+    mac.update(b".");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("v1,{}", B64.encode(mac.finalize().into_bytes()))
+}
+
 /// The three headers for a webhook, in the order the specification lists them.
 pub fn headers(
     secret: &WebhookSecret,
