@@ -157,6 +157,15 @@ class Pages(unittest.TestCase):
         self.assertTrue(b.url.endswith("/worklist"), b.url)
         self.assertEqual(len(b.find_all(".card")), 2)
 
+        # A form whose CSRF token is not the session's: refused, the "form expired" page.
+        b.get(hub.url + "/requests/req-2")
+        b.js("document.querySelector(\"form[action$='/claim'] input[name=csrf]\").value = 'forged'")
+        b.click("form[action$='/claim'] button")
+        self.assertIn("Formulier verlopen", b.text("h1"))
+        self.check("form-expired")
+        b.get(hub.url + "/requests/req-2")
+        self.assertNotIn("belt (tot", b.text("main"), "the forged claim changed nothing")
+
         # A request that does not exist: 404 page.
         b.get(hub.url + "/requests/nope")
         self.assertIn("Niet gevonden", b.text("h1"))
