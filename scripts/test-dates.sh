@@ -14,8 +14,9 @@
 #
 # Usage: scripts/test-dates.sh [--quick] [TEST-BINARY-NAME ...]
 #   --quick         only Monday 23:30, the two DST Sundays and New York
-#   names           only those test targets (lib, cli, ui, delivery, feeds, ical, remote,
-#                   chaos); default: all but soak (its time is all simulated) at every
+#   names           only those test targets (lib = the kiosk's unit tests, cli, ui,
+#                   delivery, feeds, ical, remote, chaos, samen_wire, samen_hub, hub);
+#                   default: all but soak (its time is all simulated) at every
 #                   moment, and chaos (two minutes of real processes, which all share
 #                   the fake clock) at the four moments of --quick
 # Run it before a release and after any change that reads the clock, the date or
@@ -36,7 +37,7 @@ done
 if [ ${#targets[@]} -gt 0 ]; then
     chaos_too=0
 else
-    targets=(lib cli ui delivery feeds ical remote)
+    targets=(lib cli ui delivery feeds ical remote samen_wire samen_hub hub)
 fi
 
 if ! command -v faketime >/dev/null; then
@@ -55,13 +56,15 @@ fi
 declare -A exe
 while IFS=$'\t' read -r name path; do
     exe[$name]=$path
-done < <(cargo test --locked --no-run --message-format=json 2>/dev/null | python3 -c '
+done < <(cargo test --workspace --locked --no-run --message-format=json 2>/dev/null | python3 -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
     if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
         t = m["target"]
-        name = "lib" if "lib" in t["kind"] else t["name"]
+        name = t["name"]
+        if name == "samen_kiosk" and "lib" in t["kind"]:
+            name = "lib"
         if t["src_path"].endswith("/src/main.rs"):
             continue
         print(name + "\t" + m["executable"])
