@@ -53,9 +53,10 @@ if ! command -v faketime >/dev/null; then
 fi
 
 # Build once; collect the test executables by target name.
-declare -A exe
-while IFS=$'\t' read -r name path; do
+declare -A exe dir
+while IFS=$'\t' read -r name path pkg; do
     exe[$name]=$path
+    dir[$name]=$pkg
 done < <(cargo test --workspace --locked --no-run --message-format=json 2>/dev/null | python3 -c '
 import json, sys
 for line in sys.stdin:
@@ -67,7 +68,7 @@ for line in sys.stdin:
             name = "lib"
         if t["src_path"].endswith("/src/main.rs"):
             continue
-        print(name + "\t" + m["executable"])
+        print(name + "\t" + m["executable"] + "\t" + m["manifest_path"].rsplit("/", 1)[0])
 ')
 for t in "${targets[@]}"; do
     [ -n "${exe[$t]:-}" ] || { echo "no test target '$t' (have: ${!exe[*]})" >&2; exit 1; }
@@ -103,9 +104,9 @@ for s in "${scenarios[@]}"; do
     fi
     for t in "${run[@]}"; do
         out="$log/$(echo "$tz $at $t" | tr ' /:' '___').log"
-        # Tests run from the package root, as under cargo.
-        if TZ=$tz FAKETIME_DONT_FAKE_MONOTONIC=1 \
-            faketime -f "@$at" "${exe[$t]}" >"$out" 2>&1; then
+        # Tests run from their package's folder, as under cargo.
+        if (cd "${dir[$t]}" && TZ=$tz FAKETIME_DONT_FAKE_MONOTONIC=1 \
+            faketime -f "@$at" "${exe[$t]}" >"$out" 2>&1); then
             :
         else
             failed+=("$tz $at $t ($out)")
