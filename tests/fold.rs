@@ -1,0 +1,486 @@
+//! Nothing important hidden below the fold (issue 22), checked from the layout on
+//! Slint's testing backend: every scene at five window sizes, three text sizes and four
+//! languages (1380 views).
+//!
+//! - Every `Flickable` is a `ScrollArea`'s; when its content is taller than what shows,
+//!   its scroll bar and its "Meer" / "Terug naar boven" buttons are there, inside the
+//!   window, labelled and at least `Theme.target` tall; when it fits, they are not.
+//! - Outside scrolling areas, no visible text leaves the window, and (when no panel is
+//!   open) none runs under the bottom bar.
+//! - On the help screen the "Bel 112" line is whole inside the window and above the
+//!   bottom bar, and in each helpline card the number comes before its description.
+//!
+//! Words broken in the middle are not measurable from here (the element tree does not
+//! give a text's longest word); `docs/img/fold-*.png` shows those screens.
+//!
+//! The testing backend can be set up once per process: own `main` (harness = false).
+
+use i_slint_backend_testing::{mock_elapsed_time, AccessibleRole, ElementHandle, ElementRoot};
+use samen_kiosk::callback::delivery::{Channel, Webhook};
+use samen_kiosk::config::Config;
+use samen_kiosk::feed::{bundled, Catalog};
+use samen_kiosk::i18n::Lang;
+use samen_kiosk::time::{parse_instant, Clock, FixedClock};
+use samen_kiosk::ui::generated::{Kiosk, Theme};
+use samen_kiosk::ui::{show_scene, App, AppWindow, KioskOptions, Scene};
+use slint::{ComponentHandle, Model};
+use std::collections::HashSet;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Saturday 28 November 2026, 10:42 in Hilversum (as in tests/ui.rs).
+const NOW: &str = "2026-11-28T10:42:00+01:00";
+
+const SIZES: [(u32, u32); 5] = [
+    (800, 480),
+    (1024, 600),
+    (1280, 800),
+    (1920, 1080),
+    (1080, 1920),
+];
+
+const LANGS: [Lang; 4] = [Lang::Nl, Lang::En, Lang::Tr, Lang::Pl];
+
+/// "In direct gevaar? Bel 112." as each language shows it (translations/*/…po).
+fn emergency_line(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Nl => "In direct gevaar? Bel 112.",
+        Lang::En => "In immediate danger? Call 112.",
+        Lang::Tr => "Acil tehlike mi var? 112'yi arayın.",
+        Lang::Pl => "Bezpośrednie zagrożenie? Proszę dzwonić pod 112.",
+    }
+}
+
+/// A kiosk that offers "Bel mij terug" (a webhook is configured): the fullest bars.
+fn kiosk(width: u32, height: u32) -> Rc<App> {
+    let mut config = Config::default();
+    config.callback.channel = Some(Channel::Webhook(Webhook {
+        url: "https://intake.example.org/hook".into(),
+        secret: samen_kiosk::signing::Secret::new("0123456789abcdef0123"),
+    }));
+    let clock = Arc::new(FixedClock::new(parse_instant(NOW).expect("valid time")));
+    let feed = bundled::example(clock.today()).expect("bundled feed parses");
+    let window = AppWindow::new().expect("window");
+    window
+        .window()
+        .set_size(slint::PhysicalSize::new(width, height));
+    let app = App::new(
+        window,
+        KioskOptions {
+            config: Arc::new(config),
+            clock,
+            catalog: Catalog::new(feed.activities, true),
+            image_dir: None,
+            state_dir: None,
+            delivery: None,
+            runtime: None,
+            refresh: None,
+            speaker: None,
+        },
+    );
+    app.window().show().expect("show");
+    app
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Rect {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+}
+
+impl Rect {
+    fn of(e: &ElementHandle) -> Rect {
+        let (p, s) = (e.absolute_position(), e.size());
+        Rect {
+            x: p.x,
+            y: p.y,
+            w: s.width,
+            h: s.height,
+        }
+    }
+    fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+    fn right(&self) -> f32 {
+        self.x + self.w
+    }
+    fn inside(&self, o: &Rect) -> bool {
+        const SLACK: f32 = 1.0;
+        self.x >= o.x - SLACK
+            && self.y >= o.y - SLACK
+            && self.right() <= o.right() + SLACK
+            && self.bottom() <= o.bottom() + SLACK
+    }
+}
+
+fn shown(e: &ElementHandle) -> bool {
+    let s = e.size();
+    s.width > 0.0 && s.height > 0.0 && e.computed_opacity() > 0.01
+}
+
+fn id(e: &ElementHandle) -> String {
+    e.id().map(|s| s.to_string()).unwrap_or_default()
+}
+
+/// What the checks need of an element, read once per view.
+struct Info {
+    handle: ElementHandle,
+    id: String,
+    type_name: String,
+    role: Option<AccessibleRole>,
+    accessible_id: String,
+    label: String,
+    rect: Rect,
+    shown: bool,
+}
+
+impl Info {
+    fn of(e: ElementHandle) -> Info {
+        Info {
+            id: id(&e),
+            type_name: e.type_name().map(|s| s.to_string()).unwrap_or_default(),
+            role: e.accessible_role(),
+            accessible_id: e.accessible_id().map(|s| s.to_string()).unwrap_or_default(),
+            label: e
+                .accessible_label()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            rect: Rect::of(&e),
+            shown: shown(&e),
+            handle: e,
+        }
+    }
+    fn key(&self) -> String {
+        let r = self.rect;
+        format!(
+            "{}|{}|{:.1},{:.1},{:.1},{:.1}",
+            self.id, self.label, r.x, r.y, r.w, r.h
+        )
+    }
+}
+
+fn keys_under(e: &ElementHandle) -> HashSet<String> {
+    e.query_descendants()
+        .find_all()
+        .into_iter()
+        .map(|d| Info::of(d).key())
+        .collect()
+}
+
+/// Checks one view; returns whether something in it scrolls.
+fn check_view(app: &App, what: &str, lang: Lang, scene: Scene, out: &mut Vec<String>) -> bool {
+    let window = app.window();
+    let size = window.window().size();
+    let win = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: size.width as f32,
+        h: size.height as f32,
+    };
+    let target = window.global::<Theme>().get_target();
+    // A first walk through the tree creates what `if` and `for` have not created yet
+    // (Slint does that lazily, when the tree is visited); the second reads it.
+    window.root_element().query_descendants().find_all();
+    let all: Vec<Info> = window
+        .root_element()
+        .query_descendants()
+        .find_all()
+        .into_iter()
+        .map(Info::of)
+        .collect();
+    let with_id =
+        |wanted: &str| -> Vec<&Info> { all.iter().filter(|i| i.shown && i.id == wanted).collect() };
+
+    // Scrolling areas.
+    let flicks: Vec<&Info> = all
+        .iter()
+        .filter(|i| i.shown && i.type_name == "Flickable")
+        .collect();
+    let contents = with_id("ScrollArea::content");
+    let mut controls = with_id("ScrollArea::more-button");
+    controls.extend(with_id("ScrollArea::up-button"));
+    let thumbs = with_id("ScrollArea::thumb");
+    let mut in_flicks: HashSet<String> = HashSet::new();
+    let mut overflowing = 0;
+    for flick in &flicks {
+        let area = flick.rect;
+        if flick.id != "ScrollArea::flick" {
+            out.push(format!(
+                "{what}: a Flickable that is not a ScrollArea ({})",
+                flick.id
+            ));
+        }
+        in_flicks.extend(keys_under(&flick.handle));
+        // Its content starts at its left edge, as wide as it is.
+        let Some(content) = contents.iter().find(|c| {
+            (c.rect.x - area.x).abs() < 1.0
+                && (c.rect.w - area.w).abs() < 1.0
+                && in_flicks.contains(&c.key())
+        }) else {
+            out.push(format!("{what}: a ScrollArea without its content"));
+            continue;
+        };
+        let overflows = content.rect.h > area.h + 1.0;
+        let within = |r: &Rect| r.x >= area.x - 1.0 && r.right() <= area.right() + 1.0;
+        // The buttons in the row right under the area, the bar inside it.
+        let mine: Vec<&&Info> = controls
+            .iter()
+            .filter(|c| within(&c.rect) && (c.rect.y - area.bottom()).abs() < target)
+            .collect();
+        let bar = thumbs.iter().any(|t| {
+            within(&t.rect) && t.rect.y >= area.y - 1.0 && t.rect.bottom() <= area.bottom() + 1.0
+        });
+        if !overflows {
+            if !mine.is_empty() || bar {
+                out.push(format!("{what}: scroll controls although everything fits"));
+            }
+            continue;
+        }
+        overflowing += 1;
+        let scrolls = format!(
+            "content scrolls ({:.0} px in {:.0} px)",
+            content.rect.h, area.h
+        );
+        if !bar {
+            out.push(format!("{what}: {scrolls} without a scroll bar"));
+        }
+        for wanted in ["ScrollArea::more-button", "ScrollArea::up-button"] {
+            match mine.iter().find(|c| c.id == wanted) {
+                None => out.push(format!("{what}: {scrolls} without {wanted}")),
+                Some(c) => {
+                    let (r, label) = (c.rect, &c.label);
+                    if label.trim().is_empty() {
+                        out.push(format!("{what}: {wanted} has no label"));
+                    }
+                    if r.h + 0.5 < target || r.w + 0.5 < target {
+                        out.push(format!(
+                            "{what}: '{label}' is {:.0}x{:.0} px, less than {target:.0}",
+                            r.w, r.h
+                        ));
+                    }
+                    if !r.inside(&win) {
+                        out.push(format!("{what}: '{label}' is outside the window at {r:?}"));
+                    }
+                }
+            }
+        }
+    }
+
+    // The bars (not the scroll areas' button rows), and whether a panel is open.
+    let bars: Vec<&Info> = all
+        .iter()
+        .filter(|i| i.shown && i.accessible_id == "bar" && i.role == Some(AccessibleRole::Groupbox))
+        .filter(|i| !controls.iter().any(|c| c.rect.inside(&i.rect)))
+        .collect();
+    let footer = bars
+        .iter()
+        .map(|b| b.rect)
+        .filter(|r| r.y > win.h / 2.0)
+        .max_by(|a, b| a.y.total_cmp(&b.y));
+    let mut in_bars: HashSet<String> = HashSet::new();
+    for b in &bars {
+        in_bars.extend(keys_under(&b.handle));
+    }
+    let panel_open = all.iter().any(|i| i.shown && i.accessible_id == "sheet");
+
+    // Texts outside scrolling areas stay in the window and off the bottom bar.
+    for t in all
+        .iter()
+        .filter(|i| i.shown && i.role == Some(AccessibleRole::Text))
+    {
+        let k = t.key();
+        if in_flicks.contains(&k) {
+            continue;
+        }
+        let (r, label) = (t.rect, &t.label);
+        if !r.inside(&win) {
+            out.push(format!(
+                "{what}: '{label}' is cut off by the window edge at {r:?}"
+            ));
+        } else if let Some(f) = footer {
+            if !panel_open && !in_bars.contains(&k) && r.bottom() > f.y + 1.0 {
+                out.push(format!(
+                    "{what}: '{label}' runs under the bottom bar ({r:?}, bar at {:.0})",
+                    f.y
+                ));
+            }
+        }
+    }
+
+    if scene == Scene::Help {
+        let line = emergency_line(lang);
+        let found: Vec<&Info> = all.iter().filter(|i| i.shown && i.label == line).collect();
+        let limit = footer.map_or(win.h, |f| f.y);
+        // Whole, inside the window, above the bottom bar, and if it scrolls, inside
+        // the part of its area that shows.
+        let ok = found.iter().any(|i| {
+            i.rect.inside(&win)
+                && i.rect.bottom() <= limit + 1.0
+                && (!in_flicks.contains(&i.key()) || flicks.iter().any(|f| i.rect.inside(&f.rect)))
+        });
+        if !ok {
+            let at: Vec<Rect> = found.iter().map(|i| i.rect).collect();
+            out.push(format!(
+                "{what}: '{line}' is not in view above the bottom bar (at {at:?}, bar at {limit:.0})"
+            ));
+        }
+        for hl in window.global::<Kiosk>().get_helplines().iter() {
+            let y_of = |text: &str| {
+                all.iter()
+                    .find(|i| i.shown && i.role == Some(AccessibleRole::Text) && i.label == text)
+                    .map(|i| i.rect.y)
+            };
+            if std::env::var("FOLD_DEBUG").is_ok() {
+                for i in all
+                    .iter()
+                    .filter(|i| i.label == hl.detail.as_str() || i.label == hl.number.as_str())
+                {
+                    eprintln!(
+                        "DBG {what} {:?} {:?} shown={} op={} {:?}",
+                        i.label,
+                        i.role,
+                        i.shown,
+                        i.handle.computed_opacity(),
+                        i.rect
+                    );
+                }
+            }
+            // Elements scrolled out of view are not in the tree's answer: a card
+            // whose description shows must show its number, above it.
+            match (y_of(&hl.number), y_of(&hl.detail)) {
+                (_, None) => {}
+                (Some(n), Some(d)) if n < d => {}
+                other => out.push(format!(
+                    "{what}: {}: description in view, number not above it ({other:?})",
+                    hl.name
+                )),
+            }
+        }
+    }
+    overflowing > 0
+}
+
+fn is_signage(scene: Scene) -> bool {
+    matches!(
+        scene,
+        Scene::Signage
+            | Scene::SignageToday
+            | Scene::SignageSpotlight
+            | Scene::SignageWeek
+            | Scene::SignageCallToAction
+            | Scene::SignageHelp
+            | Scene::Dark
+    )
+}
+
+fn every_scene_at_every_size_shows_what_it_hides() {
+    let started = Instant::now();
+    let mut failures = Vec::new();
+    let (mut views, mut scrolling) = (0, 0);
+    let mut setup = Duration::ZERO;
+    for (w, h) in SIZES {
+        for (name, scene) in Scene::ALL {
+            let t0 = Instant::now();
+            let app = kiosk(w, h);
+            setup += t0.elapsed();
+            mock_elapsed_time(Duration::from_millis(1));
+            let short = app.window().global::<Theme>().get_short_side();
+            assert_eq!(short, w.min(h) as f32, "the theme follows the window size");
+            show_scene(&app, scene);
+            for lang in LANGS {
+                app.set_language(lang);
+                // Signage is always at the normal text size: the visitor's choice
+                // ends with the visit (src/ui/access.rs).
+                let text_sizes = if is_signage(scene) { 0..1 } else { 0..3 };
+                for text_size in text_sizes {
+                    app.set_look(text_size, false);
+                    let what = format!("{name} {w}x{h} {lang} text size {text_size}");
+                    views += 1;
+                    if check_view(&app, &what, lang, scene, &mut failures) {
+                        scrolling += 1;
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "  {views} views, {scrolling} with scrolling content, {:.1} s ({:.1} s building kiosks)",
+        started.elapsed().as_secs_f32(),
+        setup.as_secs_f32()
+    );
+    assert!(
+        scrolling > 50,
+        "only {scrolling} views scroll: is the check finding the areas?"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// "Meer" moves down by a page and counts as a touch; "Terug naar boven" goes back.
+fn scroll_buttons_move_by_a_page_and_count_as_touches() {
+    let app = kiosk(800, 480);
+    show_scene(&app, Scene::Help);
+    app.set_look(2, false);
+    let find = |id: &str| {
+        ElementHandle::find_by_element_id(app.window(), id)
+            .next()
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+    let content_y = || Rect::of(&find("ScrollArea::content")).y;
+    let top = content_y();
+    let flick_h = Rect::of(&find("ScrollArea::flick")).h;
+    find("ScrollArea::more-button").invoke_accessible_default_action();
+    let moved = top - content_y();
+    assert!(
+        moved > flick_h * 0.5 && moved <= flick_h,
+        "moved {moved} px for a {flick_h} px area"
+    );
+    // A touch restarts the inactivity timer: 80 s after it, still no warning.
+    mock_elapsed_time(Duration::from_secs(50));
+    find("ScrollArea::more-button").invoke_accessible_default_action();
+    mock_elapsed_time(Duration::from_secs(50));
+    assert!(
+        !app.window()
+            .global::<samen_kiosk::ui::generated::Nav>()
+            .get_warning(),
+        "the button counted as a touch"
+    );
+    find("ScrollArea::up-button").invoke_accessible_default_action();
+    assert!((content_y() - top).abs() < 0.5, "back at the top");
+}
+
+fn main() {
+    i_slint_backend_testing::init_integration_test_with_mock_time();
+    let scenarios: &[(&str, fn())] = &[
+        (
+            "scroll_buttons_move_by_a_page_and_count_as_touches",
+            scroll_buttons_move_by_a_page_and_count_as_touches,
+        ),
+        (
+            "every_scene_at_every_size_shows_what_it_hides",
+            every_scene_at_every_size_shows_what_it_hides,
+        ),
+    ];
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let mut ran = 0;
+    for (name, scenario) in scenarios {
+        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        print!("test fold::{name} ... ");
+        scenario();
+        println!("ok");
+        ran += 1;
+    }
+    println!("\ntest result: ok. {ran} passed; 0 failed");
+}
