@@ -27,7 +27,7 @@ if ! grep -qs "\"version\": \"$axe_version\"" node_modules/axe-core/package.json
         missing+=("npm, for axe-core (apt install npm)")
     fi
 fi
-target="${CARGO_TARGET_DIR:-../../../target}"
+target="${CARGO_TARGET_DIR:-$(cd ../../.. && pwd)/target}"
 for bin in samen-hub samen-kiosk; do
     [ -x "$target/debug/$bin" ] || missing+=("$target/debug/$bin (cargo test --workspace builds it)")
 done
