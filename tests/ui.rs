@@ -781,6 +781,13 @@ fn kiosk_with_voice() -> (Rc<App>, Arc<Voice>) {
     let voice = Arc::new(Voice::default());
     let speaker: Arc<dyn samen_kiosk::speech::Speaker> = voice.clone();
     let (c, _) = kiosk_full(Config::default(), None, NOW, Some(speaker));
+    // The network line comes last in the status list: "Meer" brings it into view.
+    for _ in 0..5 {
+        if visible(&c, "Netwerk") {
+            break;
+        }
+        tap(&c, "Meer");
+    }
     (c, voice)
 }
 
