@@ -237,6 +237,23 @@ fn check_view(app: &App, what: &str, lang: Lang, scene: Scene, out: &mut Vec<Str
             if !mine.is_empty() || bar {
                 out.push(format!("{what}: scroll controls although everything fits"));
             }
+            // "Everything fits" must be true of what is drawn, not only of what the
+            // layout measured: a text that runs past the bottom of an area that does
+            // not scroll is cut off with nothing to say so (wrapped lines measured at
+            // the wrong width did this to the help screen's cards).
+            let under = keys_under(&flick.handle);
+            for t in all.iter().filter(|i| {
+                i.shown && i.role == Some(AccessibleRole::Text) && under.contains(&i.key())
+            }) {
+                if t.rect.bottom() > area.bottom() + 1.0 {
+                    out.push(format!(
+                        "{what}: '{}' is cut off at the bottom of a scrolling area that does not scroll ({:?}, area ends at {:.0})",
+                        t.label,
+                        t.rect,
+                        area.bottom()
+                    ));
+                }
+            }
             continue;
         }
         overflowing += 1;

@@ -32,6 +32,7 @@
 //! own `main` (harness = false) and runs the scenarios in order, each on a new window.
 
 use i_slint_backend_testing::{mock_elapsed_time, ElementHandle, ElementRoot};
+use samen_kiosk::callback::delivery::{Channel, Webhook};
 use samen_kiosk::config::Config;
 use samen_kiosk::feed::{bundled, Catalog};
 use samen_kiosk::time::{parse_instant, Clock, FixedClock};
@@ -44,6 +45,17 @@ use std::time::Duration;
 
 /// Saturday 28 November 2026, 10:42 in Hilversum.
 const NOW: &str = "2026-11-28T10:42:00+01:00";
+
+/// A kiosk whose requests reach an intake (a webhook is configured), so it offers
+/// "Bel mij terug". (Nothing is delivered in these scenarios: no services run.)
+fn configured() -> Config {
+    let mut config = Config::default();
+    config.callback.channel = Some(Channel::Webhook(Webhook {
+        url: "https://intake.example.org/hook".into(),
+        secret: samen_kiosk::signing::Secret::new("0123456789abcdef0123"),
+    }));
+    config
+}
 
 /// `NOW` as an instant: what the kiosk's clock says in these scenarios (never the
 /// machine's clock, so that they pass on any date).
@@ -138,7 +150,7 @@ fn advance_minutes(clock: &FixedClock, minutes: u32) {
 }
 
 fn kiosk() -> Rc<App> {
-    kiosk_with(Config::default())
+    kiosk_with(configured())
 }
 
 fn find(c: &App, label: &str) -> Vec<ElementHandle> {
@@ -411,7 +423,7 @@ fn callback_form_from_an_activity() {
     use samen_kiosk::callback::outbox::Outbox;
     use samen_kiosk::ui::generated::CallbackStep;
     let state = tempfile::tempdir().unwrap();
-    let c = kiosk_in(Config::default(), Some(state.path()));
+    let c = kiosk_in(configured(), Some(state.path()));
     tap(&c, "Tik op het scherm");
     tap(&c, "Tuinieren in de buurtmoestuin");
     tap(&c, "Bel mij terug");
@@ -475,7 +487,7 @@ fn callback_form_from_an_activity() {
 fn callback_validation_messages() {
     use samen_kiosk::ui::generated::CallbackStep;
     let state = tempfile::tempdir().unwrap();
-    let c = kiosk_in(Config::default(), Some(state.path()));
+    let c = kiosk_in(configured(), Some(state.path()));
     to_name_step(&c);
     tap(&c, "Verder");
     assert!(visible(&c, "Vul uw voornaam in."));
@@ -516,7 +528,7 @@ fn callback_validation_messages() {
 fn callback_under_16_stores_nothing() {
     use samen_kiosk::callback::outbox::Outbox;
     let state = tempfile::tempdir().unwrap();
-    let c = kiosk_in(Config::default(), Some(state.path()));
+    let c = kiosk_in(configured(), Some(state.path()));
     tap(&c, "Tik op het scherm");
     tap(&c, "Bel mij terug");
     tap(&c, "Nee, jonger");
@@ -534,7 +546,7 @@ fn callback_under_16_stores_nothing() {
 
 fn callback_input_is_wiped_on_timeout() {
     let state = tempfile::tempdir().unwrap();
-    let c = kiosk_in(Config::default(), Some(state.path()));
+    let c = kiosk_in(configured(), Some(state.path()));
     to_name_step(&c);
     type_text(&c, "bea");
     assert_eq!(form(&c).get_name(), "Bea");
@@ -555,7 +567,7 @@ fn callback_save_failure_apologises_with_a_number() {
     let dir = tempfile::tempdir().unwrap();
     let not_a_dir = dir.path().join("state");
     std::fs::write(&not_a_dir, b"").unwrap();
-    let c = kiosk_in(Config::default(), Some(&not_a_dir));
+    let c = kiosk_in(configured(), Some(&not_a_dir));
     to_name_step(&c);
     type_text(&c, "anna");
     tap(&c, "Verder");
@@ -769,6 +781,13 @@ fn admin_screen_long_press_pin_lockout_and_timeout() {
     assert_eq!(body["first_name"], "Test");
 
     tap(&c, "Netwerkadressen");
+    // The network line comes last in the status list: "Meer" brings it into view.
+    for _ in 0..5 {
+        if visible(&c, "Netwerk") {
+            break;
+        }
+        tap(&c, "Meer");
+    }
     assert!(visible(&c, "Netwerk"));
 
     // Nobody touches it: back to signage, locked again.
@@ -780,14 +799,7 @@ fn admin_screen_long_press_pin_lockout_and_timeout() {
 fn kiosk_with_voice() -> (Rc<App>, Arc<Voice>) {
     let voice = Arc::new(Voice::default());
     let speaker: Arc<dyn samen_kiosk::speech::Speaker> = voice.clone();
-    let (c, _) = kiosk_full(Config::default(), None, NOW, Some(speaker));
-    // The network line comes last in the status list: "Meer" brings it into view.
-    for _ in 0..5 {
-        if visible(&c, "Netwerk") {
-            break;
-        }
-        tap(&c, "Meer");
-    }
+    let (c, _) = kiosk_full(configured(), None, NOW, Some(speaker));
     (c, voice)
 }
 
@@ -882,7 +894,7 @@ fn speech_never_says_the_visitors_name_or_number() {
     let state = tempfile::tempdir().unwrap();
     let voice = Arc::new(Voice::default());
     let speaker: Arc<dyn samen_kiosk::speech::Speaker> = voice.clone();
-    let (c, _) = kiosk_full(Config::default(), Some(state.path()), NOW, Some(speaker));
+    let (c, _) = kiosk_full(configured(), Some(state.path()), NOW, Some(speaker));
     tap(&c, "Tik op het scherm");
     touch(&c, "Voorlezen");
     tap(&c, "Bel mij terug");
@@ -1103,7 +1115,7 @@ fn every_text_and_background_pair_meets_wcag_contrast() {
 fn every_control_is_at_least_9_mm_and_labelled() {
     use i_slint_backend_testing::AccessibleRole;
     use samen_kiosk::ui::Scene;
-    let config = Config::default();
+    let config = configured();
     let px_per_mm = 800.0 / config.display_width_mm as f32;
     let minimum = 9.0 * px_per_mm;
     let mut failures = Vec::new();
@@ -1113,7 +1125,7 @@ fn every_control_is_at_least_9_mm_and_labelled() {
             if matches!(scene, Scene::Dark) {
                 continue;
             }
-            let c = kiosk_in(Config::default(), None);
+            let c = kiosk_in(configured(), None);
             samen_kiosk::ui::show_scene(&c, scene);
             c.set_look(text_size, false);
             for e in c.window().root_element().query_descendants().find_all() {
@@ -1153,10 +1165,65 @@ fn every_control_is_at_least_9_mm_and_labelled() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Without a webhook or e-mail nobody would call: "Bel mij terug" is offered nowhere,
+/// and signage does not invite to it. `callback.demo` offers the form; it works,
+/// stores nothing, and the thank-you says so instead of promising a call.
+fn callback_is_offered_only_when_someone_will_call() {
+    use samen_kiosk::ui::generated::CallbackStep;
+    let state = tempfile::tempdir().unwrap();
+    let c = kiosk_in(Config::default(), Some(state.path()));
+    assert!(!visible(&c, "Bel mij terug"), "not on signage");
+    tap(&c, "Tik op het scherm");
+    assert!(!visible(&c, "Bel mij terug"), "not in the lists");
+    tap(&c, "Tuinieren in de buurtmoestuin");
+    assert_eq!(screen(&c), Screen::Detail);
+    assert!(!visible(&c, "Bel mij terug"), "not on an activity");
+    tap(&c, "Hulp nodig?");
+    assert!(
+        !visible(
+            &c,
+            "Bel mij terug is geen hulp bij een crisis. Bel dan De Luisterlijn, 113 of 112."
+        ),
+        "help does not mention it"
+    );
+    assert!(visible(&c, "In direct gevaar? Bel 112."));
+
+    let mut demo = Config::default();
+    demo.callback.demo = true;
+    let c = kiosk_in(demo, Some(state.path()));
+    to_name_step(&c);
+    type_text(&c, "anna");
+    tap(&c, "Verder");
+    type_text(&c, "0612345678");
+    tap(&c, "Verder");
+    tap(&c, "'s Ochtends");
+    tap(&c, "Ja, dat is goed");
+    tap(&c, "Ja, bel mij");
+    assert_eq!(form(&c).get_step(), CallbackStep::Done);
+    assert!(visible(
+        &c,
+        "Dit is een voorbeeld. Er is niets verstuurd en niets bewaard. Niemand belt u."
+    ));
+    assert!(
+        !visible(
+            &c,
+            "Versa Welzijn belt u binnen 2 werkdagen op 06 •••••• 78."
+        ),
+        "no promise of a call"
+    );
+    let outbox = samen_kiosk::callback::outbox::Outbox::open_in(state.path()).unwrap();
+    let status = outbox.status(mock_now()).unwrap();
+    assert_eq!((status.pending, status.delivered), (0, 0), "nothing stored");
+}
+
 fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let scenarios: &[(&str, fn())] = &[
         ("tap_leaves_signage", tap_leaves_signage),
+        (
+            "callback_is_offered_only_when_someone_will_call",
+            callback_is_offered_only_when_someone_will_call,
+        ),
         ("help_is_one_tap_from_signage", help_is_one_tap_from_signage),
         ("rotation_follows_mock_time", rotation_follows_mock_time),
         (
