@@ -6,7 +6,7 @@
 //! `runtime.json` in the state directory when it changes; `status --json` reads that
 //! file when the kiosk runs and works it out from the state directory when it does not.
 
-use crate::callback::outbox::{Outbox, OutboxStatus};
+use crate::callback::outbox::Outbox;
 use crate::config::Config;
 use crate::feed_service::FeedStatus;
 use chrono::{DateTime, Utc};
@@ -16,13 +16,9 @@ use std::sync::{Arc, Mutex};
 
 pub const RUNTIME_FILE: &str = "runtime.json";
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct FeedReport {
-    pub name: String,
-    pub items: usize,
-    pub last_success: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-}
+/// The status object and its parts are the wire contract's (`samen_wire::status`),
+/// which samen-hub reads.
+pub use samen_wire::status::{FeedReport, OutboxReport, StatusReport as Report};
 
 pub fn feed_reports(status: &FeedStatus) -> Vec<FeedReport> {
     status
@@ -127,23 +123,6 @@ pub fn free_disk_bytes(path: &Path) -> Option<u64> {
     (rc == 0).then(|| u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize)))
 }
 
-/// The status object.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub kiosk_id: String,
-    pub version: &'static str,
-    pub running: bool,
-    pub config_version: Option<i64>,
-    pub config_error: Option<String>,
-    pub feeds: Vec<FeedReport>,
-    pub outbox: Option<OutboxStatus>,
-    pub delivery: Option<&'static str>,
-    pub screen: &'static str,
-    pub uptime_s: Option<i64>,
-    pub free_disk_bytes: Option<u64>,
-    pub at: DateTime<Utc>,
-}
-
 /// Builds the report. `runtime` is the running kiosk's (or `None`, then `fallback`
 /// gives what can be worked out without it).
 pub fn report(
@@ -158,6 +137,13 @@ pub fn report(
             .exists()
             .then(|| Outbox::open_in(dir).and_then(|o| o.status(now)).ok())
             .flatten()
+            .map(|s| OutboxReport {
+                pending: s.pending,
+                oldest_pending_age_s: s.oldest_pending_age_s,
+                delivered: s.delivered,
+                failed_attention: s.failed_attention,
+                expired: s.expired,
+            })
     });
     let (config_error, feeds, screen_on, uptime) = match runtime {
         Some(r) => (
@@ -179,7 +165,7 @@ pub fn report(
     };
     Report {
         kiosk_id: config.kiosk_id.clone(),
-        version: env!("CARGO_PKG_VERSION"),
+        version: env!("CARGO_PKG_VERSION").to_string(),
         running: runtime.is_some(),
         config_version: runtime
             .map(|r| r.config_version)
@@ -187,11 +173,14 @@ pub fn report(
         config_error,
         feeds,
         outbox,
-        delivery: config.callback.channel.as_ref().map(|c| match c {
-            crate::callback::delivery::Channel::Webhook(_) => "webhook",
-            crate::callback::delivery::Channel::Email(_) => "email",
+        delivery: config.callback.channel.as_ref().map(|c| {
+            match c {
+                crate::callback::delivery::Channel::Webhook(_) => "webhook",
+                crate::callback::delivery::Channel::Email(_) => "email",
+            }
+            .to_string()
         }),
-        screen: if screen_on { "on" } else { "off" },
+        screen: if screen_on { "on" } else { "off" }.to_string(),
         uptime_s: uptime,
         free_disk_bytes: state_dir.and_then(free_disk_bytes),
         at: now,

@@ -15,8 +15,7 @@ pub mod form;
 pub mod outbox;
 
 use crate::i18n::Lang;
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use chrono::{DateTime, Timelike, Utc};
 use std::fmt;
 
 /// The version of the consent text the visitor agreed to (ui/callback.slint). Change
@@ -232,60 +231,35 @@ impl fmt::Debug for PhoneNumber {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimeSlot {
-    Morning,
-    Afternoon,
-    Evening,
-    Any,
-}
+/// The best time to call and the topic are the wire contract's own types
+/// (`samen_wire::callback`), so the kiosk and the hub agree on every spelling.
+pub use samen_wire::callback::{BestTime as TimeSlot, Topic};
 
-impl TimeSlot {
-    pub fn parse(text: &str) -> Option<TimeSlot> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "morning" | "ochtend" => Some(TimeSlot::Morning),
-            "afternoon" | "middag" => Some(TimeSlot::Afternoon),
-            "evening" | "avond" => Some(TimeSlot::Evening),
-            "any" | "maakt-niet-uit" => Some(TimeSlot::Any),
-            _ => None,
-        }
-    }
-
-    pub fn key(self) -> &'static str {
-        match self {
-            TimeSlot::Morning => "morning",
-            TimeSlot::Afternoon => "afternoon",
-            TimeSlot::Evening => "evening",
-            TimeSlot::Any => "any",
-        }
+/// A time slot as typed (`callback submit --when`) or tapped: the English key, or the
+/// Dutch word.
+pub fn parse_slot(text: &str) -> Option<TimeSlot> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "morning" | "ochtend" => Some(TimeSlot::Morning),
+        "afternoon" | "middag" => Some(TimeSlot::Afternoon),
+        "evening" | "avond" => Some(TimeSlot::Evening),
+        "any" | "maakt-niet-uit" => Some(TimeSlot::Any),
+        _ => None,
     }
 }
 
-/// What the call is about. Never *why*: that may be health data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Topic {
-    Activity { title: String },
-    Chat,
-    Volunteering,
-    Other,
-}
-
-impl Topic {
-    /// `activity:<title>`, `chat`, `volunteering`, `other`.
-    pub fn parse(text: &str) -> Option<Topic> {
-        let text = text.trim();
-        if let Some(title) = text.strip_prefix("activity:") {
-            let title: String = title.trim().chars().take(120).collect();
-            return (!title.is_empty()).then_some(Topic::Activity { title });
-        }
-        match text {
-            "chat" => Some(Topic::Chat),
-            "volunteering" => Some(Topic::Volunteering),
-            "other" => Some(Topic::Other),
-            _ => None,
-        }
+/// A topic as typed: `activity:<title>` (at most 120 characters), `chat`,
+/// `volunteering`, `other`.
+pub fn parse_topic(text: &str) -> Option<Topic> {
+    let text = text.trim();
+    if let Some(title) = text.strip_prefix("activity:") {
+        let title: String = title.trim().chars().take(120).collect();
+        return (!title.is_empty()).then_some(Topic::Activity { title });
+    }
+    match text {
+        "chat" => Some(Topic::Chat),
+        "volunteering" => Some(Topic::Volunteering),
+        "other" => Some(Topic::Other),
+        _ => None,
     }
 }
 
@@ -303,29 +277,6 @@ pub struct CallbackRequest {
     pub consented_at: DateTime<Utc>,
     /// Sent from the admin screen to check delivery: the intake ignores it.
     pub test: bool,
-}
-
-/// The webhook body (docs/webhook.md). Built once at submit time and stored, so
-/// every retry sends the same bytes.
-#[derive(Serialize)]
-struct Payload<'a> {
-    id: String,
-    kiosk_id: &'a str,
-    first_name: &'a str,
-    phone: &'a str,
-    phone_national: &'a str,
-    when: &'static str,
-    topic: Option<&'a Topic>,
-    language: &'static str,
-    consent: Consent<'a>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    test: bool,
-}
-
-#[derive(Serialize)]
-struct Consent<'a> {
-    version: &'a str,
-    at: String,
 }
 
 impl CallbackRequest {
@@ -352,25 +303,29 @@ impl CallbackRequest {
         }
     }
 
+    /// The webhook body (docs/webhook.md, `samen_wire::callback::CallbackBody`).
+    /// Built once at submit time and stored, so every retry sends the same bytes.
     pub fn payload(&self) -> Vec<u8> {
-        let payload = Payload {
+        let body = samen_wire::callback::CallbackBody {
             id: self.id.to_string(),
-            kiosk_id: &self.kiosk_id,
-            first_name: self.first_name.as_str(),
-            phone: self.phone.e164(),
-            phone_national: self.phone.national(),
-            when: self.slot.key(),
-            topic: self.topic.as_ref(),
-            language: self.lang.code(),
-            consent: Consent {
-                version: &self.consent_version,
+            kiosk_id: self.kiosk_id.clone(),
+            first_name: self.first_name.as_str().to_string(),
+            phone: self.phone.e164().to_string(),
+            phone_national: self.phone.national().to_string(),
+            when: self.slot,
+            topic: self.topic.clone(),
+            language: self.lang.code().to_string(),
+            consent: samen_wire::callback::Consent {
+                version: self.consent_version.clone(),
+                // Whole seconds, as the consent was always stated.
                 at: self
                     .consented_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    .with_nanosecond(0)
+                    .unwrap_or(self.consented_at),
             },
             test: self.test,
         };
-        serde_json::to_vec(&payload).unwrap_or_default()
+        serde_json::to_vec(&body).unwrap_or_default()
     }
 }
 
@@ -425,10 +380,10 @@ fn build(
 ) -> Result<CallbackRequest, SubmitError> {
     let first_name = FirstName::parse(form.name).map_err(SubmitError::Name)?;
     let phone = PhoneNumber::parse(form.phone).map_err(SubmitError::Phone)?;
-    let slot = TimeSlot::parse(form.slot).ok_or(SubmitError::Slot)?;
+    let slot = parse_slot(form.slot).ok_or(SubmitError::Slot)?;
     let topic = match form.topic.map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
-        Some(t) => Some(Topic::parse(t).ok_or(SubmitError::Topic)?),
+        Some(t) => Some(parse_topic(t).ok_or(SubmitError::Topic)?),
     };
     Ok(CallbackRequest::new(
         kiosk_id, first_name, phone, slot, topic, form.lang, now,
@@ -449,8 +404,8 @@ pub fn submit_test(
         kiosk_id,
         first_name,
         phone,
-        TimeSlot::parse("any").ok_or(SubmitError::Slot)?,
-        Topic::parse("other"),
+        TimeSlot::Any,
+        Some(Topic::Other),
         Lang::Nl,
         now,
     );
@@ -463,6 +418,33 @@ pub fn submit_test(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stored_body_is_the_wire_contract_the_hub_checks() {
+        let now = DateTime::parse_from_rfc3339("2026-11-28T09:42:10.987Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let request = CallbackRequest::new(
+            "bieb-centrum",
+            FirstName::parse("Zoë").unwrap(),
+            PhoneNumber::parse("06 12345678").unwrap(),
+            TimeSlot::Evening,
+            parse_topic("activity:Koffieochtend"),
+            Lang::Nl,
+            now,
+        );
+        let bytes = request.payload();
+        let body = samen_wire::callback::CallbackBody::parse(&bytes).expect("the hub accepts it");
+        assert_eq!(body.id, request.id.to_string());
+        assert_eq!(body.when, TimeSlot::Evening);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.contains(r#""consent":{"version":"2026-11-28.1","at":"2026-11-28T09:42:10Z"}"#),
+            "whole seconds, as before: {text}"
+        );
+        assert!(text
+            .contains(r#""when":"evening","topic":{"kind":"activity","title":"Koffieochtend"}"#));
+    }
 
     #[test]
     fn dutch_numbers_in_every_usual_form() {
