@@ -3,7 +3,7 @@
 //! the kiosk's own table < the local file, merged key by key.
 
 use super::raw::RawConfig;
-use super::validate::Problems;
+use super::validate::{is_kiosk_id, Problems, KIOSK_ID_RULE};
 use super::{Config, ConfigError};
 use std::collections::BTreeMap;
 
@@ -14,17 +14,6 @@ pub struct FleetDoc {
     pub version: i64,
     fleet: toml::Table,
     kiosks: BTreeMap<String, toml::Table>,
-}
-
-pub(super) const KIOSK_ID_RULE: &str = "use 1 to 64 letters, digits, '-' or '_'";
-
-/// Whether `id` may be a `kiosk_id` (and so a `[kiosks.<kiosk_id>]` name).
-pub(super) fn is_kiosk_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Keys that only the kiosk's own file may set: who it is and whom it trusts.

@@ -2,9 +2,19 @@
 //! applied, and every problem collected with its key path, so that one look at the
 //! output of `config check` shows all that is wrong.
 
-use super::fleet::{is_kiosk_id, KIOSK_ID_RULE};
 use super::raw::*;
 use super::*;
+
+pub(super) const KIOSK_ID_RULE: &str = "use 1 to 64 letters, digits, '-' or '_'";
+
+/// Whether `id` may be a `kiosk_id` (and so a `[kiosks.<kiosk_id>]` name).
+pub(super) fn is_kiosk_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
 
 pub(super) struct Problems(pub(super) Vec<String>);
 
