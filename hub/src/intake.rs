@@ -153,32 +153,7 @@ pub fn accept(
         Some(Some(stored)) if stored != hash => return Ok(Err(Refusal::Conflict)),
         Some(_) => Stored::Duplicate,
         None => {
-            let (topic_kind, topic_title) = match &body.topic {
-                None => (None, None),
-                Some(Topic::Activity { title }) => (Some("activity"), Some(title.as_str())),
-                Some(t) => (Some(t.kind()), None),
-            };
-            tx.execute(
-                "INSERT INTO requests (id, kiosk_id, body_sha256, received_at, first_name, phone,
-                    phone_national, best_time, topic_kind, topic_title, language,
-                    consent_version, consented_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                params![
-                    body.id,
-                    kiosk_id,
-                    hash,
-                    now,
-                    body.first_name.trim(),
-                    body.phone,
-                    body.phone_national,
-                    body.when.key(),
-                    topic_kind,
-                    topic_title,
-                    body.language,
-                    body.consent.version,
-                    body.consent.at.timestamp(),
-                ],
-            )?;
+            insert_request(&tx, &body, &kiosk_id, &hash, now)?;
             Stored::New
         }
     };
@@ -197,7 +172,25 @@ pub fn store_unsigned(
     received_at: i64,
 ) -> anyhow::Result<()> {
     let raw = serde_json::to_vec(body)?;
-    let (kind, title) = match &body.topic {
+    insert_request(
+        conn,
+        body,
+        &body.kiosk_id,
+        &Sha256::digest(&raw),
+        received_at,
+    )?;
+    Ok(())
+}
+
+/// One new request row: the signed intake and the demo data store the same shape.
+fn insert_request(
+    conn: &Connection,
+    body: &CallbackBody,
+    kiosk_id: &str,
+    body_sha256: &[u8],
+    received_at: i64,
+) -> rusqlite::Result<()> {
+    let (topic_kind, topic_title) = match &body.topic {
         None => (None, None),
         Some(Topic::Activity { title }) => (Some("activity"), Some(title.as_str())),
         Some(t) => (Some(t.kind()), None),
@@ -209,15 +202,15 @@ pub fn store_unsigned(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             body.id,
-            body.kiosk_id,
-            Sha256::digest(&raw).to_vec(),
+            kiosk_id,
+            body_sha256,
             received_at,
-            body.first_name,
+            body.first_name.trim(),
             body.phone,
             body.phone_national,
             body.when.key(),
-            kind,
-            title,
+            topic_kind,
+            topic_title,
             body.language,
             body.consent.version,
             body.consent.at.timestamp(),
