@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what the tests use besides Rust and runs every test of the workspace (the
 # kiosk, samen-wire and samen-hub): Debian's espeak-ng (speech mode's WAV test) and
-# minisign (signatures made by the command-line tool); then the hub's browser and
+# minisign (signatures made by the command-line tool), aiosmtpd (PyPI, in a virtual
+# environment: the SMTP server of the hub's e-mail test); then the hub's browser and
 # end-to-end tests (hub/tests/browser/run.sh), which need Debian's chromium and
 # chromium-driver, python3 and npm (for axe-core, installed into
 # hub/tests/browser/node_modules) and the binaries `cargo test --workspace` builds.
@@ -32,6 +33,18 @@ if [ ${#missing[@]} -gt 0 ]; then
         exit 1
     fi
 fi
+# aiosmtpd, the real SMTP server the hub's overdue e-mail is sent to in its tests, in
+# a virtual environment of its own under target/ (pip, from PyPI; about 1 MB).
+venv=target/test-python
+if ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+    echo "installing aiosmtpd (pip, in $venv)" >&2
+    python3 -m venv "$venv" 2>/dev/null || {
+        if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+        $sudo apt-get install -y python3-venv >/dev/null && python3 -m venv "$venv"
+    }
+    "$venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+fi
+export SAMEN_HUB_TEST_PYTHON=$PWD/$venv/bin/python
 # With the tools in place, the tests that use them must not skip.
 export SAMEN_KIOSK_REQUIRE_TOOLS=1
 cargo test --workspace --locked "$@"

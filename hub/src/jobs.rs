@@ -1,5 +1,6 @@
 //! The server's background work, once an hour: retention (once a calendar day) and
-//! the overdue e-mail (once a calendar day, when configured and something is late).
+//! the overdue e-mail (once a working day from 08:00, when configured and something is late;
+//! an e-mail that could not be sent is tried again at the next pass).
 //! [`tick`] is one pass (what tests call); [`run`] only loops and listens for
 //! shutdown.
 
@@ -12,18 +13,23 @@ pub async fn tick(hub: &Hub) -> anyhow::Result<()> {
     hub.db
         .call(move |c| crate::retention::run_if_due(c, policy, now))
         .await?;
-    if let Some(mail) = hub.config.mail.clone() {
-        let calendar = crate::workdays::Calendar {
-            good_friday_is_holiday: hub.config.good_friday_is_holiday,
-        };
+    let calendar = crate::workdays::Calendar {
+        good_friday_is_holiday: hub.config.good_friday_is_holiday,
+    };
+    if let Some(mail) = hub
+        .config
+        .mail
+        .clone()
+        .filter(|_| mail_hours(&calendar, now))
+    {
         let within = hub.config.call_within_days;
         let counts = hub
             .db
             .call(move |c| {
                 let counts = crate::mail::counts(c, now, &calendar, within)?;
-                // Marked as done for today only when there is something to send.
-                if counts.overdue > 0 && crate::retention::first_time_today(c, "overdue-mail", now)?
-                {
+                // Marked as done for today only once it has been sent (below): an
+                // SMTP server that is down is tried again at the next hourly pass.
+                if counts.overdue > 0 && !crate::retention::done_today(c, "overdue-mail", now)? {
                     Ok(Some(counts))
                 } else {
                     Ok(None)
@@ -33,12 +39,25 @@ pub async fn tick(hub: &Hub) -> anyhow::Result<()> {
         if let Some(counts) = counts {
             let (subject, body) = crate::mail::message(counts, &hub.config.public_url);
             match crate::mail::send(&mail, subject, body).await {
-                Ok(()) => tracing::info!(overdue = counts.overdue, "overdue e-mail sent"),
-                Err(e) => tracing::warn!("overdue e-mail not sent: {e:#}"),
+                Ok(()) => {
+                    tracing::info!(overdue = counts.overdue, "overdue e-mail sent");
+                    hub.db
+                        .call(move |c| crate::retention::mark_done_today(c, "overdue-mail", now))
+                        .await?;
+                }
+                Err(e) => tracing::warn!("overdue e-mail not sent (tried again in an hour): {e:#}"),
             }
         }
     }
     Ok(())
+}
+
+/// The overdue e-mail goes out on working days from 08:00 (Amsterdam), when the
+/// coordinators start: not at the first pass after midnight, not at weekends.
+fn mail_hours(calendar: &crate::workdays::Calendar, now: i64) -> bool {
+    use chrono::Timelike;
+    let local = crate::words::local(now);
+    calendar.is_working_day(local.date_naive()) && local.hour() >= 8
 }
 
 pub async fn run(hub: Hub, mut shutdown: tokio::sync::watch::Receiver<bool>) {

@@ -64,21 +64,32 @@ pub fn run(conn: &mut Connection, policy: Retention, now: i64) -> anyhow::Result
 /// Whether the job `name` has not run yet on the local calendar day of `now`; marks
 /// it as run when so.
 pub fn first_time_today(conn: &Connection, name: &str, now: i64) -> anyhow::Result<bool> {
+    if done_today(conn, name, now)? {
+        return Ok(false);
+    }
+    mark_done_today(conn, name, now)?;
+    Ok(true)
+}
+
+/// Whether the daily job `name` has already run today (Amsterdam's calendar day).
+pub fn done_today(conn: &Connection, name: &str, now: i64) -> anyhow::Result<bool> {
     let today = crate::words::local_date(now).to_string();
     let last: Option<String> = conn
         .query_row("SELECT last_day FROM jobs WHERE name = ?1", [name], |r| {
             r.get(0)
         })
         .optional()?;
-    if last.as_deref() == Some(today.as_str()) {
-        return Ok(false);
-    }
+    Ok(last.as_deref() == Some(today.as_str()))
+}
+
+pub fn mark_done_today(conn: &Connection, name: &str, now: i64) -> anyhow::Result<()> {
+    let today = crate::words::local_date(now).to_string();
     conn.execute(
         "INSERT INTO jobs (name, last_day) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET last_day = excluded.last_day",
         params![name, today],
     )?;
-    Ok(true)
+    Ok(())
 }
 
 pub fn run_if_due(

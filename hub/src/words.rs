@@ -5,7 +5,7 @@ use crate::i18n::Lang;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
 
-fn local(ts: i64) -> DateTime<chrono_tz::Tz> {
+pub fn local(ts: i64) -> DateTime<chrono_tz::Tz> {
     Amsterdam.from_utc_datetime(
         &DateTime::<Utc>::from_timestamp(ts, 0)
             .unwrap_or_default()

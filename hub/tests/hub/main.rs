@@ -8,12 +8,15 @@
 //! - `pages`: login redirects, roles, CSRF, escaping, the worklist flow with TOTP
 //!   enrolment, claims, outcomes, overdue;
 //! - `retention`: erasure down to the bytes of the database and its WAL;
+//! - `mail`: the daily overdue e-mail, received by a real SMTP server (aiosmtpd):
+//!   counts and a link, never a name or a number, at most once a day;
 //! - `process`: the binary itself: the command line, and no personal data in its
 //!   log at trace level.
 
 mod support;
 
 mod intake;
+mod mail;
 mod pages;
 mod process;
 mod retention;

@@ -43,7 +43,7 @@ fn command_line_errors_are_one_line() {
 }
 
 #[tokio::test]
-async fn a_real_hub_process_keeps_personal_data_out_of_its_log() {
+async fn a_real_hub_process_keeps_personal_data_out_of_its_log_and_obeys_user_commands() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
 
@@ -160,6 +160,67 @@ async fn a_real_hub_process_keeps_personal_data_out_of_its_log() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json[0]["first_name"], name);
     assert_eq!(json[0]["phone"], "+31612340000");
+
+    // user reset-totp, while the server runs: the session ends, the password alone
+    // leads to enrolment again, the old authenticator's code no longer opens anything.
+    let out = hub(data, &["user", "reset-totp", "ans"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        ans.get("/worklist").await.location.as_deref(),
+        Some("/login"),
+        "reset-totp ends the user's sessions"
+    );
+    let mut again = Browser::new(&url);
+    assert_eq!(
+        again.log_in("ans", PASSWORD, "").await.location.as_deref(),
+        Some("/enrol")
+    );
+    assert_eq!(
+        again.get("/worklist").await.location.as_deref(),
+        Some("/enrol"),
+        "nothing but enrolment before a new TOTP secret is set up"
+    );
+
+    // user disable: the session ends and the password no longer logs in.
+    let out = hub(data, &["user", "disable", "ans"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        again.get("/enrol").await.location.as_deref(),
+        Some("/login"),
+        "disable ends the user's sessions"
+    );
+    let mut later = Browser::new(&url);
+    let refused = later.log_in("ans", PASSWORD, "").await;
+    assert_ne!(
+        refused.location.as_deref(),
+        Some("/enrol"),
+        "{}",
+        refused.body
+    );
+    assert_ne!(refused.location.as_deref(), Some("/"), "{}", refused.body);
+    assert_eq!(
+        later.get("/worklist").await.location.as_deref(),
+        Some("/login")
+    );
+    // An unknown user is a one-line error.
+    let out = hub(data, &["user", "disable", "nobody"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .starts_with("samen-hub: no user nobody"),
+        "{err}"
+    );
 
     drop(server);
     reader.join().unwrap();

@@ -23,6 +23,11 @@ pub struct TestHub {
 impl TestHub {
     /// A hub on Tuesday 1 December 2026, 10:00 in Amsterdam.
     pub async fn start() -> TestHub {
+        TestHub::start_with(Config::default()).await
+    }
+
+    /// The same, with a configuration of the test's own.
+    pub async fn start_with(config: Config) -> TestHub {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap(),
@@ -30,7 +35,7 @@ impl TestHub {
         let hub = Hub {
             db: Db::open(dir.path()).unwrap(),
             clock: clock.clone(),
-            config: Arc::new(Config::default()),
+            config: Arc::new(config),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
