@@ -73,6 +73,17 @@ pub fn client_builder(
         .user_agent(concat!("samen-kiosk/", env!("CARGO_PKG_VERSION")))
 }
 
+/// The heartbeat's client: a signed POST is never sent on to another URL, so
+/// redirects are not followed at all (a 3xx is a failed heartbeat).
+pub fn heartbeat_client() -> reqwest::Result<reqwest::Client> {
+    client_builder(
+        Duration::from_secs(10),
+        Duration::from_secs(20),
+        reqwest::redirect::Policy::none(),
+    )
+    .build()
+}
+
 pub struct Fetcher {
     client: reqwest::Client,
     limits: Limits,
@@ -80,13 +91,18 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(limits: Limits) -> anyhow::Result<Fetcher> {
-        let client = client_builder(
-            limits.connect_timeout,
-            limits.total_timeout,
-            reqwest::redirect::Policy::limited(limits.max_redirects),
-        )
-        .gzip(true)
-        .build()?;
+        let redirects = reqwest::redirect::Policy::limited(limits.max_redirects);
+        Fetcher::with_redirects(limits, redirects)
+    }
+
+    /// A fetcher with its own redirect policy (the fleet document: same host, https).
+    pub fn with_redirects(
+        limits: Limits,
+        redirects: reqwest::redirect::Policy,
+    ) -> anyhow::Result<Fetcher> {
+        let client = client_builder(limits.connect_timeout, limits.total_timeout, redirects)
+            .gzip(true)
+            .build()?;
         Ok(Fetcher { client, limits })
     }
 
@@ -138,7 +154,13 @@ fn classify(err: reqwest::Error) -> FetchError {
     if err.is_timeout() {
         FetchError::Timeout
     } else if err.is_redirect() {
-        FetchError::Redirects
+        // A policy's own reason ("redirect not followed: ..."), or too many.
+        match std::error::Error::source(&err).map(ToString::to_string) {
+            Some(reason) if reason.starts_with("redirect not followed") => {
+                FetchError::Network(reason)
+            }
+            _ => FetchError::Redirects,
+        }
     } else {
         // The chain without the URL: URLs may carry tokens.
         let err = err.without_url();

@@ -11,6 +11,7 @@ pub mod feed;
 pub mod feed_cache;
 pub mod feed_service;
 pub mod fetch;
+pub mod files;
 pub mod i18n;
 pub mod image_cache;
 pub mod images;

@@ -158,7 +158,7 @@ fn poller(local: &LocalFile, state: Option<&Path>) -> FleetPoller {
 
 fn doc(version: i64, title: &str) -> String {
     format!(
-        "version = {version}\n[signage]\nslide_seconds = 15\n[[signage.messages]]\ntitle = {{ nl = \"{title}\", en = \"{title} (en)\" }}\n"
+        "version = {version}\nexpires = 2099-01-01T00:00:00Z\n[signage]\nslide_seconds = 15\n[[signage.messages]]\ntitle = {{ nl = \"{title}\", en = \"{title} (en)\" }}\n"
     )
 }
 
@@ -363,6 +363,7 @@ fn per_kiosk_values_win_and_the_local_file_wins_over_both() {
         &signer,
         r#"
 version = 7
+expires = 2099-01-01T00:00:00Z
 [signage]
 slide_seconds = 12
 help_every = 5
@@ -401,18 +402,18 @@ fn invalid_documents_are_refused_with_their_key_path() {
 
     for (bad, path) in [
         (
-            "version = 2\n[[feeds]]\nurl = \"https://a.example/x.ics\"\n[[feeds]]\nurl = \"ftp://b\"\n",
+            "version = 2\nexpires = 2099-01-01T00:00:00Z\n[[feeds]]\nurl = \"https://a.example/x.ics\"\n[[feeds]]\nurl = \"ftp://b\"\n",
             "feeds[1].url: not a URL",
         ),
         (
-            "version = 3\n[kiosks.bieb-centrum.signage]\nslide_seconds = 0\n",
+            "version = 3\nexpires = 2099-01-01T00:00:00Z\n[kiosks.bieb-centrum.signage]\nslide_seconds = 0\n",
             "kiosks.bieb-centrum.signage.slide_seconds",
         ),
-        ("version = 4\n[signage]\nslide_secs = 5\n", "slide_secs"),
-        ("version = 5\n[remote]\nurl = \"https://x\"\npublic_key = \"x\"\n", "remote: only the kiosk's own file"),
+        ("version = 4\nexpires = 2099-01-01T00:00:00Z\n[signage]\nslide_secs = 5\n", "slide_secs"),
+        ("version = 5\nexpires = 2099-01-01T00:00:00Z\n[remote]\nurl = \"https://x\"\npublic_key = \"x\"\n", "remote: only the kiosk's own file"),
         ("[signage]\nslide_seconds = 5\n", "version: is required"),
-        ("version = 6\n[schedule]\nmonday = \"9-5\"\n", "schedule.monday"),
-        ("version = 7\nthis is not toml\n", "line 2"),
+        ("version = 6\nexpires = 2099-01-01T00:00:00Z\n[schedule]\nmonday = \"9-5\"\n", "schedule.monday"),
+        ("version = 7\nexpires = 2099-01-01T00:00:00Z\nthis is not toml\n", "line 3"),
     ] {
         server.publish(&signer, bad);
         match rt.block_on(p.poll_once()) {
@@ -537,7 +538,7 @@ fn config_verify_and_check_on_the_command_line() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("fleet document version 5"));
-    std::fs::write(&file, "version = 6\n[[feeds]]\nurl = \"ftp://x\"\n").unwrap();
+    std::fs::write(&file, "version = 6\nexpires = 2099-01-01T00:00:00Z\n[[feeds]]\nurl = \"ftp://x\"\n").unwrap();
     let out = kiosk(&["config", "check", f]);
     assert!(!out.status.success());
     assert!(
@@ -550,7 +551,7 @@ fn config_verify_and_check_on_the_command_line() {
     // that no kiosk can have is refused.
     std::fs::write(
         &file,
-        "version = 7\n[kiosks.bieb-centrum.signage]\nslide_seconds = 5\n[kiosks.dorpshuis]\n",
+        "version = 7\nexpires = 2099-01-01T00:00:00Z\n[kiosks.bieb-centrum.signage]\nslide_seconds = 5\n[kiosks.dorpshuis]\n",
     )
     .unwrap();
     let out = kiosk(&["config", "check", f]);
@@ -560,7 +561,7 @@ fn config_verify_and_check_on_the_command_line() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    std::fs::write(&file, "version = 8\n[kiosks.\"Bieb Centrum\"]\n").unwrap();
+    std::fs::write(&file, "version = 8\nexpires = 2099-01-01T00:00:00Z\n[kiosks.\"Bieb Centrum\"]\n").unwrap();
     let out = kiosk(&["config", "check", f]);
     assert!(!out.status.success());
     assert!(

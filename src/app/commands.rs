@@ -145,8 +145,10 @@ pub(super) fn occurrences(
 }
 
 pub(super) fn config_check(file: &Path) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // A configuration file and a fleet document have the same limit (1 MiB), which
+    // the kiosk also applies to a fleet document it fetches.
+    let text = crate::files::read_regular_text(file, crate::files::MAX_CONFIG_BYTES)
+        .with_context(|| format!("cannot read {}", file.display()))?;
     // A fleet document has a top-level `version`; a kiosk's own file does not.
     let is_fleet = text
         .parse::<toml::Table>()
@@ -155,6 +157,21 @@ pub(super) fn config_check(file: &Path) -> anyhow::Result<()> {
     if is_fleet {
         return match crate::config::FleetDoc::parse(&text, &file.display().to_string()) {
             Ok(doc) => {
+                let now = chrono::Utc::now();
+                if doc.expired(now) {
+                    eprintln!(
+                        "expires: the document expired at {}; kiosks refuse it (sign a new one with a later expires)",
+                        doc.expires.to_rfc3339()
+                    );
+                    bail!("{}: fleet document refused", file.display())
+                }
+                if doc.expires - now < remote::EXPIRY_WARNING {
+                    eprintln!(
+                        "warning: expires: the document expires at {}, in less than a week; \
+                         publish a new version with a later expires before then",
+                        doc.expires.to_rfc3339()
+                    );
+                }
                 // The ids, so that a mistyped one can be seen: it would silently not apply.
                 let ids = doc.kiosk_ids().collect::<Vec<_>>();
                 let own = if ids.is_empty() {
@@ -163,9 +180,10 @@ pub(super) fn config_check(file: &Path) -> anyhow::Result<()> {
                     format!("own values for {}", ids.join(", "))
                 };
                 println!(
-                    "{}: ok (fleet document version {}; {own})",
+                    "{}: ok (fleet document version {}, expires {}; {own})",
                     file.display(),
-                    doc.version
+                    doc.version,
+                    doc.expires.to_rfc3339()
                 );
                 Ok(())
             }
@@ -204,13 +222,14 @@ pub(super) fn config_check(file: &Path) -> anyhow::Result<()> {
 
 pub(super) fn config_verify(file: &Path, pubkey: &str) -> anyhow::Result<()> {
     // The key itself, or a minisign.pub file (its last line is the key).
-    let key = match std::fs::read_to_string(pubkey) {
+    let key = match crate::files::read_regular_text(Path::new(pubkey), 4096) {
         Ok(text) => text.lines().last().unwrap_or_default().trim().to_string(),
         Err(_) => pubkey.trim().to_string(),
     };
-    let doc = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let doc = crate::files::read_regular(file, remote::MAX_FLEET_BYTES)
+        .with_context(|| format!("cannot read {}", file.display()))?;
     let sig_path = PathBuf::from(format!("{}.minisig", file.display()));
-    let sig = std::fs::read_to_string(&sig_path)
+    let sig = crate::files::read_regular_text(&sig_path, remote::MAX_FLEET_BYTES)
         .with_context(|| format!("cannot read {}", sig_path.display()))?;
     remote::verify(&doc, &sig, &key).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     println!("{}: signature ok", file.display());
@@ -218,9 +237,7 @@ pub(super) fn config_verify(file: &Path, pubkey: &str) -> anyhow::Result<()> {
 }
 
 pub(super) fn hash_pin() -> anyhow::Result<()> {
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
+    let line = crate::files::read_first_line(std::io::stdin().lock(), 1024)
         .context("cannot read the PIN from standard input")?;
     println!("{}", crate::admin::hash_pin(line.trim())?);
     Ok(())

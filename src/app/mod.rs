@@ -21,6 +21,7 @@ use std::process::ExitCode;
 pub fn main() -> ExitCode {
     use clap::Parser;
     crate::memory::tune_allocator();
+    crate::state::private_umask();
     let cli = Cli::parse();
     logging::init();
     match run(cli) {

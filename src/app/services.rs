@@ -216,13 +216,7 @@ impl Services {
         mut config_rx: tokio::sync::watch::Receiver<Arc<Config>>,
         mut stopped: tokio::sync::watch::Receiver<bool>,
     ) {
-        let client = match crate::fetch::client_builder(
-            Duration::from_secs(10),
-            Duration::from_secs(20),
-            reqwest::redirect::Policy::default(),
-        )
-        .build()
-        {
+        let client = match crate::fetch::heartbeat_client() {
             Ok(c) => c,
             Err(err) => {
                 tracing::warn!("no heartbeat: {err}");

@@ -30,15 +30,12 @@ pub enum Sent {
     Permanent(String),
 }
 
-fn text(body: &[u8]) -> String {
+pub(crate) fn text(body: &[u8]) -> String {
     let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-    let field = |k: &str| {
-        value
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
+    // Every value on one line, whatever the stored body holds: a newline in a value
+    // must not make a line of its own ("Telefoon: ...").
+    let line = |v: Option<&serde_json::Value>| super::one_line(v.and_then(|v| v.as_str()).unwrap_or(""));
+    let field = |k: &str| line(value.get(k));
     let when = match field("when").as_str() {
         "morning" => "'s ochtends",
         "afternoon" => "'s middags",
@@ -50,13 +47,7 @@ fn text(body: &[u8]) -> String {
         .and_then(|t| t.get("kind"))
         .and_then(|k| k.as_str())
     {
-        Some("activity") => format!(
-            "activiteit: {}",
-            value["topic"]
-                .get("title")
-                .and_then(|t| t.as_str())
-                .unwrap_or("")
-        ),
+        Some("activity") => format!("activiteit: {}", line(value["topic"].get("title"))),
         Some("chat") => "een praatje".into(),
         Some("volunteering") => "vrijwilligerswerk".into(),
         Some("other") => "iets anders".into(),
@@ -76,14 +67,8 @@ fn text(body: &[u8]) -> String {
         name = field("first_name"),
         phone = field("phone_national"),
         lang = field("language"),
-        cv = value["consent"]
-            .get("version")
-            .and_then(|v| v.as_str())
-            .unwrap_or(""),
-        ca = value["consent"]
-            .get("at")
-            .and_then(|v| v.as_str())
-            .unwrap_or(""),
+        cv = line(value["consent"].get("version")),
+        ca = line(value["consent"].get("at")),
         id = field("id"),
         json = String::from_utf8_lossy(body),
     )
@@ -136,5 +121,18 @@ pub async fn send(channel: &EmailChannel, id: &str, body: &[u8]) -> Sent {
                 .map(|c| c.to_string())
                 .unwrap_or_else(|| "connection".into())
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_value_with_a_newline_cannot_make_a_line_of_its_own() {
+        // A body as an older kiosk stored it, with a title straight from a feed.
+        let body = br#"{"id":"r1","kiosk_id":"k","first_name":"Anna","phone":"+31612345678","phone_national":"06 12345678","when":"morning","topic":{"kind":"activity","title":"Koffie\nTelefoon:  0900 1234567\r\nX"},"language":"nl","consent":{"version":"1","at":"2026-11-28T10:42:00Z"}}"#;
+        let text = super::text(body);
+        let phone_lines: Vec<&str> = text.lines().filter(|l| l.starts_with("Telefoon:")).collect();
+        assert_eq!(phone_lines, ["Telefoon:  06 12345678"], "{text}");
+        assert!(text.contains("Over:      activiteit: Koffie Telefoon: 0900 1234567 X"));
     }
 }

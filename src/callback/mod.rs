@@ -247,12 +247,30 @@ pub fn parse_slot(text: &str) -> Option<TimeSlot> {
     }
 }
 
-/// A topic as typed: `activity:<title>` (at most 120 characters), `chat`,
-/// `volunteering`, `other`.
+/// Text from a feed (an activity's title) made fit for one line of an e-mail or a
+/// field of the webhook body: control characters, line and paragraph separators become
+/// spaces, runs of white space one space.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A topic as typed: `activity:<title>` (at most 120 characters, on one line: see
+/// [`one_line`]), `chat`, `volunteering`, `other`.
 pub fn parse_topic(text: &str) -> Option<Topic> {
     let text = text.trim();
     if let Some(title) = text.strip_prefix("activity:") {
-        let title: String = title.trim().chars().take(120).collect();
+        let title: String = one_line(title).chars().take(120).collect();
         return (!title.is_empty()).then_some(Topic::Activity { title });
     }
     match text {

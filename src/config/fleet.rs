@@ -5,13 +5,22 @@
 use super::raw::RawConfig;
 use super::validate::{is_kiosk_id, Problems, KIOSK_ID_RULE};
 use super::{Config, ConfigError};
+use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
-/// A fleet document: the schema of the local file plus a top-level `version` and
-/// `[kiosks.<kiosk_id>]` tables with values for one kiosk only.
+/// The highest `version` a fleet document may have: ten digits, room for a date and a
+/// counter (`2026120101`) or a Unix time (until 2286). A larger number is a mistake
+/// that would block every later document (each must be newer).
+pub const MAX_VERSION: i64 = 9_999_999_999;
+
+/// A fleet document: the schema of the local file plus a top-level `version`, a
+/// top-level `expires` and `[kiosks.<kiosk_id>]` tables with values for one kiosk only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FleetDoc {
     pub version: i64,
+    /// After this instant the document is not taken from the network any more (as
+    /// TUF's `expires`): an old signed copy cannot be replayed for ever.
+    pub expires: DateTime<Utc>,
     fleet: toml::Table,
     kiosks: BTreeMap<String, toml::Table>,
 }
@@ -26,15 +35,37 @@ impl FleetDoc {
         let mut table = parse_table(text, origin)?;
         let mut p = Problems(Vec::new());
         let version = match table.remove("version") {
-            Some(toml::Value::Integer(v)) if v >= 1 => v,
+            Some(toml::Value::Integer(v)) if (1..=MAX_VERSION).contains(&v) => v,
             Some(_) => {
-                p.push("version", "must be a whole number, 1 or more");
+                p.push(
+                    "version",
+                    format!("must be a whole number from 1 to {MAX_VERSION}"),
+                );
                 0
             }
             None => {
                 p.push("version", "is required in a fleet document");
                 0
             }
+        };
+        let expires = match table.remove("expires") {
+            None => {
+                p.push(
+                    "expires",
+                    "is required in a fleet document (e.g. expires = 2027-01-01T00:00:00Z)",
+                );
+                DateTime::<Utc>::MIN_UTC
+            }
+            Some(value) => match parse_expires(&value) {
+                Some(at) => at,
+                None => {
+                    p.push(
+                        "expires",
+                        "must be a date and time with its offset, e.g. 2027-01-01T00:00:00Z",
+                    );
+                    DateTime::<Utc>::MIN_UTC
+                }
+            },
         };
         let mut kiosks = BTreeMap::new();
         match table.remove("kiosks") {
@@ -104,13 +135,37 @@ impl FleetDoc {
         }
         Ok(FleetDoc {
             version,
+            expires,
             fleet: table,
             kiosks,
         })
     }
 }
 
+/// `expires = 2027-01-01T00:00:00Z` (a TOML offset date-time) or the same as a string.
+fn parse_expires(value: &toml::Value) -> Option<DateTime<Utc>> {
+    let text = match value {
+        toml::Value::Datetime(dt) => {
+            // Only a full date-time with an offset names one instant.
+            dt.date.as_ref()?;
+            dt.time.as_ref()?;
+            dt.offset.as_ref()?;
+            dt.to_string()
+        }
+        toml::Value::String(s) => s.trim().to_string(),
+        _ => return None,
+    };
+    DateTime::parse_from_rfc3339(&text)
+        .ok()
+        .map(|at| at.with_timezone(&Utc))
+}
+
 impl FleetDoc {
+    /// Whether the document has expired at `now`.
+    pub fn expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.expires
+    }
+
     /// The kiosk ids that have their own `[kiosks.<kiosk_id>]` values.
     pub fn kiosk_ids(&self) -> impl Iterator<Item = &str> {
         self.kiosks.keys().map(String::as_str)

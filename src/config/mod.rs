@@ -14,7 +14,7 @@ mod fleet;
 mod raw;
 mod validate;
 
-pub use fleet::FleetDoc;
+pub use fleet::{FleetDoc, MAX_VERSION};
 use fleet::{line_of, parse_table, with_key_path};
 use raw::RawConfig;
 
@@ -341,7 +341,7 @@ impl Default for Config {
 impl Config {
     /// Reads and validates a TOML file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = crate::files::read_regular_text(path, crate::files::MAX_CONFIG_BYTES).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),
             source,
         })?;

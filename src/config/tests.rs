@@ -125,7 +125,7 @@ fn typos_are_refused() {
 #[test]
 fn a_kiosk_may_set_one_key_of_a_fleet_table() {
     let doc = FleetDoc::parse(
-        "version = 1\n[heartbeat]\nurl = \"https://status.example.org/beat\"\n[kiosks.bieb.heartbeat]\ninterval = \"1m\"\n",
+        "version = 1\nexpires = 2099-01-01T00:00:00Z\n[heartbeat]\nurl = \"https://status.example.org/beat\"\n[kiosks.bieb.heartbeat]\ninterval = \"1m\"\n",
         "fleet",
     )
     .expect("a partial table on top of the fleet's is fine");
@@ -138,7 +138,7 @@ fn a_kiosk_may_set_one_key_of_a_fleet_table() {
 #[test]
 fn fleet_documents_name_the_key_of_a_wrong_value() {
     let err = FleetDoc::parse(
-        "version = 2\n[[feeds]]\nurl = \"https://a.example/a.ics\"\n[[feeds]]\nurl = \"https://a.example/b.ics\"\nrefresh = 5\n[kiosks.bieb.signage]\nslide_secs = 5\n[kiosks.dorp.session]\ninactivity_seconds = \"lang\"\n",
+        "version = 2\nexpires = 2099-01-01T00:00:00Z\n[[feeds]]\nurl = \"https://a.example/a.ics\"\n[[feeds]]\nurl = \"https://a.example/b.ics\"\nrefresh = 5\n[kiosks.bieb.signage]\nslide_secs = 5\n[kiosks.dorp.session]\ninactivity_seconds = \"lang\"\n",
         "fleet",
     )
     .unwrap_err();
@@ -168,6 +168,7 @@ fn kiosk_tables_that_can_never_apply_are_caught() {
     // An id no kiosk can have refuses the document, with its key path.
     let err = FleetDoc::parse(
         "version = 3
+expires = 2099-01-01T00:00:00Z
 [kiosks.\"bieb centrum\".signage]
 slide_seconds = 5
 ",
@@ -185,6 +186,7 @@ slide_seconds = 5
     // A well-formed id for another kiosk: this kiosk is told, by id, in the log.
     let doc = FleetDoc::parse(
         "version = 4
+expires = 2099-01-01T00:00:00Z
 [kiosks.bieb-centrum.signage]
 slide_seconds = 5
 [kiosks.dorp]
@@ -205,6 +207,7 @@ slide_seconds = 5
     assert_eq!(doc.missing_kiosk_notice("dorp"), None);
     let plain = FleetDoc::parse(
         "version = 1
+expires = 2099-01-01T00:00:00Z
 ",
         "fleet",
     )

@@ -67,7 +67,7 @@ impl Problems {
     ) -> crate::signing::Secret {
         let secret = match (secret, file) {
             (Some(s), None) => s,
-            (None, Some(file)) => match std::fs::read_to_string(&file) {
+            (None, Some(file)) => match read_secret_file(&file) {
                 Ok(s) => s.trim().to_string(),
                 Err(err) => {
                     self.push(
@@ -308,7 +308,7 @@ impl Config {
             }
             let password = match (e.password, e.password_file) {
                 (Some(pw), None) => Some(crate::signing::Secret::new(pw)),
-                (None, Some(file)) => match std::fs::read_to_string(&file) {
+                (None, Some(file)) => match read_secret_file(&file) {
                     Ok(pw) => Some(crate::signing::Secret::new(pw.trim())),
                     Err(err) => {
                         p.push(
@@ -484,6 +484,11 @@ impl Config {
             high_contrast,
         })
     }
+}
+
+/// A secret or password file: a regular file of at most 4 KiB.
+fn read_secret_file(file: &str) -> std::io::Result<String> {
+    crate::files::read_regular_text(Path::new(file), crate::files::MAX_SECRET_BYTES)
 }
 
 /// https, or plain http only to this very machine (tests, a local relay): decided on

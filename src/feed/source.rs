@@ -27,8 +27,9 @@ pub enum SourceError {
     TooLarge(usize),
     #[error("feed is empty")]
     Empty,
-    #[error("neither an iCalendar (BEGIN:VCALENDAR) nor a JSON feed (starts with {0:?})")]
-    UnknownFormat(String),
+    /// Never quotes the bytes: a local path may name any file (a key, a secret).
+    #[error("neither an iCalendar (BEGIN:VCALENDAR) nor a JSON feed (starting with {{)")]
+    UnknownFormat,
     #[error(transparent)]
     Ical(#[from] ical::IcalError),
     #[error(transparent)]
@@ -61,20 +62,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format, SourceError> {
     if body[0] == b'{' {
         return Ok(Format::Json);
     }
-    // The first line, shortened, with anything unprintable as '?', so that the error
-    // stays one readable line whatever the bytes are.
-    let shown: String = String::from_utf8_lossy(&body[..body.len().min(20)])
-        .chars()
-        .take_while(|c| *c != '\n' && *c != '\r')
-        .map(|c| {
-            if c.is_control() || c == '\u{fffd}' {
-                '?'
-            } else {
-                c
-            }
-        })
-        .collect();
-    Err(SourceError::UnknownFormat(shown))
+    Err(SourceError::UnknownFormat)
 }
 
 /// Parses a feed in either format. `today` only matters for example JSON feeds;
@@ -102,17 +90,14 @@ pub fn parse_any(
 /// pictures are looked up beside it.
 pub fn load_file(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<ParsedFeed> {
     use anyhow::Context;
-    use std::io::Read;
-    let unreadable = |reason: String| SourceError::Unreadable {
-        path: path.display().to_string(),
-        reason,
-    };
-    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
-    // Read one byte past the limit, so that a huge file is never read whole.
-    let mut bytes = Vec::new();
-    file.take(MAX_FEED_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(e.to_string()))?;
+    // Only a regular file, read with the limit: a FIFO or a device is refused before
+    // a byte is read.
+    let bytes = crate::files::read_regular(path, MAX_FEED_BYTES).map_err(|e| {
+        SourceError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        }
+    })?;
     let base = path
         .parent()
         .map(std::path::Path::to_path_buf)
