@@ -445,11 +445,7 @@ fn parse(
 ) -> Result<(Vec<Activity>, bool), String> {
     let base = reqwest::Url::parse(&config.url).ok();
     let resolve = move |name: &str| -> Option<ImageRef> {
-        let url = match &base {
-            Some(base) => base.join(name).ok()?,
-            None => reqwest::Url::parse(name).ok()?,
-        };
-        matches!(url.scheme(), "http" | "https").then(|| ImageRef::Url(url.to_string()))
+        crate::feed_policy::resolve_picture(base.as_ref(), name).map(|u| ImageRef::Url(u.into()))
     };
     let parsed = feed::parse_any(body, today, &resolve).map_err(|e| e.to_string())?;
     for line in parsed.skipped.iter().chain(&parsed.warnings) {
@@ -460,6 +456,7 @@ fn parse(
 
 /// The source's own settings: default categories and a location filter.
 fn post_process(activities: Vec<Activity>, config: &FeedConfig) -> Vec<Activity> {
+    let activities = crate::feed_policy::apply(activities, config);
     let filter = config.location_contains.as_ref().map(|l| l.to_lowercase());
     activities
         .into_iter()

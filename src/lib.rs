@@ -9,6 +9,7 @@ pub mod callback;
 pub mod config;
 pub mod feed;
 pub mod feed_cache;
+pub mod feed_policy;
 pub mod feed_service;
 pub mod fetch;
 pub mod files;

@@ -7,8 +7,15 @@ pub struct QrBitmap {
     pub dark: Vec<bool>,
 }
 
+/// A QR code for a web link only: `https://` or `http://` (which links a source may
+/// have is decided earlier, in `feed_policy`). Any other text, such as `javascript:`,
+/// `tel:` or `WIFI:`, gives no code.
 pub fn encode(url: &str) -> Option<QrBitmap> {
-    if url.is_empty() || url.len() > 1000 {
+    let web = url
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        || url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://"));
+    if !web || url.len() > 1000 {
         return None;
     }
     let code =
@@ -48,5 +55,8 @@ mod tests {
             "the finder pattern starts after the quiet zone"
         );
         assert!(super::encode("").is_none());
+        for other in ["javascript:alert(1)", "tel:09001234567", "WIFI:T:WPA;S:x;P:y;;", "data:,x"] {
+            assert!(super::encode(other).is_none(), "{other}");
+        }
     }
 }

@@ -124,6 +124,8 @@ fn source(url: &str) -> FeedConfig {
         refresh: Duration::from_secs(900),
         categories: vec!["ontmoeten".into()],
         location_contains: None,
+        image_hosts: Vec::new(),
+        http_links: false,
     }
 }
 

@@ -54,6 +54,11 @@ pub struct FeedConfig {
     pub refresh: std::time::Duration,
     pub categories: Vec<String>,
     pub location_contains: Option<String>,
+    /// Hosts besides the feed's own folder that pictures may come from
+    /// (`feed_policy`); lower case, no scheme or path.
+    pub image_hosts: Vec<String>,
+    /// Plain `http://` activity links become QR codes too (default: only https).
+    pub http_links: bool,
 }
 
 impl FeedConfig {

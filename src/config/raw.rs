@@ -117,6 +117,10 @@ pub(super) struct RawFeed {
     pub(super) categories: Option<Vec<String>>,
     /// Only activities whose place or address contains this text.
     pub(super) location_contains: Option<String>,
+    /// Hosts (besides the feed's own folder) that pictures may come from.
+    pub(super) image_hosts: Option<Vec<String>>,
+    /// Whether plain http:// activity links may become QR codes (default: https only).
+    pub(super) http_links: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

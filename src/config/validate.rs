@@ -283,6 +283,28 @@ impl Config {
                         .map(|c| c.trim().to_lowercase())
                         .collect(),
                     location_contains: f.location_contains.filter(|l| !l.trim().is_empty()),
+                    image_hosts: f
+                        .image_hosts
+                        .unwrap_or_default()
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, h)| {
+                            let host = h.trim().to_ascii_lowercase();
+                            let ok = !host.is_empty()
+                                && host.len() <= 253
+                                && host.chars().all(|c| {
+                                    c.is_ascii_alphanumeric() || c == '.' || c == '-'
+                                });
+                            if !ok {
+                                p.push(
+                                    &format!("feeds[{i}].image_hosts[{j}]"),
+                                    "a host name only, like \"cdn.example.org\" (no scheme, port or path)",
+                                );
+                            }
+                            ok.then_some(host)
+                        })
+                        .collect(),
+                    http_links: f.http_links.unwrap_or(false),
                 }
             })
             .collect();
