@@ -5,9 +5,9 @@
 # that a coordinator works through in the browser, then retention. Python's standard
 # library only; axe-core from npm (package-lock.json) into node_modules/ here.
 #
-# Needs: target/debug/samen-hub and target/debug/samen-kiosk (built by `cargo test
-# --workspace`), /usr/bin/chromium and /usr/bin/chromedriver (apt: chromium
-# chromium-driver), python3, npm. scripts/test.sh installs the tools and then runs this.
+# Needs: target/debug/samen-hub and target/debug/samen-kiosk (built here with cargo,
+# a no-op after `cargo test --workspace`), /usr/bin/chromium and /usr/bin/chromedriver
+# (apt: chromium chromium-driver), python3, npm. scripts/test.sh installs the tools and then runs this.
 # Anything missing is an error, never a skip. Arguments go to unittest (e.g. test_e2e).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,6 +28,12 @@ if ! grep -qs "\"version\": \"$axe_version\"" node_modules/axe-core/package.json
     fi
 fi
 target="${CARGO_TARGET_DIR:-$(cd ../../.. && pwd)/target}"
+# The binaries of the checked-out source, never ones left from an older build (cargo
+# does nothing when they are up to date, as right after `cargo test --workspace`).
+if command -v cargo >/dev/null; then
+    (cd ../../.. && cargo build --locked --quiet -p samen-hub -p samen-kiosk --bins) \
+        || missing+=("a build of samen-hub and samen-kiosk (cargo build failed)")
+fi
 for bin in samen-hub samen-kiosk; do
     [ -x "$target/debug/$bin" ] || missing+=("$target/debug/$bin (cargo test --workspace builds it)")
 done
