@@ -62,6 +62,31 @@ enum Command {
     /// Callback requests, for scripts.
     #[command(subcommand)]
     Callbacks(CallbacksCommand),
+    /// The kiosks' health from their heartbeats, for scripts.
+    #[command(subcommand)]
+    Fleet(FleetCommand),
+}
+
+#[derive(Subcommand)]
+enum FleetCommand {
+    /// Every kiosk: id, last_seen, health (ok, degraded, offline), reasons,
+    /// config_version, version, has_screenshot.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// One kiosk in `fleet list --json`.
+#[derive(serde::Serialize)]
+struct FleetRow {
+    id: String,
+    last_seen: Option<String>,
+    health: crate::fleet::State,
+    reasons: Vec<samen_wire::health::Reason>,
+    config_version: Option<i64>,
+    version: Option<String>,
+    has_screenshot: bool,
 }
 
 #[derive(Subcommand)]
@@ -204,6 +229,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("erased {} request(s)", report.erased);
             Ok(())
         }
+        Command::Fleet(FleetCommand::List { json }) => {
+            let db = open(cli.data)?;
+            fleet_list(&config, &db, now, json)
+        }
         Command::Callbacks(CallbacksCommand::List {
             json,
             with_personal_data,
@@ -238,6 +267,38 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn fleet_list(config: &Config, db: &Db, now: i64, json: bool) -> anyhow::Result<()> {
+    let interval = config.heartbeat_interval_s as i64;
+    let rows: Vec<FleetRow> = db
+        .blocking(|c| crate::fleet::list(c, now, interval))?
+        .into_iter()
+        .map(|k| FleetRow {
+            last_seen: k.last_seen.map(crate::words::rfc3339),
+            health: k.state,
+            reasons: k.reasons().to_vec(),
+            config_version: k.heartbeat.as_ref().and_then(|h| h.status.config_version),
+            version: k.heartbeat.as_ref().map(|h| h.status.version.clone()),
+            has_screenshot: k.has_screenshot(),
+            id: k.id,
+        })
+        .collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        for r in rows {
+            let codes: Vec<&str> = r.reasons.iter().map(|r| r.code.as_str()).collect();
+            println!(
+                "{}\t{}\t{}\t{}",
+                r.id,
+                r.health.key(),
+                r.last_seen.as_deref().unwrap_or("never"),
+                codes.join(",")
+            );
+        }
+    }
+    Ok(())
 }
 
 fn open(data: Option<PathBuf>) -> anyhow::Result<Db> {
@@ -292,7 +353,8 @@ fn serve(
             ready(addr);
         }
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let jobs = tokio::spawn(crate::jobs::run(hub.clone(), stop_rx));
+        let jobs = tokio::spawn(crate::jobs::run(hub.clone(), stop_rx.clone()));
+        let fleet_jobs = tokio::spawn(crate::jobs::run_fleet(hub.clone(), stop_rx));
         crate::http::serve(listener, hub, async move {
             shutdown_signal().await;
             tracing::info!("stopping");
@@ -300,6 +362,7 @@ fn serve(
         .await?;
         let _ = stop_tx.send(true);
         let _ = jobs.await;
+        let _ = fleet_jobs.await;
         Ok(())
     })
 }

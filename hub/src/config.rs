@@ -15,6 +15,12 @@
 //! password_file = "/etc/samen-hub/smtp-password"
 //! from = "samen-hub <hub@example.org>"
 //! to = ["coordinatoren@example.org"]
+//! [fleet]
+//! heartbeat_interval_s = 300               # when a heartbeat does not say its own
+//! [alerts]                                 # optional: kiosk offline/degraded/recovered
+//! to = ["it@example.org"]                  # sent through [mail]'s server
+//! [metrics]                                # optional: GET /metrics (Prometheus)
+//! token_file = "/etc/samen-hub/metrics-token"
 //! ```
 
 use anyhow::{bail, Context};
@@ -32,6 +38,27 @@ pub struct RawConfig {
     pub good_friday_is_holiday: Option<bool>,
     pub retention: Option<RawRetention>,
     pub mail: Option<RawMail>,
+    pub fleet: Option<RawFleet>,
+    pub alerts: Option<RawAlerts>,
+    pub metrics: Option<RawMetrics>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFleet {
+    pub heartbeat_interval_s: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlerts {
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetrics {
+    pub token_file: PathBuf,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,6 +87,23 @@ pub struct Config {
     pub good_friday_is_holiday: bool,
     pub retention: Retention,
     pub mail: Option<Mail>,
+    /// Seconds between heartbeats for kiosks whose heartbeat does not say (a kiosk is
+    /// offline after three missed ones).
+    pub heartbeat_interval_s: u64,
+    /// Who gets the fleet alerts (sent through `mail`'s server); `None`: no alerts.
+    pub alerts_to: Option<Vec<String>>,
+    /// The bearer token of `GET /metrics`; `None`: no metrics (404).
+    pub metrics_token: Option<Token>,
+}
+
+/// A secret that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(pub String);
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token([redacted])")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +195,42 @@ impl Config {
                 })
             }
         };
+        let heartbeat_interval_s = raw
+            .fleet
+            .and_then(|f| f.heartbeat_interval_s)
+            .unwrap_or(300);
+        if !(10..=86_400).contains(&heartbeat_interval_s) {
+            bail!("fleet.heartbeat_interval_s: between 10 and 86400");
+        }
+        let alerts_to = match raw.alerts {
+            None => None,
+            Some(a) => {
+                if a.to.is_empty() {
+                    bail!("alerts.to: at least one address");
+                }
+                if mail.is_none() {
+                    bail!("alerts: needs [mail] (its smtp_url and from) to send with");
+                }
+                Some(a.to)
+            }
+        };
+        let metrics_token = match raw.metrics {
+            None => None,
+            Some(m) => {
+                let token = std::fs::read_to_string(&m.token_file).with_context(|| {
+                    format!("metrics.token_file: {}", m.token_file.display())
+                })?;
+                let token = token.trim().to_string();
+                if token.len() < 16 || token.chars().any(|c| !c.is_ascii_graphic()) {
+                    bail!("metrics.token_file: at least 16 visible ASCII characters, no spaces");
+                }
+                Some(Token(token))
+            }
+        };
         Ok(Config {
+            heartbeat_interval_s,
+            alerts_to,
+            metrics_token,
             listen,
             secure_cookies: raw
                 .secure_cookies

@@ -81,6 +81,36 @@ const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         last_day TEXT NOT NULL
     );",
+    // 2: the fleet (issue 19): each kiosk's last heartbeat and screenshot, a 30-day
+    // history of health and key figures, and what the alert e-mails last said.
+    "CREATE TABLE fleet_status (
+        kiosk_id TEXT PRIMARY KEY REFERENCES kiosks (id) ON DELETE CASCADE,
+        received_at INTEGER NOT NULL,
+        signed_at INTEGER NOT NULL,
+        status_json TEXT NOT NULL,
+        health TEXT NOT NULL CHECK (health IN ('ok', 'degraded')),
+        interval_s INTEGER,
+        screenshot BLOB,
+        screenshot_mime TEXT,
+        screenshot_taken_at INTEGER
+    );
+    CREATE TABLE fleet_history (
+        kiosk_id TEXT NOT NULL REFERENCES kiosks (id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('ok', 'degraded', 'offline')),
+        reasons TEXT NOT NULL DEFAULT '',
+        uptime_s INTEGER,
+        outbox_pending INTEGER,
+        oldest_pending_s INTEGER,
+        feed_age_s INTEGER
+    );
+    CREATE INDEX fleet_history_by_kiosk ON fleet_history (kiosk_id, at);
+    CREATE INDEX fleet_history_by_age ON fleet_history (at);
+    CREATE TABLE fleet_alerts (
+        kiosk_id TEXT PRIMARY KEY REFERENCES kiosks (id) ON DELETE CASCADE,
+        notified_state TEXT NOT NULL,
+        last_sent_at INTEGER
+    );",
 ];
 
 pub fn open(dir: &Path) -> anyhow::Result<Connection> {

@@ -189,7 +189,95 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "topic_other" => ("Iets anders", "Something else"),
         "topic_none" => ("Niet ingevuld", "Not given"),
         "request_title" => ("Terugbellen", "Call back"),
+        "fleet_title" => ("Kiosks", "Kiosks"),
+        "fleet_filter" => ("Toon kiosks", "Show kiosks"),
+        "fleet_all" => ("Alle", "All"),
+        "fleet_none" => (
+            "Geen kiosks in deze toestand.",
+            "No kiosks in this state.",
+        ),
+        "state_ok" => ("In orde", "OK"),
+        "state_degraded" => ("Problemen", "Problems"),
+        "state_offline" => ("Offline", "Offline"),
+        "state_never" => ("Nog nooit gezien", "Never seen"),
+        "fleet_last_seen" => ("Laatst gezien", "Last seen"),
+        "fleet_last_seen_lower" => ("laatst gezien", "last seen"),
+        "fleet_never" => ("nog nooit", "never"),
+        "fleet_software" => ("Software", "Software"),
+        "fleet_config" => ("Configuratie", "Configuration"),
+        "fleet_config_own" => ("eigen bestand", "own file"),
+        "fleet_feeds" => ("Feeds", "Feeds"),
+        "fleet_no_feeds" => ("geen (het voorbeeld)", "none (the example)"),
+        "fleet_outbox" => ("Terugbelverzoeken", "Callback requests"),
+        "fleet_messages" => ("Berichten", "Messages"),
+        "fleet_no_messages" => ("geen", "none"),
+        "fleet_no_picture" => ("Nog geen schermafbeelding.", "No screenshot yet."),
+        "fleet_reasons" => ("Waarom", "Why"),
+        "fleet_back" => ("← Alle kiosks", "← All kiosks"),
+        "fleet_now" => ("Nu", "Now"),
+        "fleet_history" => ("De laatste 7 dagen", "The last 7 days"),
+        "fleet_history_none" => (
+            "Nog geen geschiedenis.",
+            "No history yet.",
+        ),
+        "fleet_per_day" => ("Per dag", "Per day"),
+        "fleet_day" => ("Dag", "Day"),
+        "fleet_max_pending" => ("Wachtende verzoeken (max.)", "Waiting requests (max.)"),
+        "fleet_max_feed_age" => ("Oudste feed (max.)", "Oldest feed (max.)"),
+        "fleet_chart_pending" => ("wachtende verzoeken", "waiting requests"),
+        "fleet_full_status" => ("Laatste status, volledig", "Last status, in full"),
+        "fleet_no_status" => (
+            "Deze kiosk heeft nog geen status gestuurd.",
+            "This kiosk has not sent a status yet.",
+        ),
+        "fleet_uptime" => ("Draait sinds", "Running for"),
+        "fleet_screen" => ("Scherm", "Screen"),
+        "screen_on" => ("aan", "on"),
+        "screen_off" => ("uit (buiten de openingstijden)", "off (outside opening hours)"),
+        "fleet_home_link" => ("Bekijk de kiosks", "See the kiosks"),
+        "alert_offline" => ("offline", "offline"),
+        "alert_degraded" => ("problemen", "problems"),
+        "alert_recovered" => ("weer in orde", "OK again"),
         _ => return None,
+    })
+}
+
+/// The hub's words for a health reason code (issue 19); `None` for a code it does not
+/// know (the page then shows the kiosk's own words).
+pub fn reason(lang: Lang, code: &str) -> Option<&'static str> {
+    use samen_wire::health::codes;
+    let (nl, en) = match code {
+        codes::FEED_STALE => (
+            "Een feed is al twee verversingen niet bijgewerkt",
+            "A feed has not been updated for two refresh intervals",
+        ),
+        codes::OUTBOX_STUCK => (
+            "Een terugbelverzoek wacht al langer dan een uur",
+            "A callback request has been waiting for more than an hour",
+        ),
+        codes::OUTBOX_ATTENTION => (
+            "Een terugbelverzoek werd geweigerd en vraagt aandacht",
+            "A callback request was refused and needs attention",
+        ),
+        codes::OUTBOX_EXPIRED => (
+            "Terugbelverzoeken zijn verlopen zonder aan te komen",
+            "Callback requests expired without being delivered",
+        ),
+        codes::CONFIG_REFUSED => (
+            "Het vlootdocument werd geweigerd",
+            "The fleet document was refused",
+        ),
+        codes::DISK_LOW => ("Minder dan 100 MB vrije schijfruimte", "Less than 100 MB free disk"),
+        codes::CLOCK_UNSYNCED => ("De klok is niet gelijkgezet", "The clock is not synchronised"),
+        codes::NO_TOUCH => (
+            "Al dagen geen enkele aanraking terwijl open (scherm kapot?)",
+            "No touch at all for days while open (touch panel broken?)",
+        ),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::Nl => nl,
+        Lang::En => en,
     })
 }
 

@@ -45,6 +45,9 @@ pub enum Refusal {
     IdMismatch,
     #[error("webhook-id already used with another body")]
     Conflict,
+    /// A heartbeat that is not a status object the hub can use.
+    #[error("heartbeat: {0}")]
+    Heartbeat(String),
 }
 
 #[derive(serde::Deserialize)]
@@ -62,15 +65,16 @@ pub struct Legacy<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-/// Verifies and stores one webhook. `Ok(Err(_))` is a refusal to answer with a 4xx;
-/// `Err(_)` a failure of the hub itself (5xx: the kiosk retries).
-pub fn accept(
-    conn: &mut Connection,
+/// Checks a signed request from a kiosk (a callback webhook or a heartbeat): the
+/// timestamp window, the `webhook-id`, the kiosk named in the body's `kiosk_id`, and the
+/// signature with its secret(s). `Ok(Ok((kiosk, webhook_id)))` when it is who it says.
+pub fn verify_signed(
+    conn: &Connection,
     received: &Received<'_>,
     legacy: &Legacy<'_>,
     raw: &[u8],
     now: i64,
-) -> anyhow::Result<Result<(String, Stored), Refusal>> {
+) -> anyhow::Result<Result<(String, String), Refusal>> {
     let legacy_signature = match (received.signature, legacy.signature) {
         (None, Some(sig)) => Some(sig),
         _ => None,
@@ -124,6 +128,22 @@ pub fn accept(
             return Ok(Err(Refusal::Signature(e)));
         }
     }
+    Ok(Ok((kiosk_id, webhook_id.to_string())))
+}
+
+/// Verifies and stores one webhook. `Ok(Err(_))` is a refusal to answer with a 4xx;
+/// `Err(_)` a failure of the hub itself (5xx: the kiosk retries).
+pub fn accept(
+    conn: &mut Connection,
+    received: &Received<'_>,
+    legacy: &Legacy<'_>,
+    raw: &[u8],
+    now: i64,
+) -> anyhow::Result<Result<(String, Stored), Refusal>> {
+    let (kiosk_id, webhook_id) = match verify_signed(conn, received, legacy, raw, now)? {
+        Ok(v) => v,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     // Verified: from here on the kiosk is who it says it is.
     tracing::debug!(kiosk = %kiosk_id, webhook = %webhook_id, "webhook signature verified");
     let body = match CallbackBody::parse(raw) {

@@ -75,3 +75,21 @@ pub async fn run(hub: Hub, mut shutdown: tokio::sync::watch::Receiver<bool>) {
         }
     }
 }
+
+/// The fleet's minute loop (issue 19): offline kiosks into the history and the alert
+/// e-mail (`alerts::tick`), every minute until shutdown.
+pub async fn run_fleet(hub: Hub, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::alerts::tick(&hub).await {
+            tracing::error!("fleet job: {e:#}");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    return;
+                }
+            }
+        }
+    }
+}

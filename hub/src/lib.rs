@@ -6,12 +6,14 @@
 //! `http/` is a thin layer over them, `cli` the command line. See ARCHITECTURE.md.
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod fleet;
 pub mod http;
 pub mod i18n;
 pub mod intake;

@@ -7,6 +7,8 @@
 //! and a TRUNCATE checkpoint empties the write-ahead log, so neither file holds them
 //! afterwards (a test reads both files' bytes).
 //!
+//! The same daily pass prunes the fleet's health history older than 30 days.
+//!
 //! [`run`] is one pass (what `retention run` and tests call); `serve` calls
 //! [`run_if_due`] every hour, which runs at most once per calendar day.
 
@@ -20,6 +22,8 @@ const DAY_S: i64 = 86_400;
 pub struct Report {
     pub erased: usize,
     pub sessions_purged: usize,
+    /// Fleet history rows older than 30 days (`fleet::HISTORY_DAYS`).
+    pub history_pruned: usize,
 }
 
 pub fn run(conn: &mut Connection, policy: Retention, now: i64) -> anyhow::Result<Report> {
@@ -50,6 +54,7 @@ pub fn run(conn: &mut Connection, policy: Retention, now: i64) -> anyhow::Result
         audit::record(&tx, now, "retention", Action::Erase, None, Some(id))?;
     }
     let sessions_purged = crate::sessions::purge(&tx, now)?;
+    let history_pruned = crate::fleet::prune(&tx, now)?;
     tx.commit()?;
     if !ids.is_empty() {
         crate::db::checkpoint(conn)?;
@@ -58,6 +63,7 @@ pub fn run(conn: &mut Connection, policy: Retention, now: i64) -> anyhow::Result
     Ok(Report {
         erased: ids.len(),
         sessions_purged,
+        history_pruned,
     })
 }
 

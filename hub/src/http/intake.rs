@@ -1,6 +1,7 @@
-//! `POST /intake/callback`: the kiosks' webhook. The checks are the domain's
-//! (`crate::intake`); this maps them to status codes and logs one line per refusal,
-//! with the request id at most: never the body.
+//! `POST /intake/callback`: the kiosks' webhook, and `POST /intake/heartbeat`: their
+//! status (issue 19). The checks are the domain's (`crate::intake`, `crate::fleet`);
+//! this maps them to status codes and logs one line per refusal, with the request id
+//! or kiosk id at most: never the body.
 
 use crate::intake::{self, Refusal, Stored};
 use crate::Hub;
@@ -70,20 +71,73 @@ pub async fn callback(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) -
             json(StatusCode::OK, "test")
         }
         Ok(Err(refusal)) => {
-            let status = match refusal {
-                Refusal::Timestamp(_) | Refusal::UnknownKiosk | Refusal::Signature(_) => {
-                    StatusCode::UNAUTHORIZED
-                }
-                Refusal::MissingId | Refusal::NotJson => StatusCode::BAD_REQUEST,
-                Refusal::Schema(_) | Refusal::IdMismatch => StatusCode::UNPROCESSABLE_ENTITY,
-                Refusal::Conflict => StatusCode::CONFLICT,
-            };
+            let status = refusal_status(&refusal);
             // The id is only logged once the signature proved where it came from.
             if refusal == Refusal::Conflict {
                 tracing::warn!(request = %webhook_id, "intake refused: webhook-id reused with another body");
             } else {
                 tracing::warn!(status = status.as_u16(), "intake refused: {refusal}");
             }
+            json(status, "refused")
+        }
+    }
+}
+
+fn refusal_status(refusal: &Refusal) -> StatusCode {
+    match refusal {
+        Refusal::Timestamp(_) | Refusal::UnknownKiosk | Refusal::Signature(_) => {
+            StatusCode::UNAUTHORIZED
+        }
+        Refusal::MissingId | Refusal::NotJson => StatusCode::BAD_REQUEST,
+        Refusal::Schema(_) | Refusal::IdMismatch | Refusal::Heartbeat(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Refusal::Conflict => StatusCode::CONFLICT,
+    }
+}
+
+/// A kiosk's heartbeat: signed like a callback webhook (Standard Webhooks, or the
+/// legacy `X-Samen-Signature`), at most 256 KB (a screenshot of about 50 KB fits).
+/// 200 `stored` (or `stale` for one signed before the stored one), 401 for a bad or
+/// old signature or an unknown kiosk, 400/422 for a body that is not a status object.
+pub async fn heartbeat(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) -> Response {
+    let now = hub.clock.now().timestamp();
+    let id = header(&headers, HEADER_ID);
+    let timestamp = header(&headers, HEADER_TIMESTAMP);
+    let signature = header(&headers, HEADER_SIGNATURE);
+    let legacy_signature = header(&headers, samen_wire::legacy::HEADER);
+    let idempotency_key = header(&headers, "idempotency-key");
+    let result = hub
+        .db
+        .call(move |conn| {
+            let received = Received {
+                id: id.as_deref(),
+                timestamp: timestamp.as_deref(),
+                signature: signature.as_deref(),
+            };
+            let legacy = intake::Legacy {
+                signature: legacy_signature.as_deref(),
+                idempotency_key: idempotency_key.as_deref(),
+            };
+            crate::fleet::accept(conn, &received, &legacy, &body, now)
+        })
+        .await;
+    match result {
+        Err(e) => {
+            tracing::error!("heartbeat intake failed: {e:#}");
+            json(StatusCode::INTERNAL_SERVER_ERROR, "error")
+        }
+        Ok(Ok((kiosk, crate::fleet::Accepted::Stored))) => {
+            tracing::debug!(kiosk = %kiosk, "heartbeat stored");
+            json(StatusCode::OK, "stored")
+        }
+        Ok(Ok((kiosk, crate::fleet::Accepted::Stale))) => {
+            tracing::info!(kiosk = %kiosk, "heartbeat older than the stored one: not stored");
+            json(StatusCode::OK, "stale")
+        }
+        Ok(Err(refusal)) => {
+            let status = refusal_status(&refusal);
+            tracing::warn!(status = status.as_u16(), "heartbeat refused: {refusal}");
             json(status, "refused")
         }
     }

@@ -1,5 +1,5 @@
 //! The HTTP layer: a thin shell over the domain modules. One module per resource
-//! (`intake` for kiosks, `pages` for staff), `auth` for who is asking (session,
+//! (`intake` for kiosks, `pages` for staff, `fleet` for the IT team and `/metrics`), `auth` for who is asking (session,
 //! role, CSRF), `error` for turning failures into responses in one place.
 //!
 //! Every response carries a strict Content-Security-Policy (no inline scripts or
@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod fleet;
 pub mod intake;
 pub mod pages;
 
@@ -28,6 +29,14 @@ pub fn router(hub: Hub) -> Router {
             "/intake/callback",
             post(intake::callback).layer(DefaultBodyLimit::max(crate::intake::MAX_BODY_BYTES)),
         )
+        .route(
+            "/intake/heartbeat",
+            post(intake::heartbeat).layer(DefaultBodyLimit::max(crate::fleet::MAX_BODY_BYTES)),
+        )
+        .route("/fleet", get(fleet::fleet_page))
+        .route("/fleet/{id}", get(fleet::kiosk_page))
+        .route("/fleet/{id}/screenshot", get(fleet::screenshot))
+        .route("/metrics", get(fleet::metrics))
         .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))

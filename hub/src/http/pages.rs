@@ -322,6 +322,9 @@ pub async fn home(visitor: Visitor) -> Result<Response, AppError> {
     if user.role == Role::Coordinator {
         return Ok(Redirect::to("/worklist").into_response());
     }
+    if matches!(user.role, Role::It | Role::Admin) {
+        return Ok(Redirect::to("/fleet").into_response());
+    }
     html(
         StatusCode::OK,
         HomePage {
