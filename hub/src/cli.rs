@@ -410,6 +410,10 @@ fn run_demo(
         println!("  user name: {}", crate::demo::USER);
         println!("  password:  {}", crate::demo::PASSWORD);
         println!(
+            "  (the IT team's pages, /fleet: user name {}, the same password and code)",
+            crate::demo::IT_USER
+        );
+        println!(
             "  code:      printed below every 30 seconds (an authenticator app would show it)"
         );
         std::thread::spawn(|| loop {

@@ -1,12 +1,16 @@
-//! Demo data for `samen-hub demo`: one kiosk, one coordinator with a known password
-//! and TOTP secret, and a handful of requests of different ages (made-up names and
-//! numbers). Never used by `serve`.
+//! Demo data for `samen-hub demo`: five kiosks, one coordinator and one IT user with a
+//! known password and TOTP secret, a handful of requests of different ages (made-up
+//! names and numbers), and the kiosks' heartbeats (issue 19): one ok, one degraded, one
+//! offline, one never seen, with screenshots and a week of history. Never used by
+//! `serve`.
 
 use crate::accounts::{self, Role};
 use samen_wire::callback::{BestTime, CallbackBody, Consent, Topic};
 
 pub const USER: &str = "demo";
 pub const PASSWORD: &str = "demo-wachtwoord";
+/// The IT team's demo user (role `it`): same password, same TOTP secret.
+pub const IT_USER: &str = "demo-it";
 /// A fixed TOTP secret (20 bytes) so the demo's codes can be printed.
 pub const TOTP_SECRET: &[u8] = b"samen-hub-demo-totp!";
 
@@ -14,6 +18,8 @@ pub fn seed(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
     crate::kiosks::add(conn, "bibliotheek-centrum", now)?;
     accounts::add(conn, USER, Role::Coordinator, PASSWORD, now)?;
     accounts::enrol_with_secret(conn, USER, TOTP_SECRET)?;
+    accounts::add(conn, IT_USER, Role::It, PASSWORD, now)?;
+    accounts::enrol_with_secret(conn, IT_USER, TOTP_SECRET)?;
     type Person = (
         &'static str,
         &'static str,
@@ -84,6 +90,167 @@ pub fn seed(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
             test: false,
         };
         crate::intake::store_unsigned(conn, &body, received)?;
+    }
+    fleet(conn, now)
+}
+
+const SPOTLIGHT: &[u8] = include_bytes!("../assets/demo/screen-spotlight.png");
+const TODAY: &[u8] = include_bytes!("../assets/demo/screen-today.png");
+
+/// One demo kiosk's last heartbeat and its week.
+struct DemoKiosk {
+    id: &'static str,
+    /// Seconds before now of its last heartbeat; `None`: never heard from.
+    last: Option<i64>,
+    reasons: &'static [(&'static str, &'static str)],
+    picture: Option<&'static [u8]>,
+    pending: u64,
+    feed_age_s: i64,
+    /// (hours ago from, hours ago to, state) stretches in its history.
+    history: &'static [(i64, i64, &'static str)],
+}
+
+fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
+    use samen_wire::health::{codes, Health, HealthState, Heartbeat, Reason, Screenshot};
+    use samen_wire::status::{FeedReport, OutboxReport, StatusReport};
+    let kiosks = [
+        DemoKiosk {
+            id: "bibliotheek-centrum",
+            last: Some(40),
+            reasons: &[],
+            picture: Some(SPOTLIGHT),
+            pending: 0,
+            feed_age_s: 600,
+            history: &[(168, 30, "ok"), (30, 26, "degraded"), (26, 0, "ok")],
+        },
+        DemoKiosk {
+            id: "buurthuis-noord",
+            last: Some(100),
+            reasons: &[
+                (codes::FEED_STALE, "Activiteiten Noord: last success 2 days ago (refresh 1 h)"),
+                (codes::OUTBOX_STUCK, "the oldest request has waited 1 h 20 min"),
+            ],
+            picture: Some(TODAY),
+            pending: 2,
+            feed_age_s: 2 * 86_400,
+            history: &[(168, 50, "ok"), (50, 0, "degraded")],
+        },
+        DemoKiosk {
+            id: "gemeentehuis-hal",
+            last: Some(2 * 3600 + 300),
+            reasons: &[],
+            picture: Some(SPOTLIGHT),
+            pending: 0,
+            feed_age_s: 900,
+            history: &[(120, 80, "ok"), (80, 70, "offline"), (70, 2, "ok")],
+        },
+        DemoKiosk {
+            id: "station-west",
+            last: None,
+            reasons: &[],
+            picture: None,
+            pending: 0,
+            feed_age_s: 0,
+            history: &[],
+        },
+        DemoKiosk {
+            id: "wijkcentrum-oost",
+            last: Some(200),
+            reasons: &[],
+            picture: None,
+            pending: 1,
+            feed_age_s: 1200,
+            history: &[(168, 0, "ok")],
+        },
+    ];
+    let at = |ts: i64| chrono::DateTime::from_timestamp(ts, 0).unwrap_or_default();
+    for k in &kiosks {
+        if k.id != "bibliotheek-centrum" {
+            crate::kiosks::add(conn, k.id, now)?;
+        }
+        for (from, to, state) in k.history {
+            let mut h = now - from * 3600;
+            while h < now - to * 3600 {
+                conn.execute(
+                    "INSERT INTO fleet_history (kiosk_id, at, state, reasons, uptime_s,
+                        outbox_pending, oldest_pending_s, feed_age_s)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7)",
+                    rusqlite::params![
+                        k.id,
+                        h,
+                        state,
+                        if *state == "degraded" { "feed_stale" } else { "" },
+                        (h - (now - 7 * 86_400)).max(0),
+                        i64::from(*state == "degraded") * ((h / 3600) % 12 / 4),
+                        if *state == "degraded" { 2 * 86_400 } else { 900 },
+                    ],
+                )?;
+                h += 3600;
+            }
+        }
+        let Some(ago) = k.last else { continue };
+        let seen = now - ago;
+        let status = StatusReport {
+            kiosk_id: k.id.into(),
+            version: "0.1.0".into(),
+            running: true,
+            config_version: Some(14),
+            config_error: None,
+            feeds: vec![FeedReport {
+                name: "Versa Welzijn".into(),
+                items: 32,
+                last_success: Some(at(seen - k.feed_age_s)),
+                last_error: (k.feed_age_s > 86_400).then(|| "HTTP 503".to_string()),
+            }],
+            outbox: Some(OutboxReport {
+                pending: k.pending,
+                oldest_pending_age_s: (k.pending > 0).then_some(4800),
+                delivered: 12,
+                failed_attention: 0,
+                expired: 0,
+            }),
+            delivery: Some("webhook".into()),
+            screen: "on".into(),
+            uptime_s: Some(3 * 86_400 + 3600),
+            free_disk_bytes: Some(9_000_000_000),
+            at: at(seen),
+        };
+        let mut hb = Heartbeat::from_status(status);
+        hb.health = Some(Health {
+            state: if k.reasons.is_empty() {
+                HealthState::Ok
+            } else {
+                HealthState::Degraded
+            },
+            reasons: k
+                .reasons
+                .iter()
+                .map(|(code, words)| Reason {
+                    code: code.to_string(),
+                    words: words.to_string(),
+                })
+                .collect(),
+        });
+        hb.interval_s = Some(300);
+        hb.messages = Some(vec!["Kerstmarkt op 19 december".into()]);
+        hb.screenshot = k
+            .picture
+            .map(|bytes| Screenshot::new(at(seen - 60), "image/png", bytes));
+        let raw = serde_json::to_vec(&hb)?;
+        let secret = crate::kiosks::secrets(conn, k.id, seen)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("demo kiosk without a secret"))?;
+        let id = format!("demo-heartbeat-{}", k.id);
+        let [(_, id_v), (_, ts), (_, sig)] =
+            samen_wire::standard::headers(&secret, &id, seen, &raw);
+        let received = samen_wire::standard::Received {
+            id: Some(&id_v),
+            timestamp: Some(&ts),
+            signature: Some(&sig),
+        };
+        crate::fleet::accept(conn, &received, &Default::default(), &raw, seen)?
+            .map_err(|e| anyhow::anyhow!("demo heartbeat refused: {e}"))?;
     }
     Ok(())
 }

@@ -225,6 +225,8 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "fleet_max_pending" => ("Wachtende verzoeken (max.)", "Waiting requests (max.)"),
         "fleet_max_feed_age" => ("Oudste feed (max.)", "Oldest feed (max.)"),
         "fleet_chart_pending" => ("wachtende verzoeken", "waiting requests"),
+        "fleet_chart_highest" => ("hoogste:", "highest:"),
+        "fleet_chart" => ("Grafiek van de toestand", "Chart of the state"),
         "fleet_full_status" => ("Laatste status, volledig", "Last status, in full"),
         "fleet_no_status" => (
             "Deze kiosk heeft nog geen status gestuurd.",

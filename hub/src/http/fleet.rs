@@ -383,8 +383,8 @@ fn chart(
         .filter_map(|r| r.figures.outbox_pending.map(|p| (r.at.max(since), p)))
         .collect();
     let pending_max = pending.iter().map(|(_, p)| *p).max().unwrap_or(0);
-    let scale = if pending_max > 0 { 40.0 / pending_max as f64 } else { 0.0 };
-    let y = |p: i64| 124.0 - p as f64 * scale;
+    let scale = if pending_max > 0 { 36.0 / pending_max as f64 } else { 0.0 };
+    let y = |p: i64| 128.0 - p as f64 * scale;
     let mut points = Vec::new();
     for (i, (at, p)) in pending.iter().enumerate() {
         let to = pending.get(i + 1).map(|n| n.0).unwrap_or(end.min(*at + 3600));
