@@ -11,15 +11,15 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-struct SmtpPeer {
-    port: u16,
+pub(crate) struct SmtpPeer {
+    pub(crate) port: u16,
     messages: mpsc::Receiver<serde_json::Value>,
     child: Child,
     _stdin: ChildStdin,
 }
 
 impl SmtpPeer {
-    fn start() -> Option<SmtpPeer> {
+    pub(crate) fn start() -> Option<SmtpPeer> {
         let python = std::env::var("SAMEN_HUB_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/peers/smtp_peer.py");
         let available = Command::new(&python)
@@ -70,7 +70,7 @@ impl SmtpPeer {
     /// The next message the server accepted. `jobs::tick` returns only after the SMTP
     /// exchange has finished, so a message is already on its way when this is called;
     /// the deadline only turns a missing message into a failure instead of a hang.
-    fn next(&self) -> serde_json::Value {
+    pub(crate) fn next(&self) -> serde_json::Value {
         self.messages
             .recv_timeout(Duration::from_secs(10))
             .expect("the SMTP server received an e-mail")
@@ -79,7 +79,7 @@ impl SmtpPeer {
     /// Nothing further arrived. Called after a `tick` that would have sent one: the
     /// SMTP exchange is synchronous, so whatever was sent has been printed by then,
     /// except for the peer's own pipe: a short grace period covers that.
-    fn nothing_more(&self) {
+    pub(crate) fn nothing_more(&self) {
         if let Ok(m) = self.messages.recv_timeout(Duration::from_millis(500)) {
             panic!("an unexpected second e-mail: {m}");
         }

@@ -10,11 +10,16 @@
 //! - `retention`: erasure down to the bytes of the database and its WAL;
 //! - `mail`: the daily overdue e-mail, received by a real SMTP server (aiosmtpd):
 //!   counts and a link, never a name or a number, at most once a day;
+//! - `fleet`: heartbeats (signatures, limits, stale ones), health ok/degraded/offline
+//!   with mock time and its history, alert e-mails to a real SMTP server (batched, one
+//!   per kiosk per 15 minutes), `/metrics` read by a Prometheus text-format parser,
+//!   the IT pages (roles, escaping, screenshots), `fleet list --json`;
 //! - `process`: the binary itself: the command line, and no personal data in its
 //!   log at trace level.
 
 mod support;
 
+mod fleet;
 mod intake;
 mod mail;
 mod pages;

@@ -112,6 +112,93 @@ impl TestHub {
     }
 }
 
+/// A heartbeat as a newer kiosk sends it: the status object with health (`reasons`
+/// as (code, words); none: ok) and the interval.
+pub fn heartbeat_json(kiosk: &str, at: i64, reasons: &[(&str, &str)]) -> serde_json::Value {
+    let at = chrono::DateTime::<Utc>::from_timestamp(at, 0).unwrap().to_rfc3339();
+    serde_json::json!({
+        "kiosk_id": kiosk,
+        "version": "0.1.0",
+        "running": true,
+        "config_version": 14,
+        "config_error": null,
+        "feeds": [{"name": "agenda", "items": 12, "last_success": at, "last_error": null}],
+        "outbox": {"pending": 1, "oldest_pending_age_s": 90, "delivered": 5, "failed_attention": 0, "expired": 0},
+        "delivery": "webhook",
+        "screen": "on",
+        "uptime_s": 3600,
+        "free_disk_bytes": 5_000_000_000u64,
+        "at": at,
+        "health": {
+            "state": if reasons.is_empty() { "ok" } else { "degraded" },
+            "reasons": reasons.iter().map(|(c, w)| serde_json::json!({"code": c, "words": w})).collect::<Vec<_>>(),
+        },
+        "interval_s": 300,
+    })
+}
+
+/// A tiny real PNG (1x1), as a heartbeat's screenshot carries it.
+pub const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+    0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+    0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8,
+    0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+impl TestHub {
+    /// Posts a heartbeat signed with `secret` at the hub's now.
+    pub async fn heartbeat(&self, secret: &WebhookSecret, body: &serde_json::Value) -> (u16, String) {
+        let now = self.now();
+        heartbeat_at(&self.url, secret, now, &body.to_string()).await
+    }
+
+    /// What `fleet list` shows for one kiosk: (health, reason codes).
+    pub fn fleet_state(&self, kiosk: &str) -> (String, Vec<String>) {
+        let now = self.now();
+        let interval = self.hub.config.heartbeat_interval_s as i64;
+        let k = self
+            .hub
+            .db
+            .blocking(|c| samen_hub::fleet::one(c, kiosk, now, interval))
+            .unwrap()
+            .unwrap();
+        (
+            k.state.key().to_string(),
+            k.reasons().iter().map(|r| r.code.clone()).collect(),
+        )
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        self.hub
+            .db
+            .blocking(|c| Ok(c.query_row(&sql, [], |r| r.get(0))?))
+            .unwrap()
+    }
+}
+
+pub async fn heartbeat_at(
+    url: &str,
+    secret: &WebhookSecret,
+    timestamp: i64,
+    body: &str,
+) -> (u16, String) {
+    let id = format!("hb-{timestamp}");
+    let mut request = client().post(format!("{url}/intake/heartbeat"));
+    for (k, v) in standard::headers(secret, &id, timestamp, body.as_bytes()) {
+        request = request.header(k, v);
+    }
+    let response = request
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
 pub fn body_id(body: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(body).unwrap();
     v["id"].as_str().unwrap().to_string()
