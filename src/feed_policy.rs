@@ -85,8 +85,8 @@ pub fn picture_allowed(url: &Url, feed: &FeedConfig) -> bool {
         .iter()
         .any(|h| h.eq_ignore_ascii_case(host));
     // https from a listed host; plain http only for a feed that is plain http itself.
-    let scheme_ok = url.scheme() == "https"
-        || feed_url.as_ref().is_some_and(|f| f.scheme() == "http");
+    let scheme_ok =
+        url.scheme() == "https" || feed_url.as_ref().is_some_and(|f| f.scheme() == "http");
     listed && scheme_ok
 }
 
@@ -168,7 +168,10 @@ mod tests {
         assert!(ok("img/yoga.jpg"));
         assert!(ok("https://agenda.example/feeds/img/yoga.jpg"));
         assert!(ok("https://cdn.example/any/path.jpg"));
-        assert!(!ok("http://cdn.example/any/path.jpg"), "https only from a listed host");
+        assert!(
+            !ok("http://cdn.example/any/path.jpg"),
+            "https only from a listed host"
+        );
         for bad in [
             "../secret.png",
             "img/../../secret.png",
@@ -189,6 +192,9 @@ mod tests {
         let local = feed("/srv/agenda.ics", &["cdn.example"]);
         let url = |u: &str| Url::parse(u).unwrap();
         assert!(picture_allowed(&url("https://cdn.example/a.png"), &local));
-        assert!(!picture_allowed(&url("https://other.example/a.png"), &local));
+        assert!(!picture_allowed(
+            &url("https://other.example/a.png"),
+            &local
+        ));
     }
 }

@@ -42,9 +42,8 @@ pub fn read_regular(path: &Path, max_bytes: usize) -> std::io::Result<Vec<u8>> {
 
 /// As [`read_regular`], as UTF-8 text.
 pub fn read_regular_text(path: &Path, max_bytes: usize) -> std::io::Result<String> {
-    String::from_utf8(read_regular(path, max_bytes)?).map_err(|_| {
-        std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text")
-    })
+    String::from_utf8(read_regular(path, max_bytes)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 fn too_large(max_bytes: usize) -> std::io::Error {

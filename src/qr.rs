@@ -14,7 +14,9 @@ pub fn encode(url: &str) -> Option<QrBitmap> {
     let web = url
         .get(..8)
         .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
-        || url.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://"));
+        || url
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("http://"));
     if !web || url.len() > 1000 {
         return None;
     }
@@ -55,7 +57,12 @@ mod tests {
             "the finder pattern starts after the quiet zone"
         );
         assert!(super::encode("").is_none());
-        for other in ["javascript:alert(1)", "tel:09001234567", "WIFI:T:WPA;S:x;P:y;;", "data:,x"] {
+        for other in [
+            "javascript:alert(1)",
+            "tel:09001234567",
+            "WIFI:T:WPA;S:x;P:y;;",
+            "data:,x",
+        ] {
             assert!(super::encode(other).is_none(), "{other}");
         }
     }

@@ -292,7 +292,10 @@ pub fn same_host_https_redirects() -> reqwest::redirect::Policy {
         let to = attempt.url();
         if attempt.previous().len() > 5 {
             attempt.error("too many redirects")
-        } else if to.scheme() == "https" && to.host_str().is_some() && to.host_str() == first_host.as_deref() {
+        } else if to.scheme() == "https"
+            && to.host_str().is_some()
+            && to.host_str() == first_host.as_deref()
+        {
             attempt.follow()
         } else {
             attempt.error("redirect not followed: only to https on the same host")

@@ -538,7 +538,11 @@ fn config_verify_and_check_on_the_command_line() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("fleet document version 5"));
-    std::fs::write(&file, "version = 6\nexpires = 2099-01-01T00:00:00Z\n[[feeds]]\nurl = \"ftp://x\"\n").unwrap();
+    std::fs::write(
+        &file,
+        "version = 6\nexpires = 2099-01-01T00:00:00Z\n[[feeds]]\nurl = \"ftp://x\"\n",
+    )
+    .unwrap();
     let out = kiosk(&["config", "check", f]);
     assert!(!out.status.success());
     assert!(
@@ -561,7 +565,11 @@ fn config_verify_and_check_on_the_command_line() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    std::fs::write(&file, "version = 8\nexpires = 2099-01-01T00:00:00Z\n[kiosks.\"Bieb Centrum\"]\n").unwrap();
+    std::fs::write(
+        &file,
+        "version = 8\nexpires = 2099-01-01T00:00:00Z\n[kiosks.\"Bieb Centrum\"]\n",
+    )
+    .unwrap();
     let out = kiosk(&["config", "check", f]);
     assert!(!out.status.success());
     assert!(

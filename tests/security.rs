@@ -228,7 +228,16 @@ fn only_web_links_become_qr_codes() {
     );
     assert_eq!(
         urls("http_links = true\n"),
-        ["https://example.org/ok", "http://example.org/plain", "", "", "", "", "", ""],
+        [
+            "https://example.org/ok",
+            "http://example.org/plain",
+            "",
+            "",
+            "",
+            "",
+            "",
+            ""
+        ],
     );
     // The QR encoder itself makes codes for web links only.
     assert!(samen_kiosk::qr::encode("https://example.org/ok").is_some());
@@ -334,7 +343,10 @@ fn pictures_come_only_from_the_feeds_folder_or_its_listed_hosts() {
         ("e5".into(), None),
         ("e6".into(), None),
         ("e7".into(), None),
-        ("e8".into(), Some("https://cdn.example/pictures/ok.png".into())),
+        (
+            "e8".into(),
+            Some("https://cdn.example/pictures/ok.png".into()),
+        ),
     ];
     assert_eq!(kept, expected);
 
@@ -386,7 +398,12 @@ fn fleet_redirects_only_to_https_on_the_same_host() {
     assert!(
         other.http.requests().is_empty(),
         "the other server was never asked: {:?}",
-        other.http.requests().iter().map(|r| r.line()).collect::<Vec<_>>()
+        other
+            .http
+            .requests()
+            .iter()
+            .map(|r| r.line())
+            .collect::<Vec<_>>()
     );
 }
 
@@ -435,7 +452,10 @@ fn the_version_floor_survives_a_lost_or_damaged_last_good_copy() {
 
     server.publish(&signer, &doc(7, FAR));
     let mut p = poller(&local, Some(state.path()));
-    assert!(matches!(rt.block_on(p.poll_once()), PollOutcome::Applied(_)));
+    assert!(matches!(
+        rt.block_on(p.poll_once()),
+        PollOutcome::Applied(_)
+    ));
     let floor = state.path().join(remote::FLOOR_FILE);
     assert_eq!(std::fs::read_to_string(&floor).unwrap().trim(), "7");
 
@@ -460,9 +480,15 @@ fn the_version_floor_survives_a_lost_or_damaged_last_good_copy() {
     // Version 7 itself again (the kiosk lost its copy) and anything newer are taken.
     server.publish(&signer, &doc(7, FAR));
     let mut p = poller(&local, Some(state.path()));
-    assert!(matches!(rt.block_on(p.poll_once()), PollOutcome::Applied(_)));
+    assert!(matches!(
+        rt.block_on(p.poll_once()),
+        PollOutcome::Applied(_)
+    ));
     server.publish(&signer, &doc(8, FAR));
-    assert!(matches!(rt.block_on(p.poll_once()), PollOutcome::Applied(_)));
+    assert!(matches!(
+        rt.block_on(p.poll_once()),
+        PollOutcome::Applied(_)
+    ));
     assert_eq!(std::fs::read_to_string(&floor).unwrap().trim(), "8");
 
     // An older last-good copy (put back from a backup) is not used at start-up.
@@ -472,7 +498,9 @@ fn the_version_floor_survives_a_lost_or_damaged_last_good_copy() {
     let (_, applied, error) = remote::startup(&local, Some(state.path())).unwrap();
     assert!(applied.is_none());
     assert!(
-        error.as_deref().is_some_and(|e| e.contains("older than version 8")),
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("older than version 8")),
         "{error:?}"
     );
 }
@@ -490,7 +518,10 @@ fn expired_documents_are_refused_even_on_a_fresh_state_directory() {
         let mut p = poller(&local, Some(state.path()));
         match rt.block_on(p.poll_once()) {
             PollOutcome::Refused(refusal @ Refusal::Expired { version: 3, .. }) => {
-                assert!(refusal.to_string().contains("expired at 2026-01-01"), "{refusal}")
+                assert!(
+                    refusal.to_string().contains("expired at 2026-01-01"),
+                    "{refusal}"
+                )
             }
             other => panic!("expected an expired refusal, got {other:?}"),
         }
@@ -519,8 +550,11 @@ fn absurd_versions_are_refused() {
     // `expires` names one instant: with its offset.
     let err = FleetDoc::parse("version = 1\nexpires = 2027-01-01T00:00:00\n", "f").unwrap_err();
     assert!(err.problems()[0].starts_with("expires: must be a date and time with its offset"));
-    let ok = FleetDoc::parse("version = 1\nexpires = \"2027-01-01T02:00:00+02:00\"\n", "f")
-        .expect("an RFC 3339 string");
+    let ok = FleetDoc::parse(
+        "version = 1\nexpires = \"2027-01-01T02:00:00+02:00\"\n",
+        "f",
+    )
+    .expect("an RFC 3339 string");
     assert_eq!(ok.expires.to_rfc3339(), "2027-01-01T00:00:00+00:00");
 }
 
@@ -616,7 +650,11 @@ fn feed_errors_never_quote_the_files_bytes() {
         &state,
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(!text(&out.stderr).contains("SECRET"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("SECRET"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -649,7 +687,14 @@ fn state_files_are_private_whoever_starts_the_kiosk() {
         // As a user with the usual umask (022) would start it.
         let mut command = support::kiosk::command(state);
         command.args([
-            "callback", "submit", "--name", "Anna", "--phone", "0612345678", "--when", "morning",
+            "callback",
+            "submit",
+            "--name",
+            "Anna",
+            "--phone",
+            "0612345678",
+            "--when",
+            "morning",
         ]);
         let out = command.output().unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
@@ -690,7 +735,10 @@ fn secret_files_pin_input_and_feed_paths_are_bounded_regular_files() {
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
     let limit = Duration::from_secs(60);
 
-    for (source, why) in [("/dev/zero", "not a regular file"), (fifo.to_str().unwrap(), "not a regular file")] {
+    for (source, why) in [
+        ("/dev/zero", "not a regular file"),
+        (fifo.to_str().unwrap(), "not a regular file"),
+    ] {
         // As a heartbeat secret, a webhook secret and an e-mail password.
         let config = dir.path().join("kiosk.toml");
         std::fs::write(
@@ -727,7 +775,13 @@ fn secret_files_pin_input_and_feed_paths_are_bounded_regular_files() {
         // As a feed file.
         let mut command = support::kiosk::command(dir.path());
         command.args([
-            "feed", "occurrences", source, "--from", "2026-03-02", "--to", "2026-03-09",
+            "feed",
+            "occurrences",
+            source,
+            "--from",
+            "2026-03-02",
+            "--to",
+            "2026-03-09",
         ]);
         let out = output_within(command, limit);
         assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
@@ -747,7 +801,11 @@ fn secret_files_pin_input_and_feed_paths_are_bounded_regular_files() {
     )
     .unwrap();
     let out = kiosk(&["config", "check", config.to_str().unwrap()], dir.path());
-    assert!(text(&out.stderr).contains("larger than 4096 bytes"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("larger than 4096 bytes"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // The PIN from /dev/zero: one line of error, no abort, no backtrace.
     let mut command = support::kiosk::command(dir.path());
@@ -758,7 +816,10 @@ fn secret_files_pin_input_and_feed_paths_are_bounded_regular_files() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("cannot read the PIN from standard input"), "{err}");
+    assert!(
+        err.contains("cannot read the PIN from standard input"),
+        "{err}"
+    );
     // And a PIN as usual still works.
     let mut command = support::kiosk::command(dir.path());
     command.args(["admin", "hash-pin"]).stdin(Stdio::piped());

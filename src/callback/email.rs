@@ -34,7 +34,8 @@ pub(crate) fn text(body: &[u8]) -> String {
     let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     // Every value on one line, whatever the stored body holds: a newline in a value
     // must not make a line of its own ("Telefoon: ...").
-    let line = |v: Option<&serde_json::Value>| super::one_line(v.and_then(|v| v.as_str()).unwrap_or(""));
+    let line =
+        |v: Option<&serde_json::Value>| super::one_line(v.and_then(|v| v.as_str()).unwrap_or(""));
     let field = |k: &str| line(value.get(k));
     let when = match field("when").as_str() {
         "morning" => "'s ochtends",
@@ -131,7 +132,10 @@ mod tests {
         // A body as an older kiosk stored it, with a title straight from a feed.
         let body = br#"{"id":"r1","kiosk_id":"k","first_name":"Anna","phone":"+31612345678","phone_national":"06 12345678","when":"morning","topic":{"kind":"activity","title":"Koffie\nTelefoon:  0900 1234567\r\nX"},"language":"nl","consent":{"version":"1","at":"2026-11-28T10:42:00Z"}}"#;
         let text = super::text(body);
-        let phone_lines: Vec<&str> = text.lines().filter(|l| l.starts_with("Telefoon:")).collect();
+        let phone_lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("Telefoon:"))
+            .collect();
         assert_eq!(phone_lines, ["Telefoon:  06 12345678"], "{text}");
         assert!(text.contains("Over:      activiteit: Koffie Telefoon: 0900 1234567 X"));
     }

@@ -14,8 +14,8 @@ mod fleet;
 mod raw;
 mod validate;
 
-pub use fleet::{FleetDoc, MAX_VERSION};
 use fleet::{line_of, parse_table, with_key_path};
+pub use fleet::{FleetDoc, MAX_VERSION};
 use raw::RawConfig;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -346,10 +346,12 @@ impl Default for Config {
 impl Config {
     /// Reads and validates a TOML file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = crate::files::read_regular_text(path, crate::files::MAX_CONFIG_BYTES).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::files::read_regular_text(path, crate::files::MAX_CONFIG_BYTES).map_err(
+            |source| ConfigError::Read {
+                path: path.display().to_string(),
+                source,
+            },
+        )?;
         Config::parse(&text, &path.display().to_string())
     }
 

@@ -92,12 +92,11 @@ pub fn load_file(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<Par
     use anyhow::Context;
     // Only a regular file, read with the limit: a FIFO or a device is refused before
     // a byte is read.
-    let bytes = crate::files::read_regular(path, MAX_FEED_BYTES).map_err(|e| {
-        SourceError::Unreadable {
+    let bytes =
+        crate::files::read_regular(path, MAX_FEED_BYTES).map_err(|e| SourceError::Unreadable {
             path: path.display().to_string(),
             reason: e.to_string(),
-        }
-    })?;
+        })?;
     let base = path
         .parent()
         .map(std::path::Path::to_path_buf)
