@@ -219,6 +219,47 @@ class Hub:
         with urllib.request.urlopen(req, timeout=10) as r:
             assert r.status == 200, r.status
 
+    def heartbeat(self, secret, kiosk_id, reasons=(), screenshot=None, feeds=None):
+        """A kiosk's heartbeat (issue 19): its status object with health (`reasons` as
+        (code, words) pairs; none: ok) and optionally a PNG screenshot, signed the
+        Standard Webhooks way with the kiosk's secret."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        status = {
+            "kiosk_id": kiosk_id, "version": "0.1.0", "running": True,
+            "config_version": 14, "config_error": None,
+            "feeds": feeds if feeds is not None else [
+                {"name": "Versa Welzijn", "items": 32, "last_success": now, "last_error": None}],
+            "outbox": {"pending": 0, "oldest_pending_age_s": None, "delivered": 3,
+                       "failed_attention": 0, "expired": 0},
+            "delivery": "webhook", "screen": "on", "uptime_s": 7200,
+            "free_disk_bytes": 5_000_000_000, "at": now,
+            "health": {"state": "degraded" if reasons else "ok",
+                       "reasons": [{"code": c, "words": w} for c, w in reasons]},
+            "interval_s": 300,
+            "messages": ["Kerstmarkt op 19 december"],
+        }
+        if screenshot is not None:
+            status["screenshot"] = {"taken_at": now, "mime": "image/png",
+                                    "data": base64.b64encode(screenshot).decode()}
+        body = json.dumps(status).encode()
+        ts = str(int(time.time()))
+        webhook_id = f"hb-{kiosk_id}-{ts}"
+        key = base64.b64decode(secret.removeprefix("whsec_"))
+        mac = hmac.new(key, f"{webhook_id}.{ts}.".encode() + body, hashlib.sha256)
+        req = urllib.request.Request(
+            self.url + "/intake/heartbeat",
+            data=body,
+            method="POST",
+            headers={
+                "content-type": "application/json",
+                "webhook-id": webhook_id,
+                "webhook-timestamp": ts,
+                "webhook-signature": "v1," + base64.b64encode(mac.digest()).decode(),
+            },
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert r.status == 200, r.status
+
 
 def national(e164):
     """+31612345678 as the kiosk writes it for people: 06 12345678 (020 1234567)."""

@@ -3,13 +3,14 @@ A and AA, and axe's best practices), nothing is wider than the screen at 360 or 
 CSS pixels, and each page is saved as a full-page screenshot at both widths (in
 target/hub-browser/, to look at).
 
-One hub, its users made with the CLI: `ans` (coordinator) and `ict` (role it, for the
-403 page). Requests arrive through the real intake, signed as a kiosk signs them.
+One hub, its users made with the CLI: `ans` (coordinator) and `ict` (role it: the
+fleet pages, and the 403 page). Requests and heartbeats arrive through the real
+intake, signed as a kiosk signs them.
 """
 
 import unittest
 
-from harness import Browser, Hub, PASSWORD, require_tools, totp, totp_step
+from harness import HERE, Browser, Hub, PASSWORD, require_tools, totp, totp_step
 
 
 class Pages(unittest.TestCase):
@@ -20,6 +21,7 @@ class Pages(unittest.TestCase):
         cls.hub.add_user("ans", "coordinator")
         cls.hub.add_user("ict", "it")
         cls.secret = cls.hub.add_kiosk("bieb-centrum")
+        cls.secret_noord = cls.hub.add_kiosk("buurthuis-noord")
         cls.hub.start()
         cls.browser = Browser()
         cls.checked = []
@@ -179,11 +181,41 @@ class Pages(unittest.TestCase):
         b.get(hub.url + "/worklist")
         self.assertTrue(b.url.endswith("/login"), b.url)
 
-        # Another role: enrols, sees the start page, and gets 403 on the worklist.
+        # The IT team: enrols and lands on the fleet page. Before any heartbeat the
+        # kiosks are "never seen"; then one is ok, one degraded with a screenshot.
         self.log_in("ict")
         self.enrol()
-        self.assertIn("Welkom", b.text("h1"))
-        self.check("home-it")
+        self.assertTrue(b.url.endswith("/fleet"), b.url)
+        self.assertIn("Kiosks", b.text("h1"))
+        self.assertIn("Nog nooit gezien", b.text("main"))
+        self.check("fleet-empty")
+        screen = (HERE.parents[1] / "assets" / "demo" / "screen-today.png").read_bytes()
+        hub.heartbeat(self.secret, "bieb-centrum")
+        hub.heartbeat(self.secret_noord, "buurthuis-noord",
+                      reasons=[("feed_stale", "Activiteiten Noord: last success 2 days ago"),
+                               ("outbox_stuck", "the oldest request has waited 1 h 20 min")],
+                      screenshot=screen,
+                      feeds=[{"name": "Activiteiten <Noord>", "items": 4,
+                              "last_success": "2026-11-29T08:00:00Z", "last_error": "HTTP 503"}])
+        b.get(hub.url + "/fleet")
+        self.assertIn("Een feed is al twee verversingen niet bijgewerkt", b.text("main"))
+        self.assertIn("Activiteiten <Noord>", b.text("main"), "escaped, shown as text")
+        self.assertTrue(b.js("const i = document.querySelector('img.screen');"
+                             "return i.complete && i.naturalWidth > 0"), "the screenshot loads")
+        self.check("fleet")
+        b.click(".filter a[href$='degraded']")
+        self.assertEqual(len(b.find_all(".fleet > li")), 1)
+        self.check("fleet-degraded")
+        b.click(".fleet h2 a")
+        self.assertTrue(b.url.endswith("/fleet/buurthuis-noord"), b.url)
+        self.assertTrue(b.find_all("table.history tbody tr"), "the history table")
+        self.check("fleet-kiosk")
+        b.click("a[hreflang='en'], a[lang='en']")
+        self.assertIn("A feed has not been updated", b.text("main"))
+        self.check("fleet-kiosk-en")
+        b.click("a[hreflang='nl'], a[lang='nl']")
+
+        # ...and gets 403 on the worklist.
         b.get(hub.url + "/worklist")
         self.assertIn("Geen toegang", b.text("h1"))
         self.check("forbidden")
@@ -237,6 +269,24 @@ class Demo(unittest.TestCase):
                 problems += [f"demo-request at {width}: {v}" for v in b.axe()[0]]
             b.viewport(1280)
             b.screenshot("demo-request")
+
+            # The IT team's demo user: the fleet in five states, a kiosk's week.
+            b.click("header form[action='/logout'] button")
+            b.type("#name", "demo-it")
+            b.type("#password", "demo-wachtwoord")
+            b.type("#code", totp(key, totp_step()))
+            b.click("main form button[type=submit]")
+            self.assertTrue(b.url.endswith("/fleet"), b.url)
+            for name, path in [("demo-fleet", "/fleet"),
+                               ("demo-fleet-kiosk", "/fleet/buurthuis-noord"),
+                               ("demo-fleet-offline", "/fleet/gemeentehuis-hal")]:
+                b.get(url + path)
+                for width in (360, 1280):
+                    b.viewport(width)
+                    problems += [f"{name} at {width}: {v}" for v in b.axe()[0]]
+                    problems += [f"{name} at {width}: under 16 px: {s}" for s in b.small_text()]
+                b.viewport(1280)
+                b.screenshot(name)
             self.assertEqual(problems, [], "\n" + "\n".join(problems))
         finally:
             if b:
