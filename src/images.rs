@@ -27,17 +27,10 @@ pub fn read(source: &ImageRef, image_dir: Option<&std::path::Path>) -> anyhow::R
         ImageRef::Bundled(name) => bundled::image(name)
             .map(<[u8]>::to_vec)
             .with_context(|| format!("no bundled image {name}")),
-        ImageRef::File(path) => {
-            let size = std::fs::metadata(path)
-                .with_context(|| format!("{}", path.display()))?
-                .len();
-            anyhow::ensure!(
-                size <= MAX_FILE_BYTES,
-                "{} is larger than 20 MB",
-                path.display()
-            );
-            std::fs::read(path).with_context(|| format!("{}", path.display()))
-        }
+        // Only a regular file within the limit: a FIFO or a device beside a local feed
+        // is refused before a byte is read.
+        ImageRef::File(path) => crate::files::read_regular(path, MAX_FILE_BYTES as usize)
+            .with_context(|| format!("{}", path.display())),
         ImageRef::Url(url) => {
             let dir = image_dir.context("no picture cache")?;
             let path = crate::image_cache::path_for(dir, url);

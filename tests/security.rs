@@ -788,6 +788,18 @@ fn secret_files_pin_input_and_feed_paths_are_bounded_regular_files() {
         assert!(text(&out.stderr).contains(why), "{}", text(&out.stderr));
     }
 
+    // A picture beside a local feed that is a FIFO or a device: refused, not read.
+    for source in [fifo.clone(), Path::new("/dev/zero").to_path_buf()] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let image = ImageRef::File(source.clone());
+        std::thread::spawn(move || {
+            let _ = tx.send(samen_kiosk::images::read(&image, None).map(|b| b.len()));
+        });
+        let result = rx.recv_timeout(limit).expect("reading the picture does not hang");
+        let err = result.expect_err("refused");
+        assert!(format!("{err:#}").contains("not a regular file"), "{err:#}");
+    }
+
     // A secret file larger than 4 KiB.
     let big = dir.path().join("big");
     std::fs::write(&big, "x".repeat(5000)).unwrap();
