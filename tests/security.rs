@@ -795,7 +795,9 @@ fn secret_files_pin_input_and_feed_paths_are_bounded_regular_files() {
         std::thread::spawn(move || {
             let _ = tx.send(samen_kiosk::images::read(&image, None).map(|b| b.len()));
         });
-        let result = rx.recv_timeout(limit).expect("reading the picture does not hang");
+        let result = rx
+            .recv_timeout(limit)
+            .expect("reading the picture does not hang");
         let err = result.expect_err("refused");
         assert!(format!("{err:#}").contains("not a regular file"), "{err:#}");
     }
