@@ -655,6 +655,47 @@ fn feed_errors_never_quote_the_files_bytes() {
         "{}",
         text(&out.stderr)
     );
+
+    // Files that start like a feed: the readers' messages quote values; from a local
+    // file those are left out (what the reader expected stays).
+    for (name, body, kept) in [
+        (
+            "a.json",
+            r#"{"format":"SECRETKEY-1","version":1,"events":[]}"#,
+            "expected 'samen-kiosk-feed'",
+        ),
+        (
+            "b.json",
+            r#"{"format":"samen-kiosk-feed","version":"SECRETKEY-2","events":[]}"#,
+            "invalid type: string",
+        ),
+        (
+            "c.ics",
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSECRETKEY-3\r\n",
+            "",
+        ),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, body).unwrap();
+        let out = kiosk(
+            &[
+                "feed",
+                "occurrences",
+                file.to_str().unwrap(),
+                "--from",
+                "2026-03-02",
+                "--to",
+                "2026-03-09",
+            ],
+            &state,
+        );
+        let err = text(&out.stderr);
+        assert!(!err.contains("SECRET"), "{name}: {err}");
+        if !out.status.success() {
+            assert_eq!(out.status.code(), Some(2), "{err}");
+            assert!(err.contains(kept), "{name}: {err}");
+        }
+    }
 }
 
 #[test]

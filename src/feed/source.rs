@@ -30,6 +30,9 @@ pub enum SourceError {
     /// Never quotes the bytes: a local path may name any file (a key, a secret).
     #[error("neither an iCalendar (BEGIN:VCALENDAR) nor a JSON feed (starting with {{)")]
     UnknownFormat,
+    /// A reader's error about a local file, without what it quoted from the file.
+    #[error("{0}")]
+    Invalid(String),
     #[error(transparent)]
     Ical(#[from] ical::IcalError),
     #[error(transparent)]
@@ -112,5 +115,36 @@ pub fn load_file(path: &std::path::Path, today: NaiveDate) -> anyhow::Result<Par
             .all(|c| matches!(c, std::path::Component::Normal(_)));
         safe.then(|| ImageRef::File(base.join(relative)))
     };
-    parse_any(&bytes, today, &resolve).with_context(|| format!("{}", path.display()))
+    parse_any(&bytes, today, &resolve)
+        .map_err(|e| match e {
+            // The readers' messages quote values ('...', "...", `...`); from a local
+            // file, which may be any file on the kiosk, they are left out.
+            SourceError::Ical(_) | SourceError::Json(_) => {
+                SourceError::Invalid(unquote_file(&e.to_string(), &bytes))
+            }
+            other => other,
+        })
+        .with_context(|| format!("{}", path.display()))
+}
+
+/// `message` with every quoted part that occurs in `file` replaced by `…`.
+fn unquote_file(message: &str, file: &[u8]) -> String {
+    let file = String::from_utf8_lossy(file);
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(open) = rest.find(['\'', '"', '`']) {
+        let quote = rest[open..].chars().next().unwrap_or('"');
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(quote) else {
+            break;
+        };
+        let quoted = &after[..close];
+        out.push_str(&rest[..=open]);
+        let in_file = !quoted.is_empty() && file.contains(quoted);
+        out.push_str(if in_file { "…" } else { quoted });
+        out.push(quote);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
