@@ -106,7 +106,9 @@ pub async fn heartbeat(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) 
     let timestamp = header(&headers, HEADER_TIMESTAMP);
     let signature = header(&headers, HEADER_SIGNATURE);
     let legacy_signature = header(&headers, samen_wire::legacy::HEADER);
-    let idempotency_key = header(&headers, "idempotency-key");
+    // Today's kiosks sign their heartbeat with `X-Samen-Signature` alone, without an
+    // `Idempotency-Key`: a heartbeat needs no id (a replay changes nothing).
+    let idempotency_key = header(&headers, "idempotency-key").or_else(|| Some("heartbeat".into()));
     let result = hub
         .db
         .call(move |conn| {

@@ -92,6 +92,24 @@ async fn heartbeat_intake_refuses_bad_or_old_signatures_and_stores_nothing() {
     assert_eq!((status, text.as_str()), (200, r#"{"status":"stored"}"#));
     assert_eq!(t.fleet_state("bieb").0, "ok");
 
+    // As today's kiosk signs its heartbeat: `X-Samen-Signature` with the secret's text
+    // (its `[heartbeat] secret`), no webhook-* headers, no Idempotency-Key.
+    let legacy_post = |key: &[u8], ts: i64| {
+        let raw = today.to_string();
+        let header = samen_wire::legacy::sign(key, ts, raw.as_bytes());
+        client()
+            .post(format!("{}/intake/heartbeat", t.url))
+            .header(samen_wire::legacy::HEADER, header)
+            .body(raw)
+            .send()
+    };
+    let r = legacy_post(secret.encode().as_bytes(), now).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let r = legacy_post(b"whsec_not-the-secret", now).await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = legacy_post(secret.encode().as_bytes(), now - 400).await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+
     // A heartbeat signed earlier than the stored one (a late retry) changes nothing.
     let older = heartbeat_json("bieb", now - 60, &[("disk_low", "5 MB free")]).to_string();
     let (status, text) = heartbeat_at(&t.url, &secret, now - 60, &older).await;
