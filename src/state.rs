@@ -65,6 +65,9 @@ pub fn ensure(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How long a write waits for another connection's write to finish.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Opens a SQLite database for state that must survive a power cut: WAL journal,
 /// synchronous FULL (a commit is on disk when it returns), and a busy timeout because
 /// `callback submit` and the running kiosk may write at the same time.
@@ -84,6 +87,6 @@ pub fn open_sqlite(path: &Path) -> anyhow::Result<rusqlite::Connection> {
     make_private(path, 0o600);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
 }

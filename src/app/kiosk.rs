@@ -22,6 +22,12 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     let state_dir = crate::state::resolve(global.state_dir.as_deref());
     let state_ok = match crate::state::ensure(&state_dir) {
         Ok(()) => true,
+        // A full disk is kept: the outbox, feeds and delivery work again (without a
+        // restart) once there is room.
+        Err(err) if is_disk_full(&err) => {
+            tracing::warn!("{err:#}");
+            true
+        }
         Err(err) => {
             // Signage still works without state: feeds are then kept in memory only
             // and the callback form says it cannot take requests.
@@ -142,4 +148,10 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     let _ = services.join();
     runtime_on_exit.forget();
     result
+}
+
+fn is_disk_full(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::StorageFull)
 }

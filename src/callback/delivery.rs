@@ -214,37 +214,71 @@ impl Deliverer {
 
     /// Delivers until `shutdown` turns true. `wake` is notified when a new request
     /// was submitted, so it goes out at once instead of at the next poll.
+    ///
+    /// When the outbox cannot be opened, read or written (a full disk, an I/O error)
+    /// this backs off as for a failed delivery, and keeps trying: a disk that was full
+    /// at start-up only delays delivery until there is room again. A request whose
+    /// delivery could not be recorded is sent again later under the same key (the
+    /// intake answers 409 or takes it once). On shutdown a request in flight is
+    /// abandoned; it is still in the outbox and goes out next time.
     pub async fn run(
         self,
         outbox_path: PathBuf,
         wake: Arc<tokio::sync::Notify>,
         mut shutdown: tokio::sync::watch::Receiver<bool>,
     ) {
-        let outbox = match Outbox::open(&outbox_path) {
-            Ok(o) => o,
-            Err(err) => {
-                tracing::error!("callback delivery cannot start: {err:#}");
-                return;
-            }
-        };
+        let mut outbox: Option<Outbox> = None;
+        let mut storage_failures: u32 = 0;
         let mut needs_checkpoint = true;
         loop {
             if *shutdown.borrow() {
                 return;
             }
-            let outcome = match self.try_deliver_one(&outbox).await {
+            let step = match &outbox {
+                Some(o) => tokio::select! {
+                    step = self.try_deliver_one(o) => step,
+                    _ = shutdown.wait_for(|stop| *stop) => return,
+                },
+                None => match Outbox::open(&outbox_path) {
+                    Ok(o) => {
+                        if storage_failures > 0 {
+                            tracing::info!("outbox usable again");
+                        }
+                        outbox = Some(o);
+                        continue;
+                    }
+                    Err(err) => Err(err),
+                },
+            };
+            let outcome = match step {
                 Ok(o) => {
+                    if storage_failures > 0 {
+                        tracing::info!("outbox usable again");
+                        storage_failures = 0;
+                    }
                     needs_checkpoint |= matches!(o, Outcome::Delivered(_));
                     o
                 }
                 Err(err) => {
-                    tracing::error!("outbox: {err:#}");
-                    Outcome::Idle
+                    let wait = self.wait(storage_failures, "outbox");
+                    storage_failures = storage_failures.saturating_add(1);
+                    tracing::error!(
+                        retry_in_s = wait.as_secs(),
+                        "outbox: {err:#}; callback delivery waits"
+                    );
+                    // A new request from the screen means the disk took a write again.
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = wake.notified() => {}
+                        _ = shutdown.wait_for(|stop| *stop) => return,
+                    }
+                    continue;
                 }
             };
             if !matches!(outcome, Outcome::Idle) {
                 continue;
             }
+            let Some(outbox) = &outbox else { continue };
             // Idle: make sure no erased data lingers in the write-ahead log.
             if needs_checkpoint {
                 needs_checkpoint = !outbox.checkpoint();

@@ -121,16 +121,32 @@ impl Outbox {
     }
 
     /// Pushes erased pages out of the write-ahead log. Another connection (the screen,
-    /// `callback submit`) may hold it open: then SQLite reports "busy" and the delivery
-    /// loop tries again on its next pass. Returns whether the log is clean.
+    /// `callback submit`, a long-lived reader such as a backup) may hold it open: then
+    /// SQLite reports "busy" at once (no busy timeout for this: waiting would stall
+    /// every background service on their one thread) and the delivery loop tries again
+    /// on its next pass. Returns whether the log is clean.
     pub fn checkpoint(&self) -> bool {
-        match self
+        if let Err(err) = self.conn.busy_timeout(std::time::Duration::ZERO) {
+            tracing::warn!("outbox checkpoint failed: {err}");
+            return false;
+        }
+        let result = self
             .conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
                 r.get::<_, i64>(0)
-            }) {
+            });
+        if let Err(err) = self.conn.busy_timeout(crate::state::BUSY_TIMEOUT) {
+            tracing::warn!("outbox: {err}");
+        }
+        match result {
             Ok(0) => true,
             Ok(_) => {
+                tracing::debug!("outbox checkpoint busy; will retry");
+                false
+            }
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
                 tracing::debug!("outbox checkpoint busy; will retry");
                 false
             }
@@ -351,6 +367,38 @@ mod tests {
             1,
             "opened again: no second copy"
         );
+    }
+
+    #[test]
+    fn a_checkpoint_blocked_by_a_reader_gives_up_at_once_and_succeeds_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let outbox = Outbox::open_in(dir.path()).unwrap();
+        let r = request(now);
+        outbox.submit(&r).unwrap();
+        // A long-lived reader (a backup, `sqlite3` left open) holds a snapshot.
+        let reader = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let n: i64 = reader
+            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        outbox.mark_delivered(&r.id.to_string(), now).unwrap();
+        let started = std::time::Instant::now();
+        assert!(!outbox.checkpoint(), "the reader still needs the log");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "the services thread waited {:?} for a checkpoint",
+            started.elapsed()
+        );
+        reader.execute_batch("COMMIT").unwrap();
+        assert!(outbox.checkpoint(), "retried once the reader is done");
+        // Writers still wait for each other as before.
+        let timeout: i64 = outbox
+            .conn
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(timeout, 10_000);
     }
 
     #[test]
