@@ -68,7 +68,9 @@ fn rss_kib(pid: u32) -> (u64, u64) {
 /// real, already compressed picture).
 fn picture(size: usize, seed: u64) -> Vec<u8> {
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     while out.len() < size {
         x ^= x << 13;
         x ^= x >> 7;
@@ -152,9 +154,7 @@ async fn main() -> anyhow::Result<()> {
         let ts = chrono::Utc::now().timestamp();
         let webhook_id = format!("hb-{n}");
         let headers = samen_wire::standard::headers(secret, &webhook_id, ts, body.as_bytes());
-        let mut request = client
-            .post(&url)
-            .header("content-type", "application/json");
+        let mut request = client.post(&url).header("content-type", "application/json");
         for (k, v) in headers {
             request = request.header(k, v);
         }

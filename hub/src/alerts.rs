@@ -90,7 +90,11 @@ fn line(c: &Change, lang: Lang, now: i64) -> String {
                 .last_seen
                 .map(|s| crate::words::received(s, now, lang))
                 .unwrap_or_default();
-            format!("{} ({} {seen})", t("alert_offline"), t("fleet_last_seen_lower"))
+            format!(
+                "{} ({} {seen})",
+                t("alert_offline"),
+                t("fleet_last_seen_lower")
+            )
         }
         (State::Degraded, _) => {
             let reasons: Vec<String> = c
@@ -184,9 +188,7 @@ pub async fn tick(hub: &Hub) -> anyhow::Result<usize> {
         Ok(()) => {
             tracing::info!(kiosks = changes.len(), "fleet alert e-mail sent");
             let n = changes.len();
-            hub.db
-                .call(move |c| mark_sent(c, &changes, now))
-                .await?;
+            hub.db.call(move |c| mark_sent(c, &changes, now)).await?;
             Ok(n)
         }
         Err(e) => {

@@ -217,9 +217,8 @@ impl Config {
         let metrics_token = match raw.metrics {
             None => None,
             Some(m) => {
-                let token = std::fs::read_to_string(&m.token_file).with_context(|| {
-                    format!("metrics.token_file: {}", m.token_file.display())
-                })?;
+                let token = std::fs::read_to_string(&m.token_file)
+                    .with_context(|| format!("metrics.token_file: {}", m.token_file.display()))?;
                 let token = token.trim().to_string();
                 if token.len() < 16 || token.chars().any(|c| !c.is_ascii_graphic()) {
                     bail!("metrics.token_file: at least 16 visible ASCII characters, no spaces");
@@ -299,6 +298,33 @@ mod tests {
         assert!(toml::from_str::<RawConfig>("lisen = \"x\"").is_err());
         let raw: RawConfig = toml::from_str("[retention]\nafter_outcome_days = 90").unwrap();
         assert!(Config::from_raw(raw).is_err());
+        // Issue 19: the fleet's settings.
+        assert_eq!(c.heartbeat_interval_s, 300);
+        assert!(c.alerts_to.is_none() && c.metrics_token.is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("token");
+        std::fs::write(&token, "0123456789abcdef0123\n").unwrap();
+        let text = format!(
+            "[fleet]\nheartbeat_interval_s = 60\n[mail]\nsmtp_url = \"smtp://localhost\"\n\
+             from = \"hub@example.org\"\nto = [\"a@example.org\"]\n[alerts]\n\
+             to = [\"it@example.org\"]\n[metrics]\ntoken_file = {:?}\n",
+            token.display().to_string()
+        );
+        let c = Config::from_raw(toml::from_str(&text).unwrap()).unwrap();
+        assert_eq!(c.heartbeat_interval_s, 60);
+        assert_eq!(
+            c.alerts_to.as_deref(),
+            Some(&["it@example.org".to_string()][..])
+        );
+        assert_eq!(c.metrics_token, Some(Token("0123456789abcdef0123".into())));
+        assert!(
+            !format!("{c:?}").contains("0123456789abcdef"),
+            "the token never prints"
+        );
+        let no_mail: RawConfig = toml::from_str("[alerts]\nto = [\"it@example.org\"]").unwrap();
+        assert!(Config::from_raw(no_mail).is_err(), "alerts need [mail]");
+        std::fs::write(&token, "short").unwrap();
+        assert!(Config::from_raw(toml::from_str(&text).unwrap()).is_err());
         assert_eq!(
             insert_password("smtp://hub@mail.example.org:587", "p@ss word").unwrap(),
             "smtp://hub:p%40ss%20word@mail.example.org:587"

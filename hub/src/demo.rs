@@ -112,7 +112,7 @@ struct DemoKiosk {
 
 fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
     use samen_wire::health::{codes, Health, HealthState, Heartbeat, Reason, Screenshot};
-    use samen_wire::status::{FeedReport, OutboxReport, StatusReport};
+    use samen_wire::status::StatusReport;
     let kiosks = [
         DemoKiosk {
             id: "bibliotheek-centrum",
@@ -127,8 +127,14 @@ fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
             id: "buurthuis-noord",
             last: Some(100),
             reasons: &[
-                (codes::FEED_STALE, "Activiteiten Noord: last success 2 days ago (refresh 1 h)"),
-                (codes::OUTBOX_STUCK, "the oldest request has waited 1 h 20 min"),
+                (
+                    codes::FEED_STALE,
+                    "Activiteiten Noord: last success 2 days ago (refresh 1 h)",
+                ),
+                (
+                    codes::OUTBOX_STUCK,
+                    "the oldest request has waited 1 h 20 min",
+                ),
             ],
             picture: Some(TODAY),
             pending: 2,
@@ -179,10 +185,18 @@ fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
                         k.id,
                         h,
                         state,
-                        if *state == "degraded" { "feed_stale" } else { "" },
+                        if *state == "degraded" {
+                            "feed_stale"
+                        } else {
+                            ""
+                        },
                         (h - (now - 7 * 86_400)).max(0),
                         i64::from(*state == "degraded") * ((h / 3600) % 12 / 4),
-                        if *state == "degraded" { 2 * 86_400 } else { 900 },
+                        if *state == "degraded" {
+                            2 * 86_400
+                        } else {
+                            900
+                        },
                     ],
                 )?;
                 h += 3600;
@@ -190,31 +204,33 @@ fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
         }
         let Some(ago) = k.last else { continue };
         let seen = now - ago;
-        let status = StatusReport {
-            kiosk_id: k.id.into(),
-            version: "0.1.0".into(),
-            running: true,
-            config_version: Some(14),
-            config_error: None,
-            feeds: vec![FeedReport {
-                name: "Versa Welzijn".into(),
-                items: 32,
-                last_success: Some(at(seen - k.feed_age_s)),
-                last_error: (k.feed_age_s > 86_400).then(|| "HTTP 503".to_string()),
+        // From JSON rather than a struct literal: fields a newer status object adds
+        // take their defaults here.
+        let status: StatusReport = serde_json::from_value(serde_json::json!({
+            "kiosk_id": k.id,
+            "version": "0.1.0",
+            "running": true,
+            "config_version": 14,
+            "config_error": null,
+            "feeds": [{
+                "name": "Versa Welzijn",
+                "items": 32,
+                "last_success": at(seen - k.feed_age_s),
+                "last_error": (k.feed_age_s > 86_400).then_some("HTTP 503"),
             }],
-            outbox: Some(OutboxReport {
-                pending: k.pending,
-                oldest_pending_age_s: (k.pending > 0).then_some(4800),
-                delivered: 12,
-                failed_attention: 0,
-                expired: 0,
-            }),
-            delivery: Some("webhook".into()),
-            screen: "on".into(),
-            uptime_s: Some(3 * 86_400 + 3600),
-            free_disk_bytes: Some(9_000_000_000),
-            at: at(seen),
-        };
+            "outbox": {
+                "pending": k.pending,
+                "oldest_pending_age_s": (k.pending > 0).then_some(4800),
+                "delivered": 12,
+                "failed_attention": 0,
+                "expired": 0,
+            },
+            "delivery": "webhook",
+            "screen": "on",
+            "uptime_s": 3 * 86_400 + 3600,
+            "free_disk_bytes": 9_000_000_000u64,
+            "at": at(seen),
+        }))?;
         let mut hb = Heartbeat::from_status(status);
         hb.health = Some(Health {
             state: if k.reasons.is_empty() {

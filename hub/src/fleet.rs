@@ -291,7 +291,11 @@ impl Kiosk {
     }
 }
 
-fn kiosk_from_row(r: &rusqlite::Row<'_>, now: i64, default_interval: i64) -> rusqlite::Result<Kiosk> {
+fn kiosk_from_row(
+    r: &rusqlite::Row<'_>,
+    now: i64,
+    default_interval: i64,
+) -> rusqlite::Result<Kiosk> {
     let id: String = r.get(0)?;
     let last_seen: Option<i64> = r.get(1)?;
     let json: Option<String> = r.get(2)?;
@@ -549,18 +553,42 @@ mod tests {
         assert_eq!(
             s,
             vec![
-                Segment { from: 50, to: 200, state: State::Ok },
-                Segment { from: 200, to: 300, state: State::Degraded },
-                Segment { from: 300, to: 400, state: State::Offline },
-                Segment { from: 400, to: 500, state: State::Ok },
+                Segment {
+                    from: 50,
+                    to: 200,
+                    state: State::Ok
+                },
+                Segment {
+                    from: 200,
+                    to: 300,
+                    state: State::Degraded
+                },
+                Segment {
+                    from: 300,
+                    to: 400,
+                    state: State::Offline
+                },
+                Segment {
+                    from: 400,
+                    to: 500,
+                    state: State::Ok
+                },
             ]
         );
         let s = segments(&rows[..1], 0, 500, Some(450));
         assert_eq!(
             s,
             vec![
-                Segment { from: 0, to: 450, state: State::Ok },
-                Segment { from: 450, to: 500, state: State::Offline },
+                Segment {
+                    from: 0,
+                    to: 450,
+                    state: State::Ok
+                },
+                Segment {
+                    from: 450,
+                    to: 500,
+                    state: State::Offline
+                },
             ]
         );
         assert!(segments(&[], 0, 500, None).is_empty());

@@ -269,8 +269,14 @@ pub fn reason(lang: Lang, code: &str) -> Option<&'static str> {
             "Het vlootdocument werd geweigerd",
             "The fleet document was refused",
         ),
-        codes::DISK_LOW => ("Minder dan 100 MB vrije schijfruimte", "Less than 100 MB free disk"),
-        codes::CLOCK_UNSYNCED => ("De klok is niet gelijkgezet", "The clock is not synchronised"),
+        codes::DISK_LOW => (
+            "Minder dan 100 MB vrije schijfruimte",
+            "Less than 100 MB free disk",
+        ),
+        codes::CLOCK_UNSYNCED => (
+            "De klok is niet gelijkgezet",
+            "The clock is not synchronised",
+        ),
         codes::NO_TOUCH => (
             "Al dagen geen enkele aanraking terwijl open (scherm kapot?)",
             "No touch at all for days while open (touch panel broken?)",

@@ -138,7 +138,9 @@ mod tests {
         assert_eq!(short_date(local_date(now), Lang::Nl), "di 1 dec");
         assert_eq!(
             day_start(local_date(now)),
-            Utc.with_ymd_and_hms(2026, 11, 30, 23, 0, 0).unwrap().timestamp()
+            Utc.with_ymd_and_hms(2026, 11, 30, 23, 0, 0)
+                .unwrap()
+                .timestamp()
         );
     }
 }

@@ -120,7 +120,9 @@ fn view(k: &Kiosk, lang: Lang, now: i64) -> KioskView {
                         .map(|at| words::received(at.timestamp(), now, lang))
                         .unwrap_or_else(|| t("fleet_never").to_string());
                     let mut line = match lang {
-                        Lang::Nl => format!("{}: {} activiteiten, bijgewerkt {when}", f.name, f.items),
+                        Lang::Nl => {
+                            format!("{}: {} activiteiten, bijgewerkt {when}", f.name, f.items)
+                        }
                         Lang::En => format!("{}: {} activities, updated {when}", f.name, f.items),
                     };
                     if let Some(e) = &f.last_error {
@@ -229,14 +231,15 @@ pub async fn fleet_page(
     visitor.require(ROLES)?;
     let now = hub.clock.now().timestamp();
     let interval = hub.config.heartbeat_interval_s as i64;
-    let all = hub
-        .db
-        .call(move |c| fleet::list(c, now, interval))
-        .await?;
+    let all = hub.db.call(move |c| fleet::list(c, now, interval)).await?;
     let lang = visitor.lang;
     let wanted = filter.health.as_deref().and_then(State::parse);
     let count = |s: State| all.iter().filter(|k| k.state == s).count();
-    let (ok, degraded, offline) = (count(State::Ok), count(State::Degraded), count(State::Offline));
+    let (ok, degraded, offline) = (
+        count(State::Ok),
+        count(State::Degraded),
+        count(State::Offline),
+    );
     let summary = match lang {
         Lang::Nl => format!(
             "{} kiosks: {ok} in orde, {degraded} met problemen, {offline} offline.",
@@ -383,11 +386,18 @@ fn chart(
         .filter_map(|r| r.figures.outbox_pending.map(|p| (r.at.max(since), p)))
         .collect();
     let pending_max = pending.iter().map(|(_, p)| *p).max().unwrap_or(0);
-    let scale = if pending_max > 0 { 36.0 / pending_max as f64 } else { 0.0 };
+    let scale = if pending_max > 0 {
+        36.0 / pending_max as f64
+    } else {
+        0.0
+    };
     let y = |p: i64| 128.0 - p as f64 * scale;
     let mut points = Vec::new();
     for (i, (at, p)) in pending.iter().enumerate() {
-        let to = pending.get(i + 1).map(|n| n.0).unwrap_or(end.min(*at + 3600));
+        let to = pending
+            .get(i + 1)
+            .map(|n| n.0)
+            .unwrap_or(end.min(*at + 3600));
         points.push(format!("{:.1},{:.1}", x(*at), y(*p)));
         points.push(format!("{:.1},{:.1}", x(to), y(*p)));
     }
@@ -440,7 +450,10 @@ pub async fn kiosk_page(
     };
     let lang = visitor.lang;
     let offline_since = (k.state == State::Offline)
-        .then(|| k.last_seen.map(|s| s + fleet::MISSED_INTERVALS * k.interval_s))
+        .then(|| {
+            k.last_seen
+                .map(|s| s + fleet::MISSED_INTERVALS * k.interval_s)
+        })
         .flatten();
     let segments = fleet::segments(&rows, since, now, offline_since);
     let days = fleet::days(&rows, &segments, now, 7)
@@ -515,7 +528,11 @@ pub async fn screenshot(
 /// (`[metrics] token_file`); 404 when no token is configured.
 pub async fn metrics(AxState(hub): AxState<Hub>, headers: HeaderMap) -> Response {
     let Some(token) = hub.config.metrics_token.clone() else {
-        return (StatusCode::NOT_FOUND, "no metrics: set [metrics] token_file\n").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            "no metrics: set [metrics] token_file\n",
+        )
+            .into_response();
     };
     let given = headers
         .get(header::AUTHORIZATION)
@@ -535,7 +552,10 @@ pub async fn metrics(AxState(hub): AxState<Hub>, headers: HeaderMap) -> Response
     let interval = hub.config.heartbeat_interval_s as i64;
     match hub.db.call(move |c| fleet::list(c, now, interval)).await {
         Ok(kiosks) => (
-            [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
             exposition(&kiosks, now),
         )
             .into_response(),
@@ -607,12 +627,15 @@ pub fn exposition(kiosks: &[Kiosk], now: i64) -> String {
         "samen_kiosk_outbox_oldest_pending_age_seconds",
         "Age of the oldest waiting callback request at the last heartbeat (0: none waits).",
         each(&|k| {
-            k.heartbeat.as_ref().and_then(|h| h.status.outbox.as_ref()).map(|o| {
-                o.oldest_pending_age_s
-                    .filter(|_| o.pending > 0)
-                    .unwrap_or(0)
-                    .to_string()
-            })
+            k.heartbeat
+                .as_ref()
+                .and_then(|h| h.status.outbox.as_ref())
+                .map(|o| {
+                    o.oldest_pending_age_s
+                        .filter(|_| o.pending > 0)
+                        .unwrap_or(0)
+                        .to_string()
+                })
         }),
     );
     family(

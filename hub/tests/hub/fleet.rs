@@ -11,7 +11,9 @@ use samen_hub::config::{Config, Mail, Token};
 const BIN: &str = env!("CARGO_BIN_EXE_samen-hub");
 
 fn with_screenshot(mut body: serde_json::Value, taken_at: i64, png: &[u8]) -> serde_json::Value {
-    let at = chrono::DateTime::from_timestamp(taken_at, 0).unwrap().to_rfc3339();
+    let at = chrono::DateTime::from_timestamp(taken_at, 0)
+        .unwrap()
+        .to_rfc3339();
     body["screenshot"] = serde_json::json!({
         "taken_at": at,
         "mime": "image/png",
@@ -59,7 +61,9 @@ async fn heartbeat_intake_refuses_bad_or_old_signatures_and_stores_nothing() {
     assert_eq!(heartbeat_at(&t.url, &secret, now, &not_status).await.0, 422);
     let fake = with_screenshot(heartbeat_json("bieb", now, &[]), now, b"<svg/>");
     assert_eq!(
-        heartbeat_at(&t.url, &secret, now, &fake.to_string()).await.0,
+        heartbeat_at(&t.url, &secret, now, &fake.to_string())
+            .await
+            .0,
         422
     );
     let big = with_screenshot(heartbeat_json("bieb", now, &[]), now, &vec![0u8; 70_000]);
@@ -70,7 +74,9 @@ async fn heartbeat_intake_refuses_bad_or_old_signatures_and_stores_nothing() {
     let mut huge = heartbeat_json("bieb", now, &[]);
     huge["padding"] = serde_json::Value::String("x".repeat(300 * 1024));
     assert_eq!(
-        heartbeat_at(&t.url, &secret, now, &huge.to_string()).await.0,
+        heartbeat_at(&t.url, &secret, now, &huge.to_string())
+            .await
+            .0,
         413
     );
     let bad_code = heartbeat_json("bieb", now, &[("<b>", "x")]).to_string();
@@ -107,7 +113,9 @@ async fn heartbeat_intake_refuses_bad_or_old_signatures_and_stores_nothing() {
     assert_eq!(r.status().as_u16(), 200);
     let r = legacy_post(b"whsec_not-the-secret", now).await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    let r = legacy_post(secret.encode().as_bytes(), now - 400).await.unwrap();
+    let r = legacy_post(secret.encode().as_bytes(), now - 400)
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401);
 
     // A heartbeat signed earlier than the stored one (a late retry) changes nothing.
@@ -124,7 +132,12 @@ async fn health_goes_ok_degraded_offline_and_back_with_mock_time() {
     let fast = t.add_kiosk("snel");
     assert_eq!(t.fleet_state("bieb").0, "offline", "never seen");
 
-    assert_eq!(t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[])).await.0, 200);
+    assert_eq!(
+        t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[]))
+            .await
+            .0,
+        200
+    );
     assert_eq!(t.fleet_state("bieb"), ("ok".into(), vec![]));
 
     t.advance_minutes(5);
@@ -145,7 +158,12 @@ async fn health_goes_ok_degraded_offline_and_back_with_mock_time() {
     samen_hub::alerts::tick(&t.hub).await.unwrap();
 
     t.advance_minutes(10);
-    assert_eq!(t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[])).await.0, 200);
+    assert_eq!(
+        t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[]))
+            .await
+            .0,
+        200
+    );
     assert_eq!(t.fleet_state("bieb").0, "ok");
 
     let since = t.now() - 3600;
@@ -174,18 +192,28 @@ async fn health_goes_ok_degraded_offline_and_back_with_mock_time() {
     let before = t.count("fleet_history");
     for _ in 0..6 {
         t.advance_minutes(5);
-        let _ = t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[])).await;
+        let _ = t
+            .heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[]))
+            .await;
     }
-    assert_eq!(t.count("fleet_history"), before, "30 minutes: no new sample");
+    assert_eq!(
+        t.count("fleet_history"),
+        before,
+        "30 minutes: no new sample"
+    );
     for _ in 0..7 {
         t.advance_minutes(5);
-        let _ = t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[])).await;
+        let _ = t
+            .heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[]))
+            .await;
     }
     assert_eq!(t.count("fleet_history"), before + 1, "an hourly sample");
 
     // The daily retention pass prunes what is older than 30 days.
     t.advance_minutes(31 * 24 * 60);
-    let _ = t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[])).await;
+    let _ = t
+        .heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[]))
+        .await;
     let now = t.now();
     let policy = t.hub.config.retention;
     let report = t
@@ -202,14 +230,16 @@ async fn alert_emails_are_batched_one_per_kiosk_per_15_minutes_without_personal_
     let Some(peer) = SmtpPeer::start() else {
         return;
     };
-    let mut config = Config::default();
-    config.public_url = "https://hub.example.org".into();
-    config.mail = Some(Mail {
-        smtp_url: format!("smtp://127.0.0.1:{}", peer.port),
-        from: "samen-hub <hub@example.org>".into(),
-        to: vec!["coordinatoren@example.org".into()],
-    });
-    config.alerts_to = Some(vec!["it@example.org".into()]);
+    let config = Config {
+        public_url: "https://hub.example.org".into(),
+        mail: Some(Mail {
+            smtp_url: format!("smtp://127.0.0.1:{}", peer.port),
+            from: "samen-hub <hub@example.org>".into(),
+            to: vec!["coordinatoren@example.org".into()],
+        }),
+        alerts_to: Some(vec!["it@example.org".into()]),
+        ..Config::default()
+    };
     let t = TestHub::start_with(config).await;
     let kiosks: Vec<_> = ["a-bieb", "b-noord", "c-hal", "d-nooit"]
         .iter()
@@ -219,7 +249,9 @@ async fn alert_emails_are_batched_one_per_kiosk_per_15_minutes_without_personal_
         let secret = kiosks.iter().find(|(k, _)| *k == id).unwrap().1.clone();
         let t = &t;
         async move {
-            let (status, _) = t.heartbeat(&secret, &heartbeat_json(id, t.now(), reasons)).await;
+            let (status, _) = t
+                .heartbeat(&secret, &heartbeat_json(id, t.now(), reasons))
+                .await;
             assert_eq!(status, 200);
         }
     };
@@ -240,9 +272,18 @@ async fn alert_emails_are_batched_one_per_kiosk_per_15_minutes_without_personal_
     let m = peer.next();
     assert_eq!(m["to"], serde_json::json!(["it@example.org"]));
     let data = m["data"].as_str().unwrap();
-    assert!(data.contains("Subject: samen-hub: 2 kiosks: 2 offline"), "{data}");
-    assert!(data.contains("- a-bieb: offline") && data.contains("- b-noord: offline"), "{data}");
-    assert!(!data.contains("c-hal") && !data.contains("d-nooit"), "{data}");
+    assert!(
+        data.contains("Subject: samen-hub: 2 kiosks: 2 offline"),
+        "{data}"
+    );
+    assert!(
+        data.contains("- a-bieb: offline") && data.contains("- b-noord: offline"),
+        "{data}"
+    );
+    assert!(
+        !data.contains("c-hal") && !data.contains("d-nooit"),
+        "{data}"
+    );
     assert!(data.contains("https://hub.example.org/fleet"), "{data}");
 
     // a-bieb is back at once: within 15 minutes of its e-mail, nothing yet. c-hal
@@ -253,8 +294,14 @@ async fn alert_emails_are_batched_one_per_kiosk_per_15_minutes_without_personal_
     beat("c-hal", &[("feed_stale", "Anna 0612345678 in feed error")]).await;
     assert_eq!(samen_hub::alerts::tick(&t.hub).await.unwrap(), 1);
     let data = peer.next()["data"].as_str().unwrap().to_string();
-    assert!(data.contains("Subject: samen-hub: kiosk c-hal heeft problemen"), "{data}");
-    assert!(data.contains("Een feed is al twee verversingen niet bijgewerkt"), "{data}");
+    assert!(
+        data.contains("Subject: samen-hub: kiosk c-hal heeft problemen"),
+        "{data}"
+    );
+    assert!(
+        data.contains("Een feed is al twee verversingen niet bijgewerkt"),
+        "{data}"
+    );
     assert!(data.contains("A feed has not been updated"), "{data}");
     for personal in ["Anna", "0612345678"] {
         assert!(!data.contains(personal), "{personal} in {data}");
@@ -273,30 +320,43 @@ async fn alert_emails_are_batched_one_per_kiosk_per_15_minutes_without_personal_
     beat("c-hal", &[("feed_stale", "x")]).await;
     assert_eq!(samen_hub::alerts::tick(&t.hub).await.unwrap(), 1);
     let data = peer.next()["data"].as_str().unwrap().to_string();
-    assert!(data.contains("Subject: samen-hub: kiosk a-bieb is weer in orde"), "{data}");
+    assert!(
+        data.contains("Subject: samen-hub: kiosk a-bieb is weer in orde"),
+        "{data}"
+    );
     assert_eq!(samen_hub::alerts::tick(&t.hub).await.unwrap(), 0);
     peer.nothing_more();
 }
 
 #[tokio::test]
 async fn metrics_parse_as_prometheus_text_and_need_the_bearer_token() {
-    let mut config = Config::default();
-    config.metrics_token = Some(Token("s3cret-metrics-token-0123".into()));
+    let config = Config {
+        metrics_token: Some(Token("s3cret-metrics-token-0123".into())),
+        ..Config::default()
+    };
     let t = TestHub::start_with(config).await;
     let ok = t.add_kiosk("a-ok");
     let degraded = t.add_kiosk("b-degraded");
     let gone = t.add_kiosk("c-offline");
     t.add_kiosk("d-never");
-    assert_eq!(t.heartbeat(&gone, &heartbeat_json("c-offline", t.now(), &[])).await.0, 200);
+    assert_eq!(
+        t.heartbeat(&gone, &heartbeat_json("c-offline", t.now(), &[]))
+            .await
+            .0,
+        200
+    );
     t.advance_minutes(20);
     let mut body = heartbeat_json("a-ok", t.now(), &[]);
     body["version"] = "0.2.0 \"beta\"\\x".into();
     assert_eq!(t.heartbeat(&ok, &body).await.0, 200);
     let reasons = [("feed_stale", "x"), ("disk_low", "y")];
     assert_eq!(
-        t.heartbeat(&degraded, &heartbeat_json("b-degraded", t.now() - 600, &reasons))
-            .await
-            .0,
+        t.heartbeat(
+            &degraded,
+            &heartbeat_json("b-degraded", t.now() - 600, &reasons)
+        )
+        .await
+        .0,
         200
     );
 
@@ -318,15 +378,25 @@ async fn metrics_parse_as_prometheus_text_and_need_the_bearer_token() {
     };
     assert_eq!(get(None).await.0, 401);
     assert_eq!(get(Some("Bearer wrong-token-wrong-token")).await.0, 401);
-    assert_eq!(get(Some("s3cret-metrics-token-0123")).await.0, 401, "no Bearer");
+    assert_eq!(
+        get(Some("s3cret-metrics-token-0123")).await.0,
+        401,
+        "no Bearer"
+    );
     let (status, ctype, text) = get(Some("Bearer s3cret-metrics-token-0123")).await;
     assert_eq!(status, 200);
-    assert_eq!(ctype.as_deref(), Some("text/plain; version=0.0.4; charset=utf-8"));
+    assert_eq!(
+        ctype.as_deref(),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
 
     let parsed = openmetrics_parser::prometheus::parse_prometheus(&text)
         .unwrap_or_else(|e| panic!("not the Prometheus text format: {e:?}\n{text}"));
     let value = |family: &str, kiosk: &str| -> Option<f64> {
-        let f = parsed.families.get(family).unwrap_or_else(|| panic!("no {family}"));
+        let f = parsed
+            .families
+            .get(family)
+            .unwrap_or_else(|| panic!("no {family}"));
         f.iter_samples()
             .find(|s| s.get_labelset().unwrap().get_label_value("kiosk") == Some(kiosk))
             .map(|s| match &s.value {
@@ -340,7 +410,10 @@ async fn metrics_parse_as_prometheus_text_and_need_the_bearer_token() {
     assert_eq!(value("samen_kiosk_up", "d-never"), Some(0.0));
     assert_eq!(value("samen_kiosk_degraded", "b-degraded"), Some(1.0));
     assert_eq!(value("samen_kiosk_degraded", "a-ok"), Some(0.0));
-    assert_eq!(value("samen_kiosk_last_seen_age_seconds", "c-offline"), Some(1200.0));
+    assert_eq!(
+        value("samen_kiosk_last_seen_age_seconds", "c-offline"),
+        Some(1200.0)
+    );
     assert_eq!(value("samen_kiosk_last_seen_age_seconds", "d-never"), None);
     assert_eq!(value("samen_kiosk_outbox_pending", "a-ok"), Some(1.0));
     assert_eq!(
@@ -348,7 +421,10 @@ async fn metrics_parse_as_prometheus_text_and_need_the_bearer_token() {
         Some(90.0)
     );
     // b-degraded's feed last succeeded 10 minutes before its heartbeat arrived.
-    assert_eq!(value("samen_kiosk_feed_age_seconds", "b-degraded"), Some(600.0));
+    assert_eq!(
+        value("samen_kiosk_feed_age_seconds", "b-degraded"),
+        Some(600.0)
+    );
     let info = parsed.families.get("samen_kiosk_info").unwrap();
     let a = info
         .iter_samples()
@@ -423,7 +499,8 @@ async fn fleet_pages_are_for_it_and_admin_and_escape_what_kiosks_send() {
             );
             assert!(page.body.contains("/fleet/bieb/screenshot"), "{path}");
             assert!(
-                page.body.contains("Een feed is al twee verversingen niet bijgewerkt"),
+                page.body
+                    .contains("Een feed is al twee verversingen niet bijgewerkt"),
                 "{path}"
             );
         }
@@ -433,7 +510,9 @@ async fn fleet_pages_are_for_it_and_admin_and_escape_what_kiosks_send() {
         assert!(page.body.contains("/fleet/stil\"") && page.body.contains("Nog nooit gezien"));
         let page = b.get("/fleet/stil").await;
         assert_eq!(page.status, 200);
-        assert!(page.body.contains("Deze kiosk heeft nog geen status gestuurd."));
+        assert!(page
+            .body
+            .contains("Deze kiosk heeft nog geen status gestuurd."));
         assert_eq!(b.get("/fleet/nobody").await.status, 404);
         assert_eq!(b.get("/fleet/stil/screenshot").await.status, 404);
     }
@@ -454,13 +533,21 @@ async fn fleet_pages_are_for_it_and_admin_and_escape_what_kiosks_send() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "image/png");
-    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.contains("img-src 'self'"), "{csp}");
     assert_eq!(r.headers()["cache-control"], "no-store");
     assert_eq!(r.bytes().await.unwrap().as_ref(), PNG_1X1);
 
     // A heartbeat without a picture keeps the last one.
-    assert_eq!(t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[])).await.0, 200);
+    assert_eq!(
+        t.heartbeat(&secret, &heartbeat_json("bieb", t.now(), &[]))
+            .await
+            .0,
+        200
+    );
     let page = b_get(&t, "ict3").await;
     assert!(page.contains("/fleet/bieb/screenshot"), "{page}");
 }
@@ -478,7 +565,12 @@ async fn fleet_list_json_from_the_command_line() {
     let a = t.add_kiosk("a-bieb");
     let b = t.add_kiosk("b-noord");
     t.add_kiosk("c-nooit");
-    assert_eq!(t.heartbeat(&a, &heartbeat_json("a-bieb", t.now(), &[])).await.0, 200);
+    assert_eq!(
+        t.heartbeat(&a, &heartbeat_json("a-bieb", t.now(), &[]))
+            .await
+            .0,
+        200
+    );
     let body = with_screenshot(
         heartbeat_json("b-noord", t.now(), &[("outbox_stuck", "1 h 20 min")]),
         t.now(),
@@ -490,7 +582,11 @@ async fn fleet_list_json_from_the_command_line() {
         .arg(t.dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 3);

@@ -98,13 +98,15 @@ async fn coordinators_get_one_overdue_email_a_day_with_counts_only() {
     let Some(peer) = SmtpPeer::start() else {
         return;
     };
-    let mut config = Config::default();
-    config.public_url = "https://hub.example.org".into();
-    config.mail = Some(Mail {
-        smtp_url: format!("smtp://127.0.0.1:{}", peer.port),
-        from: "samen-hub <hub@example.org>".into(),
-        to: vec!["coordinatoren@example.org".into(), "ans@example.org".into()],
-    });
+    let config = Config {
+        public_url: "https://hub.example.org".into(),
+        mail: Some(Mail {
+            smtp_url: format!("smtp://127.0.0.1:{}", peer.port),
+            from: "samen-hub <hub@example.org>".into(),
+            to: vec!["coordinatoren@example.org".into(), "ans@example.org".into()],
+        }),
+        ..Config::default()
+    };
     let t = TestHub::start_with(config).await;
     let secret = t.add_kiosk("bibliotheek");
     // Tuesday 1 December 2026: three requests, none overdue yet.
