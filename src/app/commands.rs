@@ -60,7 +60,7 @@ pub(super) fn screenshot(
     let state_dir = crate::state::resolve(global.state_dir.as_deref());
     let state = state_dir.is_dir().then_some(state_dir.as_path());
     let service = FeedService::new(&config.feeds, state, clock.clone());
-    let catalog = service.catalog();
+    let catalog = service.catalog().prepared(clock.today());
     let image_dir = service.image_dir().map(Path::to_path_buf);
     crate::ui::headless::render(
         KioskOptions {

@@ -40,7 +40,9 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     let config = Arc::new(config);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let service = FeedService::new(&config.feeds, state, clock.clone());
-    let catalog = service.catalog();
+    // The first frame reads the coming days from the agenda, made here within its
+    // overall budget (the services thread makes the next ones).
+    let catalog = service.catalog().prepared(clock.today());
     tracing::info!(
         kiosk = %config.kiosk_id,
         config_version = config.config_version,
@@ -59,6 +61,7 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
             screen_on: config.schedule.is_open(clock.now()),
             feeds: status::feed_reports(&service.status()),
             headless: args.headless,
+            pictures_paused: None,
         },
         state,
     );

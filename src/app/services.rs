@@ -140,9 +140,17 @@ impl Services {
             let service = FeedService::new(&config.feeds, state, self.clock.clone());
             let runtime = self.runtime.clone();
             let ui = self.ui;
+            let clock = self.clock.clone();
             let on_update = move |catalog: Catalog, status: crate::feed_service::FeedStatus| {
-                runtime.update(|r| r.feeds = status::feed_reports(&status));
-                ui.feeds(catalog, status);
+                runtime.update(|r| {
+                    r.feeds = status::feed_reports(&status);
+                    r.pictures_paused = status.pictures_paused.clone();
+                });
+                // The coming days are expanded here, off the UI thread, once per new
+                // catalog (and day: the feeds refresh at least daily).
+                if ui == UiBridge::Window {
+                    ui.feeds(catalog.prepared(clock.today()), status);
+                }
             };
             if !first {
                 // Other sources (or none: the example) are on screen at once.

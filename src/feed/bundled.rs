@@ -56,7 +56,7 @@ pub fn example(today: NaiveDate) -> Result<ParsedFeed, FeedError> {
 /// in and tested, so only in development) gives an empty catalog and an error line.
 pub fn catalog(today: NaiveDate) -> Catalog {
     match example(today) {
-        Ok(feed) => Catalog::new(feed.activities, true),
+        Ok(feed) => Catalog::new(feed.activities, true).prepared(today),
         Err(err) => {
             tracing::error!("bundled example feed is broken: {err}");
             Catalog::default()

@@ -3,7 +3,11 @@
 //! ignored so that newer feeds still load, a higher major `version` is refused.
 
 pub use super::ParsedFeed;
-use super::{repeat_of, Activity, ImageRef, Location, Organizer, Status, Timing};
+use super::{
+    capped, repeat_of, Activity, ImageRef, Location, Organizer, Status, Tally, Timing,
+    MAX_CATEGORIES, MAX_DATES_PER_EVENT, MAX_DESCRIPTION_CHARS, MAX_SHORT_CHARS,
+    MAX_TITLE_CHARS, MAX_URL_CHARS,
+};
 use crate::i18n::Lang;
 use crate::i18n::Localized;
 use crate::time;
@@ -129,22 +133,28 @@ pub fn parse(text: &str, today: NaiveDate, images: ImageResolver) -> Result<Pars
     // reported. A feed in which every event is bad is refused as a whole.
     let total = raw.events.len();
     let mut activities = Vec::with_capacity(total);
-    let mut skipped = Vec::new();
+    let mut first_bad = None;
+    let mut skipped = Tally::with_examples(Tally::SKIPPED_EXAMPLES);
+    let mut warnings = Tally::default();
     for (index, event) in raw.events.into_iter().enumerate() {
-        let id = event.id.clone();
-        match convert(event, shift, images) {
+        let id: String = event.id.chars().take(200).collect();
+        match convert(event, shift, images, &mut warnings) {
             Ok(activity) => activities.push(activity),
-            Err(reason) => skipped.push(FeedError::BadEvent { index, id, reason }),
+            Err(reason) => {
+                let bad = FeedError::BadEvent { index, id, reason };
+                skipped.note("events skipped", || bad.to_string());
+                first_bad.get_or_insert(bad);
+            }
         }
     }
-    if activities.is_empty() && total > 0 {
-        return Err(skipped.swap_remove(0));
+    if let (true, Some(bad)) = (activities.is_empty(), first_bad) {
+        return Err(bad);
     }
     Ok(ParsedFeed {
         activities,
         example: raw.example,
-        skipped: skipped.iter().map(ToString::to_string).collect(),
-        warnings: Vec::new(),
+        skipped: skipped.finish(),
+        warnings: warnings.finish(),
     })
 }
 
@@ -204,12 +214,24 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     number.is_empty().then_some(total)
 }
 
-fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activity, String> {
+fn convert(
+    e: RawEvent,
+    shift: Duration,
+    images: ImageResolver,
+    warnings: &mut Tally,
+) -> Result<Activity, String> {
     if e.id.trim().is_empty() {
         return Err("id is empty".into());
     }
+    if e.id.len() > MAX_SHORT_CHARS {
+        return Err(format!("id is longer than {MAX_SHORT_CHARS} bytes"));
+    }
     if e.name.trim().is_empty() {
         return Err("name is empty".into());
+    }
+    let name_chars = e.name.trim().chars().count();
+    if name_chars > MAX_TITLE_CHARS {
+        return Err(format!("name is {name_chars} characters long"));
     }
     // Shifting an example feed can leave chrono's range (year 262143).
     let shifted = |t: NaiveDateTime, what: &str| {
@@ -239,13 +261,33 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
     };
     if let Some(rule) = &e.rrule {
         let parsed = crate::feed::parse_rule(rule).map_err(|err| format!("rrule: {err}"))?;
+        // As in iCalendar feeds: nothing a welfare kiosk lists happens every minute,
+        // and such rules are the classic way to make an expander spin.
+        if matches!(
+            parsed.get_freq(),
+            rrule::Frequency::Secondly | rrule::Frequency::Minutely
+        ) {
+            return Err(format!(
+                "rrule: FREQ={} is not supported (repeats too often)",
+                parsed.get_freq()
+            ));
+        }
         let zone = rrule::Tz::Tz(time::ZONE);
         parsed
             .validate(time::local(start).with_timezone(&zone))
             .map_err(|err| format!("rrule: {err}"))?;
     }
     let mut exdates = Vec::new();
-    for x in &e.exdates {
+    if e.exdates.len() > MAX_DATES_PER_EVENT {
+        let extra = e.exdates.len() - MAX_DATES_PER_EVENT;
+        warnings.note_many("exdates values ignored", extra, || {
+            format!(
+                "event {}: more than {MAX_DATES_PER_EVENT} exdates; {extra} ignored",
+                e.id
+            )
+        });
+    }
+    for x in e.exdates.iter().take(MAX_DATES_PER_EVENT) {
         match parse_when(x).map_err(|r| format!("exdates: {r}"))? {
             When::At(t) => exdates.push(shifted(t, "exdates")?),
             When::Day(d) => exdates.push(shifted(d.and_time(start.time()), "exdates")?),
@@ -269,43 +311,63 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
         Some(_) => return Err("cost.amount must be between 0 and 10000 euros".into()),
     };
 
+    // Every text is cut to its cap (docs/feed-format.md), once per event in the log.
+    let mut cut = 0usize;
     let mut title = Localized::new(e.name.trim());
-    let mut description = Localized::new(e.description.trim());
-    let mut accessibility = Localized::new(e.accessibility.trim());
-    let mut cost_note = Localized::new(e.cost.as_ref().map(|c| c.note.trim()).unwrap_or_default());
+    let mut description = Localized::new(&capped(&e.description, MAX_DESCRIPTION_CHARS, &mut cut));
+    let mut accessibility =
+        Localized::new(&capped(&e.accessibility, MAX_DESCRIPTION_CHARS, &mut cut));
+    let mut cost_note = Localized::new(&capped(
+        e.cost.as_ref().map(|c| c.note.as_str()).unwrap_or_default(),
+        MAX_SHORT_CHARS,
+        &mut cut,
+    ));
     for (code, t) in &e.translations {
         let Some(lang) = Lang::parse(code) else {
             continue;
         };
         if let Some(v) = &t.name {
-            title = title.with(lang, v.trim());
+            title = title.with(lang, &capped(v, MAX_TITLE_CHARS, &mut cut));
         }
         if let Some(v) = &t.description {
-            description = description.with(lang, v.trim());
+            description = description.with(lang, &capped(v, MAX_DESCRIPTION_CHARS, &mut cut));
         }
         if let Some(v) = &t.accessibility {
-            accessibility = accessibility.with(lang, v.trim());
+            accessibility = accessibility.with(lang, &capped(v, MAX_DESCRIPTION_CHARS, &mut cut));
         }
         if let Some(v) = &t.cost_note {
-            cost_note = cost_note.with(lang, v.trim());
+            cost_note = cost_note.with(lang, &capped(v, MAX_SHORT_CHARS, &mut cut));
         }
     }
+    let mut short = |text: &str| capped(text, MAX_SHORT_CHARS, &mut cut);
     let location = e
         .location
         .map(|l| Location {
-            name: l.name,
-            address: l.address,
+            name: short(&l.name),
+            address: short(&l.address),
         })
         .unwrap_or_default();
     let organizer = e
         .organizer
         .map(|o| Organizer {
-            name: o.name,
-            phone: o.phone,
-            email: o.email,
-            url: o.url,
+            name: short(&o.name),
+            phone: short(&o.phone),
+            email: short(&o.email),
+            url: link(&o.url),
         })
         .unwrap_or_default();
+    let mut categories: Vec<String> = Vec::new();
+    for c in e.categories.iter().take(MAX_CATEGORIES) {
+        categories.push(capped(c, MAX_SHORT_CHARS, &mut cut).to_lowercase());
+    }
+    cut += e.categories.len().saturating_sub(MAX_CATEGORIES);
+    let too_long_link = e.url.trim().chars().count() > MAX_URL_CHARS
+        || e.image.as_ref().is_some_and(|i| i.chars().count() > MAX_URL_CHARS);
+    if cut > 0 || too_long_link {
+        warnings.note("events with text cut to length", || {
+            format!("event {}: text longer than its cap was cut", e.id)
+        });
+    }
     let repeat = repeat_of(e.rrule.as_deref(), start);
     Ok(Activity {
         id: e.id,
@@ -314,15 +376,15 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
         accessibility,
         location,
         organizer,
-        url: e.url.trim().to_string(),
-        image: e.image.as_deref().and_then(images),
+        url: link(&e.url),
+        image: e
+            .image
+            .as_deref()
+            .filter(|i| i.chars().count() <= MAX_URL_CHARS)
+            .and_then(images),
         cost_cents,
         cost_note,
-        categories: e
-            .categories
-            .iter()
-            .map(|c| c.trim().to_lowercase())
-            .collect(),
+        categories,
         status,
         timing: Timing {
             rrule: e.rrule,
@@ -331,6 +393,17 @@ fn convert(e: RawEvent, shift: Duration, images: ImageResolver) -> Result<Activi
         },
         repeat,
     })
+}
+
+/// A link, or nothing when it is longer than `MAX_URL_CHARS` (a cut link leads
+/// nowhere).
+fn link(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() > MAX_URL_CHARS {
+        String::new()
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]

@@ -1,21 +1,105 @@
 //! Expanding an activity into occurrences: RRULE through the `rrule` crate (with a
-//! skip ahead for rules that started long ago), RDATE, EXDATE, RECURRENCE-ID
-//! overrides, each step bounded (`MAX_STEPS`, `MAX_PER_WINDOW`). Wall-clock times are
-//! resolved in the activity's zone, as calendar programs do.
+//! skip ahead for rules that started long ago, for every frequency), RDATE, EXDATE,
+//! RECURRENCE-ID overrides, each step bounded (`MAX_STEPS`, `MAX_PER_QUERY`) and all
+//! of them together by a [`Budget`]. Wall-clock times are resolved in the activity's
+//! zone, as calendar programs do.
 
 use super::*;
+use std::collections::HashSet;
+
+/// What expanding may still spend, shared by every activity of one agenda or one
+/// query: recurrence steps and wall-clock time. The time limit is a backstop for
+/// what steps do not count (the rrule crate may loop 100,000 periods looking for a
+/// rule that never matches, about 20 ms); the steps make ordinary cut-offs
+/// deterministic. What was cut off is counted here and reported once by the caller.
+#[derive(Debug)]
+pub struct Budget {
+    steps: usize,
+    deadline: Option<std::time::Instant>,
+    /// Activities that got nothing because the budget was spent.
+    pub skipped: usize,
+    /// Activities whose own step or occurrence limit cut them off.
+    pub cut: usize,
+}
+
+impl Budget {
+    pub fn new(steps: usize, time: Option<std::time::Duration>) -> Budget {
+        Budget {
+            steps,
+            deadline: time.and_then(|t| std::time::Instant::now().checked_add(t)),
+            skipped: 0,
+            cut: 0,
+        }
+    }
+
+    /// Nothing left: no more activities are expanded.
+    pub fn spent(&self) -> bool {
+        self.steps == 0 || self.deadline.is_some_and(|d| std::time::Instant::now() >= d)
+    }
+
+    /// Takes one step; false when there is none left.
+    fn step(&mut self, taken: usize) -> bool {
+        if self.steps == 0 {
+            return false;
+        }
+        self.steps -= 1;
+        // The clock is read every 256 steps: cheap, and still within a millisecond.
+        !(taken % 256 == 255 && self.spent())
+    }
+
+    /// One line for the log when anything was cut off, else `None`.
+    pub fn summary(&self, what: &str) -> Option<String> {
+        (self.skipped > 0 || self.cut > 0).then(|| {
+            format!(
+                "{what}: the expansion budget is spent; {} activities cut short, {} not expanded",
+                thousands(self.cut),
+                thousands(self.skipped)
+            )
+        })
+    }
+}
+
+/// 1309958 as "1,309,958" (log lines and warnings).
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 impl Activity {
-    /// Every occurrence that overlaps [from, to), overrides included.
+    /// Every occurrence that overlaps [from, to), overrides included, with a budget
+    /// of its own (one activity: the detail screen's "next time").
     pub fn occurrences(
         self: &Arc<Self>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Vec<Occurrence> {
+        let mut budget = Budget::new(MAX_STEPS, Some(QUERY_TIME));
+        self.occurrences_within(from, to, &mut budget)
+    }
+
+    /// Every occurrence that overlaps [from, to), overrides included, spending from
+    /// `budget`.
+    pub fn occurrences_within(
+        self: &Arc<Self>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        budget: &mut Budget,
+    ) -> Vec<Occurrence> {
+        if budget.spent() {
+            budget.skipped += 1;
+            return Vec::new();
+        }
         let t = &self.timing;
-        let mut out = self.own_occurrences(from, to);
+        let mut out = self.own_occurrences(from, to, budget);
         for o in &t.overrides {
-            for mut occ in o.activity.occurrences(from, to) {
+            for mut occ in o.activity.own_occurrences(from, to, budget) {
                 // RFC 5545: a cancelled master cancels the whole series, changed
                 // instances included.
                 if self.status == Status::Cancelled {
@@ -28,11 +112,14 @@ impl Activity {
     }
 
     /// The instances of this activity itself: DTSTART, RRULE and RDATE, minus EXDATE
-    /// and the overridden ones.
+    /// and the overridden ones. RDATE and EXDATE are sorted lists (`Timing::tidy`):
+    /// only the part near the window is looked at, and each start is checked with a
+    /// binary search, so long lists cost about linear time.
     fn own_occurrences(
         self: &Arc<Self>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        budget: &mut Budget,
     ) -> Vec<Occurrence> {
         let t = &self.timing;
         let zone = if t.all_day { ZONE } else { t.zone };
@@ -54,6 +141,8 @@ impl Activity {
                         from.checked_sub_signed(reach)
                             .unwrap_or(DateTime::<Utc>::MIN_UTC),
                         to,
+                        budget,
+                        true,
                     )
                     .into_iter()
                     .map(|d| (d, t.duration))
@@ -66,19 +155,34 @@ impl Activity {
                 s
             }
         };
-        for r in &t.rdates {
-            let start = resolve(zone, r.start);
-            if !starts.iter().any(|(d, _)| *d == start) {
-                starts.push((start, r.duration.unwrap_or(t.duration)));
+        if !t.rdates.is_empty() {
+            // Wall-clock bounds a day wider than the window (zone offsets, DST), and
+            // as far back as the longest RDATE lasts.
+            let longest = t
+                .rdates
+                .iter()
+                .filter_map(|r| r.duration)
+                .fold(reach, Duration::max)
+                .max(Duration::days(1) * 2);
+            let lo = naive_bound(zone, from, -longest);
+            let hi = naive_bound(zone, to, Duration::days(2));
+            let begin = t.rdates.partition_point(|r| r.start < lo);
+            let end = t.rdates.partition_point(|r| r.start < hi);
+            let mut seen: HashSet<DateTime<Utc>> =
+                starts.iter().map(|(d, _)| d.with_timezone(&Utc)).collect();
+            for r in t.rdates.get(begin..end).unwrap_or_default() {
+                let start = resolve(zone, r.start);
+                if seen.insert(start.with_timezone(&Utc)) {
+                    starts.push((start, r.duration.unwrap_or(t.duration)));
+                }
             }
         }
+        let overridden: HashSet<DateTime<Utc>> =
+            t.overrides.iter().map(|o| o.recurrence_id).collect();
         let mut out: Vec<Occurrence> = starts
             .into_iter()
-            .filter(|(s, _)| !t.exdates.iter().any(|x| resolve(zone, *x) == *s))
-            .filter(|(s, _)| {
-                let instant = s.with_timezone(&Utc);
-                !t.overrides.iter().any(|o| o.recurrence_id == instant)
-            })
+            .filter(|(s, _)| !is_excluded(&t.exdates, zone, s))
+            .filter(|(s, _)| !overridden.contains(&s.with_timezone(&Utc)))
             .filter_map(|(start, duration)| {
                 let start = start.with_timezone(&ZONE);
                 let end = if t.all_day {
@@ -102,33 +206,40 @@ impl Activity {
             })
             .collect();
         if out.len() > MAX_PER_QUERY {
-            tracing::warn!(id = %self.id, "more than {MAX_PER_QUERY} occurrences in one window; cut off");
+            budget.cut += 1;
             out.sort_by_key(|o| o.start);
             out.truncate(MAX_PER_QUERY);
         }
         out
     }
 
-    /// The rule's instances that start in [from, to), walked from DTSTART with a
-    /// budget: the rrule crate has no way to jump ahead, so a rule that repeats every
-    /// minute since years ago would otherwise take seconds.
+    /// The rule's instances that start in [from, to), walked with a budget from a
+    /// start moved close to the window (`skip_ahead`): the rrule crate has no way to
+    /// jump ahead, so a rule that repeats every hour since 1900 would otherwise take
+    /// a million steps.
     fn expand(
         &self,
         rule: &str,
         zone: Tz,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        budget: &mut Budget,
+        skip: bool,
     ) -> Vec<DateTime<Tz>> {
         let rz = rrule::Tz::Tz(zone);
         let parsed = match parse_rule(rule) {
             Ok(r) => r,
             Err(_) => return Vec::new(),
         };
-        let start = skip_ahead(
-            &parsed,
-            self.timing.start,
-            from.with_timezone(&zone).naive_local(),
-        );
+        let start = if skip {
+            skip_ahead(
+                &parsed,
+                self.timing.start,
+                from.with_timezone(&zone).naive_local(),
+            )
+        } else {
+            self.timing.start
+        };
         let dt_start = resolve(zone, start).with_timezone(&rz);
         let set = match parsed.build(dt_start) {
             // `limit` turns on the crate's own guard against rules that never match.
@@ -137,8 +248,8 @@ impl Activity {
         };
         let mut out = Vec::new();
         for (step, d) in (&set).into_iter().enumerate() {
-            if step >= MAX_STEPS {
-                tracing::warn!(id = %self.id, "recurrence needs more than {MAX_STEPS} steps to reach the window; cut off");
+            if step >= MAX_STEPS || !budget.step(step) {
+                budget.cut += 1;
                 break;
             }
             let instant = d.with_timezone(&Utc);
@@ -156,36 +267,98 @@ impl Activity {
     }
 }
 
-/// Where to start walking a rule so that the window is reached in few steps: DAILY
-/// and WEEKLY rules without COUNT repeat exactly every INTERVAL days or weeks of
-/// wall-clock time, so moving DTSTART forward by whole periods (to just before
-/// `from`) yields the same instances from there on. Everything else starts at
-/// DTSTART. Found by `cargo fuzz`: twenty weekly events since the year 26 took
-/// seconds (100,000 steps each) before this.
-fn skip_ahead(
+/// `at` moved by `by`, as wall-clock time in `zone` (for searching the sorted
+/// RDATE list); saturates instead of leaving chrono's range.
+fn naive_bound(zone: Tz, at: DateTime<Utc>, by: Duration) -> NaiveDateTime {
+    let moved = at.checked_add_signed(by).unwrap_or(if by < Duration::zero() {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    });
+    moved.with_timezone(&zone).naive_local()
+}
+
+/// Whether `start` is one of the EXDATEs (sorted wall-clock times in `zone`). An
+/// EXDATE resolves as a start does: a skipped time moves an hour forward, so the
+/// candidates are the start's own wall-clock time and the hour before.
+fn is_excluded(exdates: &[NaiveDateTime], zone: Tz, start: &DateTime<Tz>) -> bool {
+    if exdates.is_empty() {
+        return false;
+    }
+    let naive = start.with_timezone(&zone).naive_local();
+    let earliest = naive - Duration::hours(1);
+    let begin = exdates.partition_point(|x| *x < earliest);
+    exdates[begin..]
+        .iter()
+        .take_while(|x| **x <= naive)
+        .any(|x| resolve(zone, *x) == *start)
+}
+
+/// Where to start walking a rule so that the window is reached in few steps. A rule
+/// without COUNT repeats every INTERVAL periods of wall-clock time (seconds to
+/// weeks), or every INTERVAL calendar months or years, and its BY* parts only pick
+/// within a period; so moving DTSTART forward by whole periods (to a little before
+/// `from`) yields the same instances from there on. Months and years land only on a
+/// month that has DTSTART's day (the 31st, 29 February), or do not move. Found by
+/// `cargo fuzz`: twenty weekly events since the year 26 took seconds (100,000 steps
+/// each) before this; hourly events since 1900 took a million steps each.
+pub(super) fn skip_ahead(
     rule: &rrule::RRule<rrule::Unvalidated>,
     start: NaiveDateTime,
     from: NaiveDateTime,
 ) -> NaiveDateTime {
-    if rule.get_count().is_some() {
+    use chrono::Datelike;
+    if rule.get_count().is_some() || from <= start {
         return start;
     }
     let interval = i64::from(rule.get_interval().max(1));
-    let period_days = match rule.get_freq() {
-        rrule::Frequency::Daily => interval,
-        rrule::Frequency::Weekly => 7 * interval,
-        _ => return start,
+    let fixed = match rule.get_freq() {
+        rrule::Frequency::Secondly => Duration::try_seconds(interval),
+        rrule::Frequency::Minutely => Duration::try_minutes(interval),
+        rrule::Frequency::Hourly => Duration::try_hours(interval),
+        rrule::Frequency::Daily => Duration::try_days(interval),
+        rrule::Frequency::Weekly => Duration::try_weeks(interval),
+        rrule::Frequency::Monthly | rrule::Frequency::Yearly => None,
     };
-    let gap_days = (from - start).num_days();
-    // Keep a period or two in hand (DST, a rule whose first match is late in its
-    // period); only long gaps are worth it.
-    let periods = gap_days / period_days - 2;
-    if periods <= 0 {
-        return start;
+    if let Some(period) = fixed {
+        // Two periods in hand, and at least three hours (DST, a rule whose first
+        // match is late in its period).
+        let margin = (period * 2).max(Duration::hours(3));
+        let Some(gap) = (from - start).checked_sub(&margin) else {
+            return start;
+        };
+        let periods = gap.num_seconds() / period.num_seconds().max(1);
+        if periods <= 0 {
+            return start;
+        }
+        return periods
+            .checked_mul(period.num_seconds())
+            .and_then(Duration::try_seconds)
+            .and_then(|d| start.checked_add_signed(d))
+            .unwrap_or(start);
     }
-    Duration::try_days(periods * period_days)
-        .and_then(|d| start.checked_add_signed(d))
-        .unwrap_or(start)
+    let months_per_period = match rule.get_freq() {
+        rrule::Frequency::Yearly => 12 * interval,
+        _ => interval,
+    };
+    let months = |d: NaiveDateTime| i64::from(d.year()) * 12 + i64::from(d.month0());
+    let gap = months(from) - months(start) - 2 * months_per_period - 1;
+    let mut periods = gap / months_per_period;
+    // A few periods back at most to find a month with the day (29 February: a leap
+    // year within four; the 31st: a long month within two).
+    for _ in 0..8 {
+        if periods <= 0 {
+            return start;
+        }
+        let moved = u32::try_from(periods * months_per_period)
+            .ok()
+            .and_then(|m| start.checked_add_months(chrono::Months::new(m)));
+        match moved {
+            Some(d) if d.day() == start.day() => return d,
+            _ => periods -= 1,
+        }
+    }
+    start
 }
 
 /// Parses an RRULE value with the rrule crate. RRULE values are ASCII (RFC 5545

@@ -25,6 +25,10 @@ pub struct Context {
     screen: Cell<ui::Screen>,
     /// False outside the screen schedule's opening hours.
     screen_on: Cell<bool>,
+    /// Counts the catalogs set, so that an agenda made for an older one is dropped.
+    generation: Cell<u64>,
+    /// The day an agenda is being made for on a worker thread.
+    renewing: Cell<Option<chrono::NaiveDate>>,
 }
 
 impl Context {
@@ -45,6 +49,8 @@ impl Context {
             lang: Cell::new(lang),
             screen: Cell::new(ui::Screen::Signage),
             screen_on: Cell::new(true),
+            generation: Cell::new(0),
+            renewing: Cell::new(None),
         }
     }
 
@@ -67,6 +73,44 @@ impl Context {
     pub(super) fn set_feeds(&self, catalog: Catalog, status: FeedStatus) {
         *self.catalog.borrow_mut() = catalog;
         *self.feed_status.borrow_mut() = status;
+        self.generation.set(self.generation.get() + 1);
+    }
+
+    /// On a new day the catalog's agenda (the occurrences of the coming days) is
+    /// made again on a worker thread, never here: until it arrives, yesterday's
+    /// agenda still covers the week ahead. (The services thread hands over a newly
+    /// prepared catalog at every refresh anyway; this is for long refresh intervals.)
+    pub(super) fn renew_agenda(&self) {
+        let today = self.clock.today();
+        let catalog = self.catalog.borrow();
+        let stale = catalog.agenda_day().is_some_and(|day| day < today);
+        if !stale || self.renewing.get() == Some(today) {
+            return;
+        }
+        self.renewing.set(Some(today));
+        let catalog = catalog.clone();
+        let generation = self.generation.get();
+        let spawned = std::thread::Builder::new()
+            .name("agenda".into())
+            .spawn(move || {
+                let catalog = catalog.prepared(today);
+                // Err: the event loop has ended; nothing to show.
+                let _ = slint::invoke_from_event_loop(move || {
+                    if let Some(app) = super::App::current() {
+                        app.ctx.agenda_ready(generation, catalog);
+                    }
+                });
+            });
+        if let Err(err) = spawned {
+            tracing::warn!("agenda not renewed: {err}");
+        }
+    }
+
+    /// A renewed agenda, unless a newer catalog came meanwhile.
+    fn agenda_ready(&self, generation: u64, catalog: Catalog) {
+        if self.generation.get() == generation {
+            *self.catalog.borrow_mut() = catalog;
+        }
     }
 
     /// The bundled example is placed in the current week when it is read: it is read

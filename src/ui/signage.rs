@@ -199,6 +199,7 @@ impl Signage {
     pub fn refresh_clock(&self) {
         let ctx = &self.ctx;
         ctx.move_example_to_today();
+        ctx.renew_agenda();
         let lang = ctx.lang();
         let now = ctx.clock.local_now();
         let kiosk = ctx.window.global::<ui::Kiosk>();
