@@ -593,4 +593,27 @@ mod tests {
         );
         assert!(segments(&[], 0, 500, None).is_empty());
     }
+
+    #[test]
+    fn days_split_segments_at_midnight_in_amsterdam() {
+        // Tuesday 1 December 2026, 10:00 in Amsterdam (09:00 UTC).
+        let now = 1_764_579_600;
+        let midnight = crate::words::day_start(crate::words::local_date(now));
+        let mut rows = vec![
+            row(midnight - 2 * 3600, State::Ok),
+            row(midnight + 3600, State::Degraded),
+        ];
+        rows[1].figures.outbox_pending = Some(3);
+        rows[1].figures.feed_age_s = Some(7200);
+        let s = segments(&rows, midnight - 86_400, now, None);
+        let d = days(&rows, &s, now, 2);
+        assert_eq!(d.len(), 2);
+        assert_eq!((d[0].ok_s, d[0].degraded_s), (2 * 3600, 0));
+        assert_eq!((d[1].ok_s, d[1].degraded_s), (3600, 9 * 3600));
+        assert_eq!(
+            (d[1].max_pending, d[1].max_feed_age_s),
+            (Some(3), Some(7200))
+        );
+        assert_eq!(d[0].max_pending, None);
+    }
 }
