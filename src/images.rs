@@ -41,6 +41,13 @@ pub fn read(source: &ImageRef, image_dir: Option<&std::path::Path>) -> anyhow::R
 
 /// Largest side accepted, before decoding.
 const MAX_SIDE: u32 = 12_000;
+/// Largest picture decoded at full size (everything but the JPEG path, which decodes
+/// at 1/2 to 1/8), checked against the header before any pixel is decoded: 24
+/// megapixels is 96 MB as RGBA, a 6000x4000 photo. An 11000x11000 PNG of 375 KB
+/// took 861 MB before this.
+pub const MAX_PIXELS: u64 = 24_000_000;
+/// What the decoder may allocate in all (16-bit pictures take twice the bytes).
+const MAX_DECODE_BYTES: u64 = 128 * 1024 * 1024;
 
 /// The size that fits within `max_w` x `max_h` with the aspect ratio of `w` x `h`
 /// (never larger than the picture itself).
@@ -95,13 +102,25 @@ pub fn decode_scaled(bytes: &[u8], max_w: u32, max_h: u32) -> anyhow::Result<Pic
             return Ok(fit(reduced, max_w, max_h));
         }
     }
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .context("unknown image format")?;
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .context("unknown image format")
+    };
+    // The header first: a small file can promise a huge picture.
+    let (w, h) = reader()?
+        .into_dimensions()
+        .context("image header cannot be read")?;
+    anyhow::ensure!(
+        u64::from(w) * u64::from(h) <= MAX_PIXELS,
+        "picture is {w}x{h} pixels, more than the budget of {} megapixels",
+        MAX_PIXELS / 1_000_000
+    );
+    let mut reader = reader()?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let decoded = reader.decode().context("image cannot be decoded")?;
     Ok(fit(decoded, max_w, max_h))
@@ -237,6 +256,43 @@ fn keep_scaled(path: &std::path::Path, picture: &Picture) -> anyhow::Result<()> 
 
 #[cfg(test)]
 mod tests {
+    /// A PNG header that promises 11000x11000 pixels (a 375 KB file of that size
+    /// took 861 MB): refused from the header, before any pixel is decoded.
+    #[test]
+    fn pictures_over_the_pixel_budget_are_refused_before_decoding() {
+        fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+            let mut crc_input = kind.to_vec();
+            crc_input.extend_from_slice(data);
+            let mut out = (data.len() as u32).to_be_bytes().to_vec();
+            out.extend_from_slice(&crc_input);
+            out.extend_from_slice(&crc32(&crc_input).to_be_bytes());
+            out
+        }
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = 0xFFFF_FFFFu32;
+            for b in bytes {
+                crc ^= u32::from(*b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                }
+            }
+            !crc
+        }
+        let mut header = 11_000u32.to_be_bytes().to_vec();
+        header.extend_from_slice(&11_000u32.to_be_bytes());
+        header.extend_from_slice(&[8, 2, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &header));
+        // The start of the pixel data (zlib of nothing): enough for the header.
+        png.extend(chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0, 0, 0, 0, 1]));
+        png.extend(chunk(b"IEND", &[]));
+        let err = super::decode_scaled(&png, 800, 600).err().expect("refused");
+        assert!(
+            format!("{err:#}").contains("11000x11000 pixels, more than the budget"),
+            "{err:#}"
+        );
+    }
+
     #[test]
     fn bundled_pictures_are_scaled_to_fit() {
         let p = super::load(

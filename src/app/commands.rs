@@ -121,7 +121,7 @@ pub(super) fn occurrences(
     let b = time::start_of_day(to).with_timezone(&chrono::Utc);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for o in catalog.occurrences(a, b) {
+    for o in catalog.occurrences_within(a, b, &mut feed::Budget::for_command()) {
         let (start, end) = if o.all_day {
             (
                 o.start.date_naive().to_string(),

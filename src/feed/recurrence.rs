@@ -32,6 +32,12 @@ impl Budget {
         }
     }
 
+    /// The budget of a one-shot command (`feed occurrences`): the agenda's steps,
+    /// and seconds rather than a frame's milliseconds.
+    pub fn for_command() -> Budget {
+        Budget::new(AGENDA_STEPS, Some(std::time::Duration::from_secs(5)))
+    }
+
     /// Nothing left: no more activities are expanded.
     pub fn spent(&self) -> bool {
         self.steps == 0 || self.deadline.is_some_and(|d| std::time::Instant::now() >= d)

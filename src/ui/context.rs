@@ -39,6 +39,7 @@ impl Context {
         catalog: Catalog,
     ) -> Context {
         let lang = config.default_language;
+        let catalog = with_agenda(catalog, clock.today());
         Context {
             window,
             catalog_day: Cell::new(clock.today()),
@@ -71,7 +72,7 @@ impl Context {
     }
 
     pub(super) fn set_feeds(&self, catalog: Catalog, status: FeedStatus) {
-        *self.catalog.borrow_mut() = catalog;
+        *self.catalog.borrow_mut() = with_agenda(catalog, self.clock.today());
         *self.feed_status.borrow_mut() = status;
         self.generation.set(self.generation.get() + 1);
     }
@@ -169,5 +170,15 @@ impl Context {
                 _ => 4,
             },
         }
+    }
+}
+
+/// The catalog with its agenda. Those from the services thread (and the first one)
+/// come prepared; one without (tests, tools) is prepared here, within its budget.
+fn with_agenda(catalog: Catalog, today: chrono::NaiveDate) -> Catalog {
+    if catalog.agenda_day().is_some() {
+        catalog
+    } else {
+        catalog.prepared(today)
     }
 }
