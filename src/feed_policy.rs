@@ -136,6 +136,7 @@ mod tests {
             location_contains: None,
             image_hosts: hosts.iter().map(|h| h.to_string()).collect(),
             http_links: false,
+            urgent_allowed: false,
         }
     }
 

@@ -214,7 +214,41 @@ impl FeedService {
             .iter()
             .flat_map(|s| s.activities.iter().cloned())
             .collect();
-        Catalog::new(activities, false)
+        let mut catalog = Catalog::new(activities, false);
+        catalog.messages = self.messages();
+        catalog
+    }
+
+    /// The messages of the JSON feeds (issue 17), from each source's last good body
+    /// (a local file is read again): urgent only where the source has
+    /// `urgent_allowed`; which kiosks they are for is decided by the kiosk.
+    pub fn messages(&self) -> Vec<crate::messages::Message> {
+        let mut out = Vec::new();
+        for s in &self.sources {
+            let file;
+            let body: &[u8] = match &s.body {
+                Some(body) => body,
+                None if !s.config.is_http() && s.last_good.is_some() => {
+                    let path = s.config.url.strip_prefix("file://").unwrap_or(&s.config.url);
+                    file = crate::files::read_regular(Path::new(path), feed::MAX_FEED_BYTES)
+                        .unwrap_or_default();
+                    &file
+                }
+                None => continue,
+            };
+            let base = reqwest::Url::parse(&s.config.url).ok();
+            let resolve = |name: &str| -> Option<ImageRef> {
+                crate::feed_policy::resolve_picture(base.as_ref(), name)
+                    .map(|u| ImageRef::Url(u.into()))
+            };
+            let (messages, warnings) =
+                crate::messages::from_feed(body, s.config.urgent_allowed, &resolve);
+            for line in warnings {
+                tracing::warn!(feed = %s.config.name, "{line}");
+            }
+            out.extend(messages);
+        }
+        out
     }
 
     pub fn status(&self) -> FeedStatus {

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod image_cache;
 pub mod images;
 pub mod memory;
+pub mod messages;
 pub mod playlist;
 pub mod qr;
 pub mod remote;

@@ -4,16 +4,26 @@
 //!
 //! Past activities drop off because every slide is computed at the moment it is
 //! shown; cancelled activities are never advertised on signage.
+//!
+//! Messages (`crate::messages`) show only within their window: the [`Rotation`] asks
+//! which are active at every slide. While an urgent message is active it pre-empts
+//! the rotation: a new one shows at once, then the urgent ones take every other
+//! slide. The running kiosk (`ui/signage.rs`) and `signage plan` ([`plan`]) both step
+//! a `Rotation`, so the plan is what the screen shows.
 
 use crate::feed::{Catalog, Occurrence};
+use crate::messages::{Active, Board, Message};
 use crate::time;
 use chrono::{DateTime, Days, Utc};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlideKind {
-    /// A campaign message (index into the configured messages).
+    /// A campaign message (index into the messages active at that moment).
     Campaign(usize),
+    /// An urgent notice.
+    Urgent,
     Today,
     Spotlight,
     Week,
@@ -30,6 +40,8 @@ pub struct Slide {
     pub more: usize,
     /// The activity in the spotlight.
     pub spotlight: Option<Occurrence>,
+    /// The message of a campaign or urgent slide.
+    pub message: Option<Arc<Message>>,
 }
 
 impl Slide {
@@ -39,17 +51,36 @@ impl Slide {
             items: Vec::new(),
             more: 0,
             spotlight: None,
+            message: None,
         }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct SlidePlaylist {
+    /// How many campaign messages there are (the [`Rotation`] sets the active ones').
     pub messages: usize,
     /// Every n-th step shows the help slide (0: never).
     pub help_every: u32,
     /// Rows that fit on a list slide.
     pub max_items: usize,
+}
+
+impl SlidePlaylist {
+    /// The playlist for a configuration on a screen of `width` x `height` pixels.
+    pub fn for_screen(config: &crate::config::Config, width: u32, height: u32) -> SlidePlaylist {
+        let portrait = height > width;
+        SlidePlaylist {
+            messages: config.signage.messages.len(),
+            help_every: config.signage.help_every,
+            // A 480-pixel-high panel has room for three rows under the bottom bar.
+            max_items: match (portrait, height) {
+                (true, _) => 7,
+                (false, h) if h < 600 => 3,
+                _ => 4,
+            },
+        }
+    }
 }
 
 /// The order of one round. Spotlights come often: they sell single activities.
@@ -124,10 +155,9 @@ impl SlidePlaylist {
         let more = items.len().saturating_sub(self.max_items);
         items.truncate(self.max_items);
         Slide {
-            kind: SlideKind::Today,
             items,
             more,
-            spotlight: None,
+            ..Slide::bare(SlideKind::Today)
         }
     }
 
@@ -152,10 +182,9 @@ impl SlidePlaylist {
         }
         let more = total.saturating_sub(items.len());
         Slide {
-            kind: SlideKind::Week,
             items,
             more,
-            spotlight: None,
+            ..Slide::bare(SlideKind::Week)
         }
     }
 
@@ -181,12 +210,342 @@ impl SlidePlaylist {
         }
         let pick = candidates[(counter % candidates.len() as u64) as usize].clone();
         Some(Slide {
-            kind: SlideKind::Spotlight,
-            items: Vec::new(),
-            more: 0,
             spotlight: Some(pick),
+            ..Slide::bare(SlideKind::Spotlight)
         })
     }
+}
+
+/// What a [`Rotation`] shows: a step of the base playlist or an urgent message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shown {
+    Base(u64),
+    Urgent(String),
+}
+
+/// The rotation as it runs: the playlist's steps, with the messages of the moment,
+/// and urgent messages pre-empting it. One per screen (and one per `signage plan`).
+#[derive(Debug)]
+pub struct Rotation {
+    pub board: Board,
+    /// The next base step.
+    next_step: u64,
+    current: Shown,
+    /// The next slide is an urgent one (they take every other slide).
+    urgent_turn: bool,
+    /// How many urgent slides were shown (which of them is next).
+    urgent_count: u64,
+    /// Urgent messages already shown while active (a new one shows at once).
+    announced: HashSet<String>,
+}
+
+impl Rotation {
+    pub fn new(messages: Vec<Message>) -> Rotation {
+        Rotation {
+            board: Board::new(messages),
+            next_step: 0,
+            current: Shown::Base(0),
+            urgent_turn: false,
+            urgent_count: 0,
+            announced: HashSet::new(),
+        }
+    }
+
+    /// New messages (a configuration or a feed): from the next slide on.
+    pub fn set_messages(&mut self, messages: Vec<Message>) {
+        self.board.set(messages);
+    }
+
+    /// The messages active at `now`.
+    pub fn active(&mut self, now: DateTime<Utc>) -> Active {
+        self.board.active(now)
+    }
+
+    /// Whether an urgent message is active that has not been shown yet (the kiosk
+    /// then moves on at once instead of at the next slide).
+    pub fn urgent_waiting(&mut self, now: DateTime<Utc>) -> bool {
+        let active = self.board.active(now);
+        active.urgent.iter().any(|m| !self.announced.contains(&m.key()))
+    }
+
+    /// The next slide.
+    pub fn advance(
+        &mut self,
+        playlist: &SlidePlaylist,
+        now: DateTime<Utc>,
+        catalog: &Catalog,
+    ) -> Slide {
+        let active = self.board.active(now);
+        if active.urgent.is_empty() {
+            self.announced.clear();
+            self.urgent_turn = false;
+        } else {
+            let keys: HashSet<String> = active.urgent.iter().map(|m| m.key()).collect();
+            self.announced.retain(|k| keys.contains(k));
+            let fresh = active
+                .urgent
+                .iter()
+                .find(|m| !self.announced.contains(&m.key()))
+                .cloned();
+            let pick = match fresh {
+                Some(m) => Some(m),
+                None if self.urgent_turn => {
+                    let m = active.urgent[(self.urgent_count % active.urgent.len() as u64) as usize]
+                        .clone();
+                    self.urgent_count += 1;
+                    Some(m)
+                }
+                None => None,
+            };
+            if let Some(m) = pick {
+                self.announced.insert(m.key());
+                self.urgent_turn = false;
+                self.current = Shown::Urgent(m.key());
+                return urgent_slide(m);
+            }
+            self.urgent_turn = true;
+        }
+        let step = self.next_step;
+        self.next_step += 1;
+        self.current = Shown::Base(step);
+        base_slide(playlist, step, now, catalog, &active)
+    }
+
+    /// The slide on screen again, computed for `now` (new pictures, language, data).
+    /// An urgent message that has ended gives way to the rotation.
+    pub fn current(
+        &mut self,
+        playlist: &SlidePlaylist,
+        now: DateTime<Utc>,
+        catalog: &Catalog,
+    ) -> Slide {
+        let active = self.board.active(now);
+        let step = match &self.current {
+            Shown::Urgent(key) => {
+                if let Some(m) = active.urgent.iter().find(|m| m.key() == *key) {
+                    return urgent_slide(m.clone());
+                }
+                self.next_step.saturating_sub(1)
+            }
+            Shown::Base(step) => *step,
+        };
+        base_slide(playlist, step, now, catalog, &active)
+    }
+
+    /// Shows base step `step` next and from then on (screenshots).
+    pub fn jump_to(
+        &mut self,
+        step: u64,
+        playlist: &SlidePlaylist,
+        now: DateTime<Utc>,
+        catalog: &Catalog,
+    ) -> Slide {
+        let active = self.board.active(now);
+        self.next_step = step + 1;
+        self.current = Shown::Base(step);
+        base_slide(playlist, step, now, catalog, &active)
+    }
+
+    /// The playlist with the number of normal messages active at `now` (what the
+    /// base steps choose from).
+    pub fn base(&mut self, playlist: &SlidePlaylist, now: DateTime<Utc>) -> SlidePlaylist {
+        SlidePlaylist {
+            messages: self.board.active(now).normal.len(),
+            ..playlist.clone()
+        }
+    }
+
+    /// The base steps on screen and the next two.
+    pub fn steps_ahead(&self) -> std::ops::RangeInclusive<u64> {
+        let on_screen = self.next_step.saturating_sub(1);
+        on_screen..=on_screen + 2
+    }
+
+    /// The next few slides' messages (their pictures are decoded ahead).
+    pub fn upcoming_messages(&mut self, now: DateTime<Utc>) -> Vec<Arc<Message>> {
+        let active = self.board.active(now);
+        active.urgent.into_iter().chain(active.normal).collect()
+    }
+}
+
+fn urgent_slide(message: Arc<Message>) -> Slide {
+    Slide {
+        message: Some(message),
+        ..Slide::bare(SlideKind::Urgent)
+    }
+}
+
+/// Base step `step` with the active normal messages.
+fn base_slide(
+    playlist: &SlidePlaylist,
+    step: u64,
+    now: DateTime<Utc>,
+    catalog: &Catalog,
+    active: &Active,
+) -> Slide {
+    let playlist = SlidePlaylist {
+        messages: active.normal.len(),
+        ..playlist.clone()
+    };
+    let mut slide = playlist.slide(step, now, catalog);
+    if let SlideKind::Campaign(i) = slide.kind {
+        slide.message = active.normal.get(i).cloned();
+    }
+    slide
+}
+
+/// One slide of a plan (`signage plan`): when it shows and what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlanEntry {
+    /// RFC 3339, local offset.
+    pub at: String,
+    /// message, urgent, today, spotlight, week, cta, help or dark.
+    pub kind: &'static str,
+    /// The message's or the activity's id, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub title: String,
+}
+
+impl PlanEntry {
+    pub fn of(slide: &Slide, at: DateTime<Utc>, lang: crate::i18n::Lang) -> PlanEntry {
+        let (kind, id, title) = match slide.kind {
+            SlideKind::Campaign(_) | SlideKind::Urgent => {
+                let m = slide.message.as_deref();
+                (
+                    if slide.kind == SlideKind::Urgent {
+                        "urgent"
+                    } else {
+                        "message"
+                    },
+                    m.map(|m| m.id.clone()).filter(|id| !id.is_empty()),
+                    m.map(|m| m.title.get(lang).to_string()).unwrap_or_default(),
+                )
+            }
+            SlideKind::Today => (
+                "today",
+                None,
+                slide
+                    .items
+                    .iter()
+                    .map(|o| o.activity.title.get(lang))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            SlideKind::Week => (
+                "week",
+                None,
+                slide
+                    .items
+                    .iter()
+                    .map(|o| o.activity.title.get(lang))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            SlideKind::Spotlight => (
+                "spotlight",
+                slide.spotlight.as_ref().map(|o| o.activity.id.clone()),
+                slide
+                    .spotlight
+                    .as_ref()
+                    .map(|o| o.activity.title.get(lang).to_string())
+                    .unwrap_or_default(),
+            ),
+            SlideKind::CallToAction => ("cta", None, String::new()),
+            SlideKind::Help => ("help", None, String::new()),
+        };
+        PlanEntry {
+            at: at.with_timezone(&time::ZONE).to_rfc3339(),
+            kind,
+            id,
+            title,
+        }
+    }
+}
+
+/// The slides the kiosk shows from `from` for `duration` when nobody touches it:
+/// a slide every `slide_seconds`, dark outside the schedule's opening hours (and the
+/// slide on screen again when it lights up), exactly as `ui/signage.rs` steps it.
+pub fn plan(
+    config: &crate::config::Config,
+    rotation: &mut Rotation,
+    playlist: &SlidePlaylist,
+    catalog: &dyn Fn(DateTime<Utc>) -> Catalog,
+    from: DateTime<Utc>,
+    duration: chrono::Duration,
+) -> Vec<PlanEntry> {
+    let lang = config.default_language;
+    let step = chrono::Duration::seconds(i64::from(config.signage.slide_seconds));
+    let end = from + duration;
+    let mut out = Vec::new();
+    let mut now = from;
+    // The first slide (what the kiosk shows when it starts).
+    let mut first = true;
+    while now < end {
+        if !config.schedule.is_open(now) {
+            out.push(PlanEntry {
+                at: now.with_timezone(&time::ZONE).to_rfc3339(),
+                kind: "dark",
+                id: None,
+                title: String::new(),
+            });
+            match config.schedule.next_change(now) {
+                Some(open) if open < end => {
+                    now = open;
+                    // Lights up: the slide on screen again, then the rotation.
+                    let slide = if first {
+                        rotation.advance(playlist, now, &catalog(now))
+                    } else {
+                        rotation.current(playlist, now, &catalog(now))
+                    };
+                    first = false;
+                    out.push(PlanEntry::of(&slide, now, lang));
+                    now += step;
+                }
+                _ => break,
+            }
+            continue;
+        }
+        let slide = rotation.advance(playlist, now, &catalog(now));
+        first = false;
+        out.push(PlanEntry::of(&slide, now, lang));
+        now += step;
+    }
+    out
+}
+
+/// [`plan`] with a catalog as the kiosk keeps it: prepared for each new day (an
+/// example catalog moved to that day's week), then read.
+pub fn plan_with_catalog(
+    config: &crate::config::Config,
+    messages: Vec<Message>,
+    playlist: &SlidePlaylist,
+    catalog: Catalog,
+    from: DateTime<Utc>,
+    duration: chrono::Duration,
+) -> Vec<PlanEntry> {
+    let cache: std::cell::RefCell<Option<(chrono::NaiveDate, Catalog)>> =
+        std::cell::RefCell::new(None);
+    let for_day = |now: DateTime<Utc>| -> Catalog {
+        let day = now.with_timezone(&time::ZONE).date_naive();
+        let mut cache = cache.borrow_mut();
+        match &*cache {
+            Some((d, c)) if *d == day => c.clone(),
+            _ => {
+                let mut c = if catalog.example {
+                    crate::feed::bundled::catalog(day)
+                } else {
+                    catalog.clone()
+                }
+                .prepared(day);
+                c.messages = catalog.messages.clone();
+                *cache = Some((day, c.clone()));
+                c
+            }
+        }
+    };
+    let mut rotation = Rotation::new(messages);
+    plan(config, &mut rotation, playlist, &for_day, from, duration)
 }
 
 #[cfg(test)]
@@ -322,5 +681,125 @@ mod tests {
             playlist().slide(2, now, &empty).kind,
             SlideKind::Campaign(_)
         ));
+    }
+
+    fn message(id: &str, from: Option<&str>, until: Option<&str>, urgent: bool) -> Message {
+        let raw = crate::messages::RawWindow {
+            from,
+            until,
+            priority: urgent.then_some("urgent"),
+            ..Default::default()
+        };
+        let (window, priority, problems) = crate::messages::check_window(&raw);
+        assert!(problems.is_empty(), "{problems:?}");
+        Message {
+            id: id.into(),
+            window,
+            priority,
+            ..Message::always(crate::i18n::Localized::new(id), Default::default())
+        }
+    }
+
+    fn kinds_and_ids(rotation: &mut Rotation, now: DateTime<Utc>, c: &Catalog, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|_| {
+                let slide = rotation.advance(&playlist(), now, c);
+                match (slide.kind, slide.message) {
+                    (SlideKind::Urgent, Some(m)) => format!("U:{}", m.id),
+                    (SlideKind::Campaign(_), Some(m)) => format!("M:{}", m.id),
+                    (kind, _) => format!("{kind:?}"),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn messages_show_only_within_their_window() {
+        let c = catalog(SATURDAY);
+        let mut rotation = Rotation::new(vec![
+            message("altijd", None, None, false),
+            message("kerst", Some("2026-11-15"), Some("2026-12-26"), false),
+            message("week", Some("2026-09-24"), Some("2026-10-02"), false),
+        ]);
+        let now = at("2026-11-28T09:00:00+01:00");
+        let shown = kinds_and_ids(&mut rotation, now, &c, 8);
+        assert_eq!(shown[0], "M:altijd");
+        assert_eq!(shown[4], "M:kerst");
+        assert!(!shown.iter().any(|s| s == "M:week"), "{shown:?}");
+        // After Christmas only the one without a window is left.
+        let later = at("2026-12-26T09:00:00+01:00");
+        let shown = kinds_and_ids(&mut rotation, later, &c, 8);
+        assert!(shown.iter().all(|s| !s.starts_with("M:") || s == "M:altijd"), "{shown:?}");
+    }
+
+    #[test]
+    fn urgent_messages_pre_empt_every_other_slide_and_end() {
+        let c = catalog(SATURDAY);
+        let mut rotation = Rotation::new(vec![message("altijd", None, None, false)]);
+        let now = at("2026-11-28T09:00:00+01:00");
+        assert_eq!(kinds_and_ids(&mut rotation, now, &c, 2), ["M:altijd", "Today"]);
+        rotation.set_messages(vec![
+            message("altijd", None, None, false),
+            message("storm", Some("2026-11-28T08:00"), Some("2026-11-28T18:00"), true),
+        ]);
+        assert!(rotation.urgent_waiting(now));
+        let shown = kinds_and_ids(&mut rotation, now, &c, 6);
+        assert_eq!(shown, ["U:storm", "Spotlight", "U:storm", "CallToAction", "U:storm", "M:altijd"]);
+        assert!(!rotation.urgent_waiting(now));
+        // A second, newer one shows at once, then they take turns.
+        rotation.set_messages(vec![
+            message("altijd", None, None, false),
+            message("storm", Some("2026-11-28T08:00"), Some("2026-11-28T18:00"), true),
+            message("koffie", Some("2026-11-28T08:30"), Some("2026-11-28T18:00"), true),
+        ]);
+        let shown = kinds_and_ids(&mut rotation, now, &c, 5);
+        assert_eq!(shown[0], "U:koffie");
+        assert_eq!(shown[2], "U:koffie", "newest first");
+        assert_eq!(shown[4], "U:storm");
+        // At 18:00 both end: the rotation as before.
+        let evening = at("2026-11-28T18:00:00+01:00");
+        let shown = kinds_and_ids(&mut rotation, evening, &c, 4);
+        assert!(shown.iter().all(|s| !s.starts_with("U:")), "{shown:?}");
+        // The slide on screen is an ended urgent one: it gives way.
+        rotation.set_messages(vec![message("kort", None, Some("2026-11-28T19:00"), true)]);
+        let at_six = at("2026-11-28T18:30:00+01:00");
+        assert_eq!(rotation.advance(&playlist(), at_six, &c).kind, SlideKind::Urgent);
+        let slide = rotation.current(&playlist(), at("2026-11-28T19:00:00+01:00"), &c);
+        assert_ne!(slide.kind, SlideKind::Urgent);
+    }
+
+    #[test]
+    fn the_plan_follows_the_clock_and_the_schedule() {
+        let mut config = crate::config::Config::default();
+        config.signage.slide_seconds = 600;
+        let mut days = [Some("09:00-17:00"); 7];
+        days[6] = None;
+        config.schedule = crate::schedule::Schedule::parse(days, &Default::default()).expect("valid");
+        let c = catalog(SATURDAY);
+        let messages = vec![
+            message("altijd", None, None, false),
+            message("storm", Some("2026-11-28T10:00"), Some("2026-11-28T11:00"), true),
+        ];
+        let plan = plan_with_catalog(
+            &config,
+            messages,
+            &playlist(),
+            c,
+            at("2026-11-28T08:40:00+01:00"),
+            chrono::Duration::hours(3),
+        );
+        let line = |e: &PlanEntry| format!("{} {} {}", &e.at[11..16], e.kind, e.id.clone().unwrap_or_default());
+        let lines: Vec<String> = plan.iter().map(line).collect();
+        assert_eq!(lines[0], "08:40 dark ");
+        assert_eq!(lines[1], "09:00 message altijd", "the first slide when it lights up");
+        assert_eq!(lines[2], "09:10 today ");
+        // 10:00 is the first slide in the urgent message's window.
+        assert_eq!(lines[7], "10:00 urgent storm");
+        assert_eq!(lines[9], "10:20 urgent storm");
+        assert_eq!(lines[11], "10:40 urgent storm", "{lines:?}");
+        assert_eq!(lines[12], "10:50 message altijd");
+        assert!(lines[13..].iter().all(|l| !l.contains("urgent")));
+        assert_eq!(plan[7].at, "2026-11-28T10:00:00+01:00");
+        assert_eq!(plan[7].title, "storm");
     }
 }

@@ -79,7 +79,8 @@ impl DayHours {
     }
 }
 
-fn minute(text: &str) -> Option<Minute> {
+/// `"08:30"` (or `"24:00"`) as minutes since midnight.
+pub(crate) fn minute(text: &str) -> Option<Minute> {
     let (h, m) = text.split_once(':')?;
     if h.is_empty() || h.len() > 2 || m.len() != 2 {
         return None;

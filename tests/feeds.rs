@@ -126,6 +126,7 @@ fn source(url: &str) -> FeedConfig {
         location_contains: None,
         image_hosts: Vec::new(),
         http_links: false,
+        urgent_allowed: false,
     }
 }
 

@@ -58,6 +58,27 @@ pub enum Command {
     /// For the IT team.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// What signage shows.
+    #[command(subcommand)]
+    Signage(SignageCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SignageCommand {
+    /// Prints the slides the kiosk would show from --from for --hours when nobody
+    /// touches it: one JSON object per slide (`at`, `kind`, `id`, `title`). Uses the
+    /// configuration and the cached feeds, like `screenshot`; no network.
+    Plan {
+        /// The start, RFC 3339 or local `YYYY-MM-DDTHH:MM` (Europe/Amsterdam).
+        #[arg(long)]
+        from: String,
+        /// How many hours (1 to 168).
+        #[arg(long)]
+        hours: u32,
+        /// The screen, WIDTHxHEIGHT (how many activities fit on a list slide).
+        #[arg(long, default_value = "1920x1080")]
+        size: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

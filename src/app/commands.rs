@@ -294,12 +294,16 @@ pub(super) fn kiosk_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()
     let running = state.and_then(status::read_running);
     let fallback = match running {
         Some(_) => status::Fallback::default(),
-        None => status::Fallback {
-            config_error: startup_error,
-            feeds: status::feed_reports(
-                &FeedService::new(&config.feeds, state, Arc::new(SystemClock)).status(),
-            ),
-        },
+        None => {
+            let service = FeedService::new(&config.feeds, state, Arc::new(SystemClock));
+            let messages = crate::messages::for_kiosk(&config, &service.messages());
+            let mut board = crate::messages::Board::new(messages);
+            status::Fallback {
+                config_error: startup_error,
+                feeds: status::feed_reports(&service.status()),
+                messages: Some(status::messages_report(&board.active(now))),
+            }
+        }
     };
     let report = status::report(&config, running.as_ref(), fallback, state, now);
     if json {
@@ -307,5 +311,43 @@ pub(super) fn kiosk_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()
     } else {
         println!("{}", serde_json::to_string_pretty(&report)?);
     }
+    Ok(())
+}
+
+/// `signage plan`: the slides from `from` for `hours`, one JSON object a line, by the
+/// same `playlist::Rotation` the screen steps, with the cached feeds.
+pub(super) fn signage_plan(
+    global: &GlobalArgs,
+    from: &str,
+    hours: u32,
+    size: &str,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    if !(1..=168).contains(&hours) {
+        bail!("--hours {hours}: use 1 to 168 (a week)");
+    }
+    let (width, height) = super::args::parse_size(size)?;
+    let from = time::parse_instant(from).map_err(anyhow::Error::msg)?;
+    let config = load_config(global)?;
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(from));
+    let state_dir = crate::state::resolve(global.state_dir.as_deref());
+    let state = state_dir.is_dir().then_some(state_dir.as_path());
+    let service = FeedService::new(&config.feeds, state, clock);
+    let catalog = service.catalog();
+    let messages = crate::messages::for_kiosk(&config, &catalog.messages);
+    let entries = crate::playlist::plan_with_catalog(
+        &config,
+        messages,
+        &crate::playlist::SlidePlaylist::for_screen(&config, width, height),
+        catalog,
+        from,
+        chrono::Duration::hours(i64::from(hours)),
+    );
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for entry in entries {
+        writeln!(out, "{}", serde_json::to_string(&entry)?)?;
+    }
+    out.flush()?;
     Ok(())
 }

@@ -13,6 +13,7 @@ mod services;
 
 pub use args::{parse_size, Cli};
 use args::{AdminCommand, CallbackCommand, Command, ConfigCommand, FeedCommand, OutboxCommand};
+use args::SignageCommand;
 use args::{RunArgs, ScreenshotArgs};
 use std::process::ExitCode;
 
@@ -80,5 +81,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             commands::outbox_status(&cli.global, json)
         }
         Some(Command::Status { json }) => commands::kiosk_status(&cli.global, json),
+        Some(Command::Signage(SignageCommand::Plan { from, hours, size })) => {
+            commands::signage_plan(&cli.global, &from, hours, &size)
+        }
     }
 }

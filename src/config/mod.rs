@@ -18,11 +18,9 @@ use fleet::{line_of, parse_table, with_key_path};
 pub use fleet::{FleetDoc, MAX_VERSION};
 use raw::RawConfig;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Message {
-    pub title: Localized,
-    pub body: Localized,
-}
+/// A campaign message: text, and optionally a schedule, a picture, a link and a
+/// priority (`crate::messages`).
+pub use crate::messages::{Message, Priority};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Helpline {
@@ -59,6 +57,9 @@ pub struct FeedConfig {
     pub image_hosts: Vec<String>,
     /// Plain `http://` activity links become QR codes too (default: only https).
     pub http_links: bool,
+    /// The feed's `messages` may be urgent (pre-empt the rotation). Feeds are not
+    /// signed; this setting is (in the fleet document).
+    pub urgent_allowed: bool,
 }
 
 impl FeedConfig {
@@ -193,6 +194,12 @@ impl ConfigError {
 pub fn default_messages() -> Vec<Message> {
     vec![
         Message {
+            id: "samen-is-leuker".into(),
+            priority: Priority::Normal,
+            window: Default::default(),
+            image: None,
+            url: String::new(),
+            kiosks: None,
             title: Localized::new("Samen is leuker!")
                 .with(Lang::En, "Together is better!")
                 .with(Lang::Tr, "Birlikte daha güzel!")
@@ -214,6 +221,12 @@ pub fn default_messages() -> Vec<Message> {
             ),
         },
         Message {
+            id: "even-een-praatje".into(),
+            priority: Priority::Normal,
+            window: Default::default(),
+            image: None,
+            url: String::new(),
+            kiosks: None,
             title: Localized::new("Even een praatje?")
                 .with(Lang::En, "Fancy a chat?")
                 .with(Lang::Tr, "Biraz sohbet etmek ister misiniz?")
@@ -235,6 +248,12 @@ pub fn default_messages() -> Vec<Message> {
             ),
         },
         Message {
+            id: "kijk-om-naar-elkaar".into(),
+            priority: Priority::Normal,
+            window: Default::default(),
+            image: None,
+            url: String::new(),
+            kiosks: None,
             title: Localized::new("Kijk om naar elkaar")
                 .with(Lang::En, "Look out for each other")
                 .with(Lang::Tr, "Birbirimize göz kulak olalım")

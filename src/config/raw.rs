@@ -86,8 +86,24 @@ pub(super) struct RawSignage {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawMessage {
+    /// Stable, for logs and status.
+    pub(super) id: Option<String>,
     pub(super) title: RawLocalized,
     pub(super) body: Option<RawLocalized>,
+    /// A local date or date-time (Europe/Amsterdam).
+    pub(super) from: Option<String>,
+    /// The same, exclusive.
+    pub(super) until: Option<String>,
+    /// Weekdays as in `[schedule]`: `["monday", "tuesday"]`.
+    pub(super) days: Option<Vec<String>>,
+    /// `"09:00-12:00"`, several separated by commas, as in `[schedule]`.
+    pub(super) hours: Option<String>,
+    /// A picture file on the kiosk.
+    pub(super) image: Option<String>,
+    /// A web page, shown as a QR code.
+    pub(super) url: Option<String>,
+    /// "normal" or "urgent".
+    pub(super) priority: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,6 +137,8 @@ pub(super) struct RawFeed {
     pub(super) image_hosts: Option<Vec<String>>,
     /// Whether plain http:// activity links may become QR codes (default: https only).
     pub(super) http_links: Option<bool>,
+    /// Whether the feed's messages may be urgent (default: no, they show as normal).
+    pub(super) urgent_allowed: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

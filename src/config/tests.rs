@@ -214,3 +214,91 @@ expires = 2099-01-01T00:00:00Z
     .expect("valid");
     assert_eq!(plain.missing_kiosk_notice("dorp"), None);
 }
+
+#[test]
+fn messages_with_a_window_are_read_and_checked_with_key_paths() {
+    let c = Config::parse(
+        r#"
+        [[signage.messages]]
+        id = "week-tegen-eenzaamheid"
+        title = "Week tegen Eenzaamheid"
+        from = "2026-09-24"
+        until = "2026-10-02"
+        days = ["monday", "tuesday"]
+        hours = "09:00-12:00, 13:00-17:00"
+        url = "https://www.eentegeneenzaamheid.nl"
+        [[signage.messages]]
+        id = "storm"
+        title = "Vandaag gesloten"
+        priority = "urgent"
+        from = "2026-12-01T08:00"
+        until = "2026-12-01T18:00"
+        [[feeds]]
+        url = "https://agenda.example.org/feed.json"
+        urgent_allowed = true
+        "#,
+        "t",
+    )
+    .unwrap();
+    let m = &c.signage.messages[0];
+    assert_eq!(m.id, "week-tegen-eenzaamheid");
+    assert_eq!(m.window.hours.as_ref().map(Vec::len), Some(2));
+    assert_eq!(m.window.days.map(|d| d.iter().filter(|x| **x).count()), Some(2));
+    assert!(c.signage.messages[1].is_urgent());
+    assert!(c.feeds[0].urgent_allowed);
+
+    let err = Config::parse(
+        r#"
+        [[signage.messages]]
+        title = "Omgekeerd"
+        from = "2026-10-02"
+        until = "2026-09-24"
+        [[signage.messages]]
+        title = "Vreemde dag"
+        days = ["maandag"]
+        [[signage.messages]]
+        title = "Leeg"
+        hours = "10:00-10:00"
+        [[signage.messages]]
+        title = "Nooit"
+        from = "2026-11-30"
+        until = "2026-12-06"
+        days = ["sunday"]
+        [[signage.messages]]
+        title = "Dringend zonder einde"
+        priority = "urgent"
+        [[signage.messages]]
+        title = "Dringend te lang"
+        priority = "urgent"
+        from = "2026-12-01"
+        until = "2026-12-20"
+        [[signage.messages]]
+        id = "twee keer"
+        title = "x"
+        url = "http://example.org"
+        image = "plaatje.png"
+        "#,
+        "t",
+    )
+    .unwrap_err();
+    let problems = err.problems();
+    let keys: Vec<&str> = problems
+        .iter()
+        .map(|p| p.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "signage.messages[0].until",
+            "signage.messages[1].days",
+            "signage.messages[2].hours",
+            "signage.messages[3].hours",
+            "signage.messages[4].until",
+            "signage.messages[5].until",
+            "signage.messages[6].id",
+            "signage.messages[6].image",
+            "signage.messages[6].url",
+        ],
+        "{problems:?}"
+    );
+}

@@ -95,6 +95,65 @@ impl Problems {
         secret
     }
 
+    /// One `[[signage.messages]]`: text, window, picture, link, priority.
+    fn message(
+        &mut self,
+        i: usize,
+        m: &RawMessage,
+        ids: &mut std::collections::HashSet<String>,
+    ) -> Message {
+        let key = format!("signage.messages[{i}]");
+        let id = m.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+        if m.id.is_some() {
+            if !is_kiosk_id(&id) {
+                self.push(&format!("{key}.id"), KIOSK_ID_RULE);
+            } else if !ids.insert(id.clone()) {
+                self.push(&format!("{key}.id"), format!("'{id}' is used twice"));
+            }
+        }
+        let raw = crate::messages::RawWindow {
+            from: m.from.as_deref(),
+            until: m.until.as_deref(),
+            days: m.days.as_deref(),
+            hours: m.hours.as_deref(),
+            priority: m.priority.as_deref(),
+        };
+        let (window, priority, problems) = crate::messages::check_window(&raw);
+        for (field, reason) in problems {
+            self.push(&format!("{key}.{field}"), reason);
+        }
+        let image = m.image.as_deref().map(str::trim).and_then(|path| {
+            let file = Path::new(path);
+            if path.contains("://") || !file.is_absolute() {
+                self.push(
+                    &format!("{key}.image"),
+                    "a picture file on the kiosk, as an absolute path (pictures from the web: use a feed's messages)",
+                );
+                None
+            } else {
+                Some(crate::feed::ImageRef::File(file.to_path_buf()))
+            }
+        });
+        let url = m.url.as_deref().map(str::trim).unwrap_or_default().to_string();
+        if !url.is_empty() && !(url.starts_with("https://") && reqwest::Url::parse(&url).is_ok()) {
+            self.push(&format!("{key}.url"), "must be an https:// web address");
+        }
+        Message {
+            id,
+            title: self.localized(&format!("{key}.title"), &m.title),
+            body: m
+                .body
+                .as_ref()
+                .map(|b| self.localized(&format!("{key}.body"), b))
+                .unwrap_or_default(),
+            window,
+            image,
+            url,
+            priority,
+            kiosks: None,
+        }
+    }
+
     fn localized(&mut self, key: &str, raw: &RawLocalized) -> Localized {
         match raw {
             RawLocalized::Plain(text) => Localized::new(text.trim()),
@@ -175,18 +234,13 @@ impl Config {
         let s = raw.signage.unwrap_or_default();
         let messages = match &s.messages {
             None => defaults.signage.messages.clone(),
-            Some(list) => list
-                .iter()
-                .enumerate()
-                .map(|(i, m)| Message {
-                    title: p.localized(&format!("signage.messages[{i}].title"), &m.title),
-                    body: m
-                        .body
-                        .as_ref()
-                        .map(|b| p.localized(&format!("signage.messages[{i}].body"), b))
-                        .unwrap_or_default(),
-                })
-                .collect(),
+            Some(list) => {
+                let mut ids = std::collections::HashSet::new();
+                list.iter()
+                    .enumerate()
+                    .map(|(i, m)| p.message(i, m, &mut ids))
+                    .collect()
+            }
         };
         let signage = SignageConfig {
             slide_seconds: p.range("signage.slide_seconds", s.slide_seconds, 3, 600, 10),
@@ -305,6 +359,7 @@ impl Config {
                         })
                         .collect(),
                     http_links: f.http_links.unwrap_or(false),
+                    urgent_allowed: f.urgent_allowed.unwrap_or(false),
                 }
             })
             .collect();

@@ -338,6 +338,8 @@ pub struct Catalog {
     /// True when what is shown is the bundled example (the UI says so).
     pub example: bool,
     agenda: Option<Arc<Agenda>>,
+    /// The messages of the JSON feeds (`crate::messages::from_feed`), for this kiosk.
+    pub messages: Vec<crate::messages::Message>,
 }
 
 /// The occurrences of the days around one date, expanded once (off the UI thread)
@@ -455,6 +457,7 @@ impl Catalog {
             activities,
             example,
             agenda: None,
+            messages: Vec::new(),
         }
     }
 

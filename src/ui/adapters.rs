@@ -99,11 +99,18 @@ impl ImageStore {
     /// whose pictures and links change every day must not make the store grow for
     /// ever (found by tests/soak.rs: about 50 MB a day with a new picture every 15
     /// minutes).
-    pub fn retain_for(&mut self, catalog: &Catalog) {
+    pub fn retain_for(&mut self, catalog: &Catalog, messages: &[crate::messages::Message]) {
         let activities = catalog.activities();
-        let pictures: HashSet<&ImageRef> =
-            activities.iter().filter_map(|a| a.image.as_ref()).collect();
-        let links: HashSet<&str> = activities.iter().map(|a| a.url.as_str()).collect();
+        let pictures: HashSet<&ImageRef> = activities
+            .iter()
+            .filter_map(|a| a.image.as_ref())
+            .chain(messages.iter().filter_map(|m| m.image.as_ref()))
+            .collect();
+        let links: HashSet<&str> = activities
+            .iter()
+            .map(|a| a.url.as_str())
+            .chain(messages.iter().map(|m| m.url.as_str()))
+            .collect();
         self.pictures.retain(|source, _| pictures.contains(source));
         self.used.retain(|source| pictures.contains(source));
         self.qr.retain(|url, _| links.contains(url.as_str()));
@@ -220,7 +227,7 @@ pub fn detail(
 
 pub fn slide(
     slide: &Slide,
-    config: &Config,
+    _config: &Config,
     lang: Lang,
     now: DateTime<Utc>,
     images: &mut ImageStore,
@@ -228,11 +235,9 @@ pub fn slide(
     let today = now.with_timezone(&crate::time::ZONE).date_naive();
     let items =
         |list: &[Occurrence]| model(list.iter().map(|o| item(o, lang, today, now)).collect());
+    let message = slide.message.as_deref();
     let (title, body) = match slide.kind {
-        SlideKind::Campaign(i) => config
-            .signage
-            .messages
-            .get(i)
+        SlideKind::Campaign(_) | SlideKind::Urgent => message
             .map(|m| (m.title.get(lang).to_string(), m.body.get(lang).to_string()))
             .unwrap_or_default(),
         SlideKind::Today => (
@@ -271,9 +276,20 @@ pub fn slide(
         ),
         SlideKind::CallToAction | SlideKind::Help => Default::default(),
     };
+    let picture = message
+        .and_then(|m| m.image.as_ref())
+        .and_then(|i| images.picture(i));
+    let qr = message
+        .filter(|m| !m.url.is_empty())
+        .and_then(|m| images.qr(&m.url));
     ui::SlideData {
+        has_picture: picture.is_some(),
+        picture: picture.unwrap_or_default(),
+        has_qr: qr.is_some(),
+        qr: qr.unwrap_or_default(),
         kind: match slide.kind {
             SlideKind::Campaign(_) => ui::SlideKind::Campaign,
+            SlideKind::Urgent => ui::SlideKind::Urgent,
             SlideKind::Today => ui::SlideKind::Today,
             SlideKind::Spotlight => ui::SlideKind::Spotlight,
             SlideKind::Week => ui::SlideKind::Week,

@@ -108,7 +108,7 @@ impl App {
         let app = Rc::new_cyclic(|weak: &Weak<App>| {
             let on_off = weak.clone();
             App {
-                signage: Signage::new(ctx.clone()),
+                signage: Signage::new(ctx.clone(), options.runtime.clone()),
                 browse: Browse::new(ctx.clone()),
                 form: Callback::new(ctx.clone(), outbox.clone(), options.delivery.clone()),
                 session: Session::new(
@@ -146,8 +146,9 @@ impl App {
         app.install_callbacks();
         app.apply_config();
         app.access.reset();
+        app.signage.set_messages();
         app.set_language(app.ctx.lang());
-        app.signage.show_step(0, false, &app.pictures);
+        app.signage.next(false, &app.pictures);
         app.start_rotation();
         app.signage.start_clock();
         app.schedule.apply();
@@ -282,8 +283,10 @@ impl App {
             config.default_language
         };
         self.ctx.set_config(config);
+        self.signage.set_messages();
         self.apply_config();
         self.set_language(lang);
+        self.urgent_at_once();
         let on_signage = self.ctx.screen() == ui::Screen::Signage;
         if rotation_changed && on_signage && self.ctx.screen_on() {
             self.start_rotation();
@@ -299,8 +302,15 @@ impl App {
     /// New data from the feed service. Signage picks it up at the next slide; an open
     /// list is not reshuffled under the visitor's finger.
     pub fn set_feeds(&self, catalog: Catalog, status: FeedStatus) {
-        self.pictures.retain_for(&catalog);
+        {
+            let config = self.ctx.config();
+            let mut messages = config.signage.messages.clone();
+            messages.extend(catalog.messages.iter().cloned());
+            self.pictures.retain_for(&catalog, &messages);
+        }
         self.ctx.set_feeds(catalog, status);
+        self.signage.set_messages();
+        self.urgent_at_once();
         let example = self.ctx.catalog().example;
         self.ctx
             .window
@@ -349,8 +359,20 @@ impl App {
     /// The next slide (what the rotation timer does), and the pictures of the slides
     /// after it decoded ahead.
     pub fn advance(&self) {
-        self.signage.next(&self.pictures);
+        self.signage.next(true, &self.pictures);
         self.load_pictures();
+    }
+
+    /// A new urgent notice (from a new configuration or feed) pre-empts the rotation
+    /// at once on signage; elsewhere its strip shows now.
+    fn urgent_at_once(&self) {
+        self.signage.refresh_urgent();
+        if self.ctx.screen() == ui::Screen::Signage
+            && self.ctx.screen_on()
+            && self.signage.urgent_waiting()
+        {
+            self.advance();
+        }
     }
 
     /// Shows the first step whose slide is of the given kind (for screenshots).

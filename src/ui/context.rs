@@ -158,18 +158,7 @@ impl Context {
     /// The slide playlist for this configuration and window.
     pub fn playlist(&self) -> SlidePlaylist {
         let size = self.size();
-        let portrait = size.height > size.width;
-        let config = self.config.borrow();
-        SlidePlaylist {
-            messages: config.signage.messages.len(),
-            help_every: config.signage.help_every,
-            // A 480-pixel-high panel has room for three rows under the bottom bar.
-            max_items: match (portrait, size.height) {
-                (true, _) => 7,
-                (false, h) if h < 600 => 3,
-                _ => 4,
-            },
-        }
+        SlidePlaylist::for_screen(&self.config.borrow(), size.width, size.height)
     }
 }
 

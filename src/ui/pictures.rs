@@ -104,9 +104,9 @@ impl Pictures {
         }
     }
 
-    /// Forgets what a new catalog no longer has.
-    pub fn retain_for(&self, catalog: &Catalog) {
-        self.store.borrow_mut().retain_for(catalog);
+    /// Forgets what a new catalog (and the messages) no longer have.
+    pub fn retain_for(&self, catalog: &Catalog, messages: &[crate::messages::Message]) {
+        self.store.borrow_mut().retain_for(catalog, messages);
     }
 
     /// Gives every decoded picture back (the screen goes dark).

@@ -4,15 +4,18 @@
 //! - fade: the cross-fade between two slide layers, stepped about 30 times a second
 //!   for `fade_ms` and then stopped (not a Slint `animate`, which would draw at the
 //!   display's rate: twice the frames for the same look, see docs/performance.md);
-//! - clock: the top bar's time and date at the start of every minute.
+//! - clock: the top bar's time and date at the start of every minute;
+//! - messages: the [`Rotation`] decides which message or urgent notice shows (issue
+//!   17); the urgent notices in force go to `Kiosk.urgent` (the strip at the top of
+//!   the interactive screens) at every slide, every minute and on new data.
 
 use super::context::Context;
 use super::generated as ui;
 use super::pictures::Pictures;
 use crate::feed::ImageRef;
-use crate::playlist::SlideKind;
-use slint::{ComponentHandle, Timer, TimerMode};
-use std::cell::Cell;
+use crate::playlist::{Rotation, Slide, SlideKind};
+use slint::{ComponentHandle, Model, Timer, TimerMode};
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
@@ -28,8 +31,10 @@ fn ease_in_out(t: f32) -> f32 {
 
 pub struct Signage {
     ctx: Rc<Context>,
-    /// The playlist step on screen.
-    step: Cell<u64>,
+    /// The running kiosk's status: which messages are in force.
+    runtime: Option<crate::status::Shared>,
+    /// The playlist's steps with the messages of the moment.
+    playlist: RefCell<Rotation>,
     /// Which of the two slide layers is in front.
     front_is_a: Cell<bool>,
     rotation: Timer,
@@ -39,10 +44,11 @@ pub struct Signage {
 }
 
 impl Signage {
-    pub fn new(ctx: Rc<Context>) -> Rc<Signage> {
+    pub fn new(ctx: Rc<Context>, runtime: Option<crate::status::Shared>) -> Rc<Signage> {
         Rc::new(Signage {
+            runtime,
+            playlist: RefCell::new(Rotation::new(Vec::new())),
             ctx,
-            step: Cell::new(0),
             front_is_a: Cell::new(true),
             rotation: Timer::default(),
             clock: Timer::default(),
@@ -50,19 +56,63 @@ impl Signage {
         })
     }
 
-    /// Shows step `step` of the playlist; with `fade` it goes to the back layer and the
-    /// layers swap (a cross-fade), else it replaces the front layer at once.
-    pub fn show_step(&self, step: u64, fade: bool, pictures: &Pictures) {
+    /// The messages of the configuration and the feeds (from the next slide on).
+    pub fn set_messages(&self) {
+        let messages = {
+            let config = self.ctx.config();
+            let catalog = self.ctx.catalog();
+            crate::messages::for_kiosk(&config, &catalog.messages)
+        };
+        self.playlist.borrow_mut().set_messages(messages);
+    }
+
+    /// Whether an urgent notice is in force that signage has not shown yet.
+    pub fn urgent_waiting(&self) -> bool {
+        self.playlist.borrow_mut().urgent_waiting(self.ctx.clock.now())
+    }
+
+    /// The messages in force now: for the strip and for status.
+    pub fn active(&self) -> crate::messages::Active {
+        self.playlist.borrow_mut().active(self.ctx.clock.now())
+    }
+
+    /// The urgent notices in force, to the strip of the interactive screens. Returns
+    /// the messages in force.
+    pub fn refresh_urgent(&self) -> crate::messages::Active {
+        let active = self.active();
+        let lang = self.ctx.lang();
+        let notices: Vec<ui::Notice> = active
+            .urgent
+            .iter()
+            .map(|m| ui::Notice {
+                title: m.title.get(lang).into(),
+                body: m.body.get(lang).into(),
+            })
+            .collect();
+        let kiosk = self.ctx.window.global::<ui::Kiosk>();
+        let model = kiosk.get_urgent();
+        let same = model.row_count() == notices.len()
+            && notices
+                .iter()
+                .enumerate()
+                .all(|(i, n)| model.row_data(i).as_ref() == Some(n));
+        if !same {
+            kiosk.set_urgent(super::adapters::model(notices));
+        }
+        if let Some(runtime) = &self.runtime {
+            let report = crate::status::messages_report(&active);
+            runtime.update(|r| r.messages = Some(report));
+        }
+        active
+    }
+
+    /// Puts `slide` on screen; with `fade` it goes to the back layer and the layers
+    /// swap (a cross-fade), else it replaces the front layer at once.
+    fn show(&self, slide: &Slide, fade: bool, pictures: &Pictures) {
         let ctx = &self.ctx;
-        let playlist = ctx.playlist();
         let now = ctx.clock.now();
         let config = ctx.config();
-        let data = {
-            let catalog = ctx.catalog();
-            let slide = playlist.slide(step, now, &catalog);
-            super::adapters::slide(&slide, &config, ctx.lang(), now, &mut pictures.store())
-        };
-        self.step.set(step);
+        let data = super::adapters::slide(slide, &config, ctx.lang(), now, &mut pictures.store());
         let to_a = if fade {
             !self.front_is_a.get()
         } else {
@@ -85,25 +135,43 @@ impl Signage {
 
     /// The slide on screen again (new pictures, language or data).
     pub fn refresh(&self, pictures: &Pictures) {
-        self.show_step(self.step.get(), false, pictures);
+        let slide = {
+            let playlist = self.ctx.playlist();
+            let catalog = self.ctx.catalog();
+            self.playlist
+                .borrow_mut()
+                .current(&playlist, self.ctx.clock.now(), &catalog)
+        };
+        self.show(&slide, false, pictures);
     }
 
-    /// The next slide, cross-faded.
-    pub fn next(&self, pictures: &Pictures) {
-        self.show_step(self.step.get() + 1, true, pictures);
+    /// The next slide, cross-faded (`fade`) or at once.
+    pub fn next(&self, fade: bool, pictures: &Pictures) {
+        let slide = {
+            let playlist = self.ctx.playlist();
+            let catalog = self.ctx.catalog();
+            self.playlist
+                .borrow_mut()
+                .advance(&playlist, self.ctx.clock.now(), &catalog)
+        };
+        self.show(&slide, fade, pictures);
+        self.refresh_urgent();
     }
 
     /// Shows the first step whose slide is of the given kind (for screenshots).
     pub fn show_first(&self, wanted: fn(&SlideKind) -> bool, pictures: &Pictures) -> bool {
-        let playlist = self.ctx.playlist();
-        let found = {
+        let slide = {
             let now = self.ctx.clock.now();
             let catalog = self.ctx.catalog();
-            (0..64).find(|step| wanted(&playlist.slide(*step, now, &catalog).kind))
+            let mut rotation = self.playlist.borrow_mut();
+            let playlist = rotation.base(&self.ctx.playlist(), now);
+            (0..64)
+                .find(|step| wanted(&playlist.slide(*step, now, &catalog).kind))
+                .map(|step| rotation.jump_to(step, &playlist, now, &catalog))
         };
-        match found {
-            Some(step) => {
-                self.show_step(step, false, pictures);
+        match slide {
+            Some(slide) => {
+                self.show(&slide, false, pictures);
                 self.end_fade();
                 true
             }
@@ -112,16 +180,24 @@ impl Signage {
     }
 
     /// The pictures of the slide on screen and of the next two (so that a
-    /// spotlight's picture is decoded before it shows).
+    /// spotlight's picture is decoded before it shows), and of the messages in force.
     pub fn upcoming_pictures(&self) -> Vec<ImageRef> {
-        let playlist = self.ctx.playlist();
         let now = self.ctx.clock.now();
         let catalog = self.ctx.catalog();
-        let step = self.step.get();
-        (step..=step + 2)
+        let mut rotation = self.playlist.borrow_mut();
+        let playlist = rotation.base(&self.ctx.playlist(), now);
+        let mut list: Vec<ImageRef> = rotation
+            .steps_ahead()
             .filter_map(|step| playlist.slide(step, now, &catalog).spotlight)
             .filter_map(|o| o.activity.image.clone())
-            .collect()
+            .collect();
+        list.extend(
+            rotation
+                .upcoming_messages(now)
+                .iter()
+                .filter_map(|m| m.image.clone()),
+        );
+        list
     }
 
     /// Fades the front layer in over `[signage] fade_ms`, one step per `FADE_FRAME`.
@@ -197,6 +273,7 @@ impl Signage {
     /// The top bar: time, date, and "updated at ..." when the feeds are stale. A new
     /// day moves the example feed on.
     pub fn refresh_clock(&self) {
+        self.refresh_urgent();
         let ctx = &self.ctx;
         ctx.move_example_to_today();
         ctx.renew_agenda();
