@@ -8,7 +8,11 @@
 //!   is logged in one line (without the URL's query, which may hold a token) and
 //!   retried with exponential backoff and jitter.
 //! - `refresh_one` is one step (what tests call); `run` only schedules the steps and
-//!   listens for shutdown.
+//!   listens for shutdown (a fetch in flight is dropped at once).
+//! - Pictures are downloaded beside the feeds, never in their way: a worker of their
+//!   own (`run` starts it), a few at a time, each with a shorter timeout than a feed,
+//!   into a folder that never goes over its limit and never into the disk's reserve
+//!   for callback requests (`image_cache::store_within`). `fetch_images` is one round.
 //!
 //! No Slint here: the listener is a plain closure.
 
@@ -48,6 +52,45 @@ pub struct SourceStatus {
 #[derive(Debug, Clone, Default)]
 pub struct FeedStatus {
     pub sources: Vec<SourceStatus>,
+    /// Why picture downloads are paused (a low disk, a full picture folder), if they are.
+    pub pictures_paused: Option<String>,
+}
+
+/// How pictures are downloaded.
+#[derive(Debug, Clone)]
+pub struct PictureLimits {
+    /// Downloads at the same time.
+    pub parallel: usize,
+    /// Each download's own bounds: shorter than a feed's.
+    pub fetch: Limits,
+    /// The picture folder's limit.
+    pub max_cache_bytes: u64,
+    /// Free space pictures never take (`image_cache::disk_reserve`).
+    pub disk_reserve: u64,
+}
+
+impl Default for PictureLimits {
+    fn default() -> Self {
+        PictureLimits {
+            parallel: 3,
+            fetch: Limits {
+                connect_timeout: Duration::from_secs(5),
+                total_timeout: Duration::from_secs(15),
+                ..Limits::default()
+            },
+            max_cache_bytes: crate::image_cache::MAX_TOTAL_BYTES,
+            disk_reserve: crate::image_cache::disk_reserve(),
+        }
+    }
+}
+
+/// The picture downloads: shared with the worker task `run` starts.
+struct Pictures {
+    fetcher: Arc<Fetcher>,
+    dir: PathBuf,
+    limits: PictureLimits,
+    /// Why downloads are paused; read by `FeedService::status`.
+    paused: std::sync::Mutex<Option<String>>,
 }
 
 impl FeedStatus {
@@ -83,6 +126,7 @@ pub struct FeedService {
     fetcher: Option<Fetcher>,
     clock: Arc<dyn Clock>,
     image_dir: Option<PathBuf>,
+    pictures: Option<Arc<Pictures>>,
 }
 
 impl FeedService {
@@ -133,7 +177,9 @@ impl FeedService {
             fetcher,
             clock,
             image_dir: state_dir.map(|d| d.join("images")),
+            pictures: None,
         };
+        service.set_picture_limits(PictureLimits::default());
         let today = service.clock.today();
         for i in 0..service.sources.len() {
             if service.sources[i].config.is_http() {
@@ -147,6 +193,44 @@ impl FeedService {
 
     pub fn image_dir(&self) -> Option<&Path> {
         self.image_dir.as_deref()
+    }
+
+    /// Other bounds for the picture downloads (tests: a small folder, a reserve).
+    pub fn with_picture_limits(mut self, limits: PictureLimits) -> FeedService {
+        self.set_picture_limits(limits);
+        self
+    }
+
+    fn set_picture_limits(&mut self, limits: PictureLimits) {
+        let Some(dir) = &self.image_dir else { return };
+        self.pictures = match Fetcher::new(limits.fetch.clone()) {
+            Ok(fetcher) => Some(Arc::new(Pictures {
+                fetcher: Arc::new(fetcher),
+                dir: dir.clone(),
+                limits,
+                paused: std::sync::Mutex::new(None),
+            })),
+            Err(err) => {
+                tracing::error!("HTTP client for pictures unavailable: {err:#}");
+                None
+            }
+        };
+    }
+
+    /// The pictures of HTTP sources, each once.
+    fn picture_urls(&self) -> Vec<String> {
+        let mut urls: Vec<String> = self
+            .sources
+            .iter()
+            .flat_map(|s| s.activities.iter())
+            .filter_map(|a| match &a.image {
+                Some(ImageRef::Url(u)) => Some(u.clone()),
+                _ => None,
+            })
+            .collect();
+        urls.sort();
+        urls.dedup();
+        urls
     }
 
     fn load_cached(&mut self, i: usize, today: NaiveDate) {
@@ -229,7 +313,11 @@ impl FeedService {
             let body: &[u8] = match &s.body {
                 Some(body) => body,
                 None if !s.config.is_http() && s.last_good.is_some() => {
-                    let path = s.config.url.strip_prefix("file://").unwrap_or(&s.config.url);
+                    let path = s
+                        .config
+                        .url
+                        .strip_prefix("file://")
+                        .unwrap_or(&s.config.url);
                     file = crate::files::read_regular(Path::new(path), feed::MAX_FEED_BYTES)
                         .unwrap_or_default();
                     &file
@@ -264,6 +352,7 @@ impl FeedService {
                     refresh: s.config.refresh,
                 })
                 .collect(),
+            pictures_paused: self.pictures.as_ref().and_then(|p| p.paused()),
         }
     }
 
@@ -374,46 +463,14 @@ impl FeedService {
         capped.mul_f64(1.0 + jitter)
     }
 
-    /// Downloads pictures of HTTP sources that are not on disk yet. Returns whether
-    /// any new picture arrived.
+    /// One round of picture downloads for the current catalog (what `run`'s worker
+    /// does after each change): the pictures not on disk yet. Returns whether any new
+    /// picture arrived.
     pub async fn fetch_images(&self) -> bool {
-        let (Some(dir), Some(fetcher)) = (&self.image_dir, &self.fetcher) else {
-            return false;
-        };
-        let mut urls: Vec<String> = self
-            .sources
-            .iter()
-            .flat_map(|s| s.activities.iter())
-            .filter_map(|a| match &a.image {
-                Some(ImageRef::Url(u)) => Some(u.clone()),
-                _ => None,
-            })
-            .collect();
-        urls.sort();
-        urls.dedup();
-        let mut any = false;
-        for url in urls {
-            let path = crate::image_cache::path_for(dir, &url);
-            if path.exists() {
-                continue;
-            }
-            match fetcher.get(&url, &Validators::default()).await {
-                Ok(Fetched::New { body, .. }) => {
-                    match crate::image_cache::store(dir, &url, &body) {
-                        Ok(()) => any = true,
-                        Err(err) => tracing::warn!("picture not stored: {err}"),
-                    }
-                }
-                Ok(Fetched::NotModified) => {}
-                Err(err) => tracing::warn!(url = %loggable(&url), "picture not fetched: {err}"),
-            }
+        match &self.pictures {
+            Some(p) => p.round(self.picture_urls()).await,
+            None => false,
         }
-        if any {
-            if let Err(err) = crate::image_cache::trim(dir, crate::image_cache::MAX_TOTAL_BYTES) {
-                tracing::warn!("picture cache: {err}");
-            }
-        }
-        any
     }
 
     /// Refreshes every source on its schedule until `shutdown` turns true. After each
@@ -429,8 +486,13 @@ impl FeedService {
         let start = tokio::time::Instant::now();
         // Everything is due at start-up: the cache may be old.
         let mut due: Vec<tokio::time::Instant> = vec![start; self.sources.len()];
-        if self.fetch_images().await {
-            on_update(self.catalog(), self.status());
+        // The pictures' worker: a task of its own, aborted when this returns (with
+        // every download in flight).
+        let (wanted, wanted_rx) = tokio::sync::watch::channel(self.picture_urls());
+        let (news_tx, mut news) = tokio::sync::mpsc::channel::<()>(1);
+        let mut worker = tokio::task::JoinSet::new();
+        if let Some(pictures) = &self.pictures {
+            worker.spawn(Arc::clone(pictures).run(wanted_rx, news_tx));
         }
         loop {
             let (i, when) = due
@@ -441,19 +503,144 @@ impl FeedService {
                 .unwrap_or((0, start));
             tokio::select! {
                 _ = tokio::time::sleep_until(when) => {}
+                Some(()) = news.recv() => {
+                    // New pictures (or a pause): the screen shows them.
+                    on_update(self.catalog(), self.status());
+                    continue;
+                }
                 changed = shutdown.changed() => {
                     // A dropped sender means the kiosk is going away too.
                     if changed.is_err() || *shutdown.borrow() { return; }
                     continue;
                 }
             }
-            let outcome = self.refresh_one(i).await;
+            let outcome = tokio::select! {
+                outcome = self.refresh_one(i) => outcome,
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            };
             due[i] = tokio::time::Instant::now() + self.next_delay(i);
             if outcome == RefreshOutcome::Updated {
-                self.fetch_images().await;
+                wanted.send_replace(self.picture_urls());
             }
             on_update(self.catalog(), self.status());
         }
+    }
+}
+
+impl Pictures {
+    /// How long a paused worker waits before it looks at the disk again.
+    const RETRY_PAUSED: Duration = Duration::from_secs(600);
+
+    fn paused(&self) -> Option<String> {
+        self.paused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn set_paused(&self, why: Option<String>) {
+        *self.paused.lock().unwrap_or_else(|e| e.into_inner()) = why;
+    }
+
+    /// The worker: a round for every new set of pictures (and again now and then while
+    /// paused); `news` hears of new pictures and of a pause starting or ending.
+    async fn run(
+        self: Arc<Self>,
+        mut wanted: tokio::sync::watch::Receiver<Vec<String>>,
+        news: tokio::sync::mpsc::Sender<()>,
+    ) {
+        loop {
+            let urls = wanted.borrow_and_update().clone();
+            let before = self.paused();
+            let stored = self.round(urls).await;
+            if stored || self.paused() != before {
+                let _ = news.try_send(());
+            }
+            let retry = if self.paused().is_some() {
+                Self::RETRY_PAUSED
+            } else {
+                Duration::MAX
+            };
+            tokio::select! {
+                changed = wanted.changed() => if changed.is_err() { return },
+                _ = tokio::time::sleep(retry) => {}
+            }
+        }
+    }
+
+    /// Downloads the pictures of `urls` not on disk yet, `parallel` at a time; stops
+    /// when one does not fit (the folder's limit, the disk's reserve). Returns whether
+    /// any new picture was stored.
+    async fn round(&self, urls: Vec<String>) -> bool {
+        let dir = &self.dir;
+        let free = crate::image_cache::free_near;
+        let keep: std::collections::HashSet<PathBuf> = urls
+            .iter()
+            .map(|u| crate::image_cache::path_for(dir, u))
+            .collect();
+        let mut missing = urls
+            .into_iter()
+            .filter(|u| !crate::image_cache::path_for(dir, u).exists())
+            .peekable();
+        if missing.peek().is_none() {
+            self.set_paused(None);
+            return false;
+        }
+        if let Err(err) = crate::image_cache::check_disk(dir, 0, self.limits.disk_reserve, &free) {
+            return self.pause(err);
+        }
+        let budget = crate::image_cache::Budget {
+            max_total: self.limits.max_cache_bytes,
+            reserve: self.limits.disk_reserve,
+        };
+        let mut downloads = tokio::task::JoinSet::new();
+        let mut stored = false;
+        loop {
+            while downloads.len() < self.limits.parallel.max(1) {
+                let Some(url) = missing.next() else { break };
+                let fetcher = Arc::clone(&self.fetcher);
+                downloads.spawn(async move {
+                    let result = fetcher.get(&url, &Validators::default()).await;
+                    (url, result)
+                });
+            }
+            let Some(done) = downloads.join_next().await else {
+                break;
+            };
+            let Ok((url, result)) = done else { continue };
+            match result {
+                Ok(Fetched::New { body, .. }) => {
+                    match crate::image_cache::store_within(dir, &url, &body, budget, &keep, &free) {
+                        Ok(()) => stored = true,
+                        Err(crate::image_cache::NoRoom::Io(err)) => {
+                            tracing::warn!("picture not stored: {err}")
+                        }
+                        Err(err) => {
+                            // Those in flight would not fit either.
+                            downloads.abort_all();
+                            self.pause(err);
+                            return stored;
+                        }
+                    }
+                }
+                Ok(Fetched::NotModified) => {}
+                Err(err) => tracing::warn!(url = %loggable(&url), "picture not fetched: {err}"),
+            }
+        }
+        if self.paused().is_some() {
+            tracing::info!("picture downloads resumed");
+        }
+        self.set_paused(None);
+        stored
+    }
+
+    fn pause(&self, why: crate::image_cache::NoRoom) -> bool {
+        let why = why.to_string();
+        if self.paused().as_deref() != Some(why.as_str()) {
+            tracing::warn!("{why}");
+        }
+        self.set_paused(Some(why));
+        false
     }
 }
 

@@ -45,6 +45,9 @@ pub struct Runtime {
     /// `run --headless`: no screen of its own; `screen` then follows the schedule.
     #[serde(default)]
     pub headless: bool,
+    /// Why picture downloads are paused (low disk, full picture folder), if they are.
+    #[serde(default)]
+    pub pictures_paused: Option<String>,
 }
 
 /// The running kiosk's [`Runtime`], shared between the UI thread and the services,
@@ -102,13 +105,60 @@ impl Shared {
     }
 }
 
-/// The runtime of a kiosk that runs now, from its file; `None` if none runs.
+/// The runtime of a kiosk that runs now, from its file; `None` if none runs. A file
+/// left behind (a crash, a power cut) names a PID that may belong to another process
+/// by now: it counts only if that process is a samen-kiosk started when the file says.
 pub fn read_running(state_dir: &Path) -> Option<Runtime> {
     let bytes = std::fs::read(state_dir.join(RUNTIME_FILE)).ok()?;
     let runtime: Runtime = serde_json::from_slice(&bytes).ok()?;
-    let cmdline = std::fs::read(format!("/proc/{}/cmdline", runtime.pid)).ok()?;
-    let alive = String::from_utf8_lossy(&cmdline).contains("samen-kiosk");
-    alive.then_some(runtime)
+    is_kiosk_started_at(runtime.pid, runtime.started_at).then_some(runtime)
+}
+
+/// Whether process `pid` runs samen-kiosk (its executable, or where that may not be
+/// read its command line) and started at most 5 s after `started_at` and at most
+/// 5 minutes before it (the runtime is written once start-up is done).
+fn is_kiosk_started_at(pid: u32, started_at: DateTime<Utc>) -> bool {
+    let proc = PathBuf::from(format!("/proc/{pid}"));
+    let kiosk = |path: &Path| {
+        path.file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .trim_end_matches(" (deleted)")
+                    .to_string()
+            })
+            .is_some_and(|n| n == "samen-kiosk")
+    };
+    let program = match std::fs::read_link(proc.join("exe")) {
+        Ok(exe) => kiosk(&exe) || std::env::current_exe().is_ok_and(|ours| ours == exe),
+        Err(_) => std::fs::read(proc.join("cmdline")).is_ok_and(|c| {
+            let argv0 = c.split(|b| *b == 0).next().unwrap_or_default();
+            kiosk(Path::new(&*String::from_utf8_lossy(argv0)))
+        }),
+    };
+    let Some(process_start) = process_start(&proc) else {
+        return false;
+    };
+    let lag = started_at - process_start;
+    program && lag >= chrono::Duration::seconds(-5) && lag <= chrono::Duration::minutes(5)
+}
+
+/// When the process of `/proc/PID` started: boot time plus its start in clock ticks.
+fn process_start(proc: &Path) -> Option<DateTime<Utc>> {
+    let stat = std::fs::read_to_string(proc.join("stat")).ok()?;
+    // "pid (name) state ppid ...": the name may hold spaces and brackets.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let ticks: i64 = after_name.split_whitespace().nth(19)?.parse().ok()?;
+    let boot: i64 = std::fs::read_to_string("/proc/stat")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    // SAFETY: sysconf only reads a constant.
+    let per_second = i64::from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as i32).max(1);
+    DateTime::from_timestamp(boot, 0)
+        .map(|b| b + chrono::Duration::milliseconds(ticks.saturating_mul(1000) / per_second))
 }
 
 /// Free bytes for an unprivileged user on the file system holding `path`.
@@ -132,19 +182,14 @@ pub fn report(
     state_dir: Option<&Path>,
     now: DateTime<Utc>,
 ) -> Report {
-    let outbox = state_dir.and_then(|dir| {
-        dir.join(crate::callback::outbox::FILE_NAME)
-            .exists()
-            .then(|| Outbox::open_in(dir).and_then(|o| o.status(now)).ok())
-            .flatten()
-            .map(|s| OutboxReport {
-                pending: s.pending,
-                oldest_pending_age_s: s.oldest_pending_age_s,
-                delivered: s.delivered,
-                failed_attention: s.failed_attention,
-                expired: s.expired,
-            })
-    });
+    let outbox = state_dir.and_then(|dir| outbox_report(dir, now));
+    let free_disk = state_dir.and_then(free_disk_bytes);
+    // The running kiosk's word on its picture downloads, else the test they make.
+    let warnings: Vec<String> = runtime
+        .and_then(|r| r.pictures_paused.clone())
+        .or_else(|| disk_warning(state_dir?, free_disk))
+        .into_iter()
+        .collect();
     let (config_error, feeds, screen_on, uptime) = match runtime {
         Some(r) => (
             r.config_error.clone(),
@@ -182,8 +227,46 @@ pub fn report(
         }),
         screen: if screen_on { "on" } else { "off" }.to_string(),
         uptime_s: uptime,
-        free_disk_bytes: state_dir.and_then(free_disk_bytes),
+        free_disk_bytes: free_disk,
+        warnings,
         at: now,
+    }
+}
+
+/// "low disk: ..." when less than the reserve (`image_cache::disk_reserve`) is free.
+pub fn disk_warning(state_dir: &Path, free: Option<u64>) -> Option<String> {
+    let reserve = crate::image_cache::disk_reserve();
+    crate::image_cache::check_disk(state_dir, 0, reserve, &|_| free)
+        .err()
+        .map(|e| e.to_string())
+}
+
+/// The outbox's figures; `None` when there is none (no request was ever made here),
+/// and an `error` with the reason when it exists but cannot be read.
+pub fn outbox_report(state_dir: &Path, now: DateTime<Utc>) -> Option<OutboxReport> {
+    let path = state_dir.join(crate::callback::outbox::FILE_NAME);
+    match path.try_exists() {
+        Ok(false) => return None,
+        Ok(true) => {}
+        Err(err) => return Some(outbox_error(format!("cannot open the outbox: {err}"))),
+    }
+    Some(match Outbox::open(&path).and_then(|o| o.status(now)) {
+        Ok(s) => OutboxReport {
+            pending: s.pending,
+            oldest_pending_age_s: s.oldest_pending_age_s,
+            delivered: s.delivered,
+            failed_attention: s.failed_attention,
+            expired: s.expired,
+            error: None,
+        },
+        Err(err) => outbox_error(format!("{err:#}")),
+    })
+}
+
+fn outbox_error(error: String) -> OutboxReport {
+    OutboxReport {
+        error: Some(error),
+        ..OutboxReport::default()
     }
 }
 

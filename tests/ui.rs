@@ -602,6 +602,7 @@ fn stale_feeds_say_when_they_were_updated() {
             last_error: Some("timed out".into()),
             refresh: Duration::from_secs(900),
         }],
+        ..Default::default()
     };
     c.set_feeds(catalog, status);
     assert!(

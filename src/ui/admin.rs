@@ -271,13 +271,26 @@ impl Admin {
             add("feed-example", String::new(), -1, -1);
         }
         drop(feeds);
-        match self
-            .services
-            .outbox
-            .as_ref()
-            .and_then(|o| o.status(now).ok())
-        {
-            Some(s) => {
+        // The screen's own outbox, else the one on disk (it may have been made since,
+        // or it could not be opened): an outbox that cannot be read says why.
+        let state_dir = self.services.state_dir.as_deref();
+        let outbox = match &self.services.outbox {
+            Some(o) => Some(o.status(now).map_err(|e| format!("{e:#}"))),
+            None => state_dir
+                .and_then(|d| crate::status::outbox_report(d, now))
+                .map(|r| match r.error {
+                    Some(e) => Err(e),
+                    None => Ok(crate::callback::outbox::OutboxStatus {
+                        pending: r.pending,
+                        oldest_pending_age_s: r.oldest_pending_age_s,
+                        delivered: r.delivered,
+                        failed_attention: r.failed_attention,
+                        expired: r.expired,
+                    }),
+                }),
+        };
+        match outbox {
+            Some(Ok(s)) => {
                 let oldest = s
                     .oldest_pending_age_s
                     .map(|a| (a / 60).to_string())
@@ -285,6 +298,7 @@ impl Admin {
                 let count = |n: u64| n.min(i32::MAX as u64) as i32;
                 add("callbacks", oldest, count(s.pending), count(s.delivered));
             }
+            Some(Err(error)) => add("callbacks-error", error, -1, -1),
             None => add("callbacks", "-".into(), -1, -1),
         }
         let screen = config
@@ -301,13 +315,16 @@ impl Admin {
             let up = (now - r.started_at).num_minutes().max(0);
             add("running", format!("{} h {} min", up / 60, up % 60), -1, -1);
         }
-        if let Some(bytes) = self
-            .services
-            .state_dir
-            .as_deref()
-            .and_then(crate::status::free_disk_bytes)
-        {
-            add("disk", format!("{} MB", bytes / 1_000_000), -1, -1);
+        if let Some(bytes) = state_dir.and_then(crate::status::free_disk_bytes) {
+            // Low: picture downloads stop to keep room for callback requests.
+            let paused = runtime.as_ref().and_then(|r| r.pictures_paused.as_deref());
+            let reserve = crate::image_cache::disk_reserve();
+            if bytes < reserve || paused.is_some_and(crate::image_cache::is_low_disk) {
+                let mb = |n: u64| (n / 1_000_000).min(i32::MAX as u64) as i32;
+                add("disk-low", String::new(), mb(bytes), mb(reserve));
+            } else {
+                add("disk", format!("{} MB", bytes / 1_000_000), -1, -1);
+            }
         }
         let addresses = self.state.borrow().addresses.join(", ");
         if !addresses.is_empty() {

@@ -22,6 +22,10 @@ pub struct OutboxReport {
     /// Requests erased undelivered after `callback.max_age_days` (newer kiosks).
     #[serde(default)]
     pub expired: u64,
+    /// The outbox exists but cannot be read (a damaged file, a disk error): why. The
+    /// counts are then 0 and unknown, not "nothing waits" (newer kiosks).
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,6 +44,11 @@ pub struct StatusReport {
     pub screen: String,
     pub uptime_s: Option<i64>,
     pub free_disk_bytes: Option<u64>,
+    /// What someone should look at that has no field of its own, one line each: today
+    /// a low disk ("low disk: ... picture downloads paused") or a full picture folder
+    /// (newer kiosks; older ones send none).
+    #[serde(default)]
+    pub warnings: Vec<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -54,6 +63,8 @@ mod tests {
             "outbox":{"pending":1,"oldest_pending_age_s":30,"delivered":5,"failed_attention":0},
             "delivery":"webhook","screen":"on","uptime_s":3600,"free_disk_bytes":1000,"at":"2026-12-01T09:00:00Z"}"#;
         let report: StatusReport = serde_json::from_str(json).unwrap();
+        assert!(report.warnings.is_empty());
+        assert_eq!(report.outbox.as_ref().unwrap().error, None);
         assert_eq!(report.outbox.unwrap().expired, 0);
         assert_eq!(report.feeds[0].items, 12);
     }
