@@ -95,7 +95,7 @@ fn heartbeat(kiosk: &str, n: usize, picture_b64: &str) -> String {
         "health": {"state": if degraded { "degraded" } else { "ok" },
                    "reasons": if degraded { vec![serde_json::json!({"code": "feed_stale", "words": "agenda"})] } else { vec![] }},
         "interval_s": 300,
-        "messages": ["Kerstmarkt"],
+        "messages": {"active": ["kerstmarkt"], "urgent": false},
         "screenshot": {"taken_at": now, "mime": "image/png", "data": picture_b64},
     })
     .to_string()

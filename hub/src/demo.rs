@@ -229,6 +229,7 @@ fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
             "screen": "on",
             "uptime_s": 3 * 86_400 + 3600,
             "free_disk_bytes": 9_000_000_000u64,
+            "messages": {"active": ["kerstmarkt", "samen-is-leuker"], "urgent": false},
             "at": at(seen),
         }))?;
         let mut hb = Heartbeat::from_status(status);
@@ -248,7 +249,6 @@ fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
                 .collect(),
         });
         hb.interval_s = Some(300);
-        hb.messages = Some(vec!["Kerstmarkt op 19 december".into()]);
         hb.screenshot = k
             .picture
             .map(|bytes| Screenshot::new(at(seen - 60), "image/png", bytes));

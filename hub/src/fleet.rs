@@ -55,6 +55,9 @@ impl State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Accepted {
     Stored,
+    /// Stored, and the health or its reasons differ from the last known (also the
+    /// first heartbeat, and the first after being offline): the new state.
+    Changed(State),
     /// Signed before the heartbeat already stored: not stored.
     Stale,
 }
@@ -147,10 +150,11 @@ pub fn accept(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let due = match &last {
+    let changed = match &last {
         None => true,
-        Some((at, s, r)) => s != state.key() || *r != reasons || now - at >= SAMPLE_EVERY_S,
+        Some((_, s, r)) => s != state.key() || *r != reasons,
     };
+    let due = changed || last.is_some_and(|(at, _, _)| now - at >= SAMPLE_EVERY_S);
     if due {
         tx.execute(
             "INSERT INTO fleet_history (kiosk_id, at, state, reasons, uptime_s, outbox_pending,
@@ -169,7 +173,12 @@ pub fn accept(
         )?;
     }
     tx.commit()?;
-    Ok(Ok((kiosk_id, Accepted::Stored)))
+    let accepted = if changed {
+        Accepted::Changed(state)
+    } else {
+        Accepted::Stored
+    };
+    Ok(Ok((kiosk_id, accepted)))
 }
 
 /// Limits on what a page, an e-mail or the metrics will show; a kiosk never comes
@@ -205,11 +214,6 @@ fn check(h: &Heartbeat) -> Result<(), String> {
     if let Some(i) = h.interval_s {
         if !(10..=86_400).contains(&i) {
             return Err("interval_s: between 10 and 86400".into());
-        }
-    }
-    if let Some(m) = &h.messages {
-        if m.len() > 50 || m.iter().any(|t| t.chars().count() > 300) {
-            return Err("messages: at most 50 of at most 300 characters".into());
         }
     }
     Ok(())
@@ -277,6 +281,29 @@ impl Kiosk {
             .and_then(|h| h.health.as_ref())
             .map(|h| h.reasons.as_slice())
             .unwrap_or(&[])
+    }
+
+    /// A list of strings in the status object at `path` (`messages.active`,
+    /// `warnings`): fields of newer kiosks, read from the JSON whether or not this
+    /// build's `StatusReport` has them. At most 50.
+    pub fn strings(&self, path: &[&str]) -> Vec<String> {
+        let Some(h) = &self.heartbeat else {
+            return Vec::new();
+        };
+        let Ok(mut v) = serde_json::to_value(h) else {
+            return Vec::new();
+        };
+        for key in path {
+            v = v.get(*key).cloned().unwrap_or(serde_json::Value::Null);
+        }
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .take(50)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn has_screenshot(&self) -> bool {

@@ -210,6 +210,7 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "fleet_no_feeds" => ("geen (het voorbeeld)", "none (the example)"),
         "fleet_outbox" => ("Terugbelverzoeken", "Callback requests"),
         "fleet_messages" => ("Berichten", "Messages"),
+        "fleet_warnings" => ("Waarschuwingen", "Warnings"),
         "fleet_no_messages" => ("geen", "none"),
         "fleet_no_picture" => ("Nog geen schermafbeelding.", "No screenshot yet."),
         "fleet_reasons" => ("Waarom", "Why"),

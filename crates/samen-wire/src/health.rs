@@ -2,10 +2,11 @@
 //! and the object it POSTs to samen-hub's `/intake/heartbeat`.
 //!
 //! On the wire the heartbeat is the status object ([`StatusReport`], docs/status.md)
-//! with a few more keys beside its own: `health`, `screenshot`, `interval_s` and
-//! `messages`. [`Heartbeat`] flattens the status object, so the JSON is one flat
-//! object and today's kiosks, which send the status object alone, still parse (every
-//! added key is optional and left out when empty).
+//! with a few more keys beside its own: `health`, `screenshot` and `interval_s`.
+//! [`Heartbeat`] flattens the status object, so the JSON is one flat object and
+//! today's kiosks, which send the status object alone, still parse (every added key
+//! is optional and left out when empty). Keys neither knows (from a newer kiosk) are
+//! kept in [`Heartbeat::other`], so a receiver that stores a heartbeat loses nothing.
 //!
 //! Reason codes are stable (a hub, a dashboard or an alert rule may match on them);
 //! the words beside them are the kiosk's own explanation, for people. The hub shows
@@ -160,8 +161,7 @@ impl Screenshot {
 }
 
 /// What a kiosk POSTs to the hub's `/intake/heartbeat`: the status object and, from
-/// newer kiosks, its health, a screenshot, its heartbeat interval and the signage
-/// messages it shows now.
+/// newer kiosks, its health, a screenshot and its heartbeat interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Heartbeat {
     #[serde(flatten)]
@@ -174,9 +174,10 @@ pub struct Heartbeat {
     /// kiosk offline after three missed ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval_s: Option<u64>,
-    /// The titles (in the kiosk's first language) of the signage messages shown now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<String>>,
+    /// Keys of the status object this version of the crate does not know (a newer
+    /// kiosk's), kept as they came.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Heartbeat {
@@ -187,7 +188,7 @@ impl Heartbeat {
             health: None,
             screenshot: None,
             interval_s: None,
-            messages: None,
+            other: serde_json::Map::new(),
         }
     }
 }
@@ -209,9 +210,20 @@ mod tests {
         // Written back without the keys it does not have: the status object as before.
         let again = serde_json::to_value(&hb).unwrap();
         assert_eq!(again, serde_json::to_value(&hb.status).unwrap());
-        for key in ["health", "screenshot", "interval_s", "messages"] {
+        for key in ["health", "screenshot", "interval_s"] {
             assert!(again.get(key).is_none(), "{key}");
         }
+    }
+
+    #[test]
+    fn keys_of_a_newer_kiosk_are_kept() {
+        let mut v: serde_json::Value = serde_json::from_str(TODAY).unwrap();
+        v["added_later"] = serde_json::json!({"a": [1, 2]});
+        let hb: Heartbeat = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(
+            serde_json::to_value(&hb).unwrap()["added_later"],
+            v["added_later"]
+        );
     }
 
     #[test]

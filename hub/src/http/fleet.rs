@@ -50,6 +50,7 @@ struct KioskView {
     feeds: Vec<String>,
     outbox: String,
     messages: Vec<String>,
+    warnings: Vec<String>,
     screen: Option<&'static str>,
     uptime: Option<String>,
 }
@@ -187,7 +188,8 @@ fn view(k: &Kiosk, lang: Lang, now: i64) -> KioskView {
         config_error: status.and_then(|s| s.config_error.clone()),
         feeds,
         outbox,
-        messages: hb.and_then(|h| h.messages.clone()).unwrap_or_default(),
+        messages: k.strings(&["messages", "active"]),
+        warnings: k.strings(&["warnings"]),
         screen: status.map(|s| {
             if s.screen == "on" {
                 t("screen_on")

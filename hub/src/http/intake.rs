@@ -133,6 +133,10 @@ pub async fn heartbeat(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) 
             tracing::debug!(kiosk = %kiosk, "heartbeat stored");
             json(StatusCode::OK, "stored")
         }
+        Ok(Ok((kiosk, crate::fleet::Accepted::Changed(state)))) => {
+            tracing::info!(kiosk = %kiosk, health = state.key(), "heartbeat stored: health changed");
+            json(StatusCode::OK, "stored")
+        }
         Ok(Ok((kiosk, crate::fleet::Accepted::Stale))) => {
             tracing::info!(kiosk = %kiosk, "heartbeat older than the stored one: not stored");
             json(StatusCode::OK, "stale")

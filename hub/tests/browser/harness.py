@@ -236,7 +236,7 @@ class Hub:
             "health": {"state": "degraded" if reasons else "ok",
                        "reasons": [{"code": c, "words": w} for c, w in reasons]},
             "interval_s": 300,
-            "messages": ["Kerstmarkt op 19 december"],
+            "messages": {"active": ["kerstmarkt"], "urgent": False},
         }
         if screenshot is not None:
             status["screenshot"] = {"taken_at": now, "mime": "image/png",
@@ -271,19 +271,28 @@ def national(e164):
 class Kiosk:
     """A real kiosk: `samen-kiosk run --headless` delivering to `webhook_url`."""
 
-    def __init__(self, kiosk_id, webhook_url, secret):
+    def __init__(self, kiosk_id, webhook_url, secret, heartbeat_url=None):
         self.dir = Path(tempfile.mkdtemp(prefix="samen-kiosk-e2e-"))
         self.state = self.dir / "state"
         secret_file = self.dir / "webhook-secret"
         secret_file.write_text(secret + "\n")
         secret_file.chmod(0o600)
         self.config = self.dir / "kiosk.toml"
-        self.config.write_text(
+        text = (
             f'kiosk_id = "{kiosk_id}"\n'
             "[callback.webhook]\n"
             f'url = "{webhook_url}"\n'
             f'secret_file = "{secret_file}"\n'
         )
+        if heartbeat_url:
+            # Its status object to the hub, signed with the same secret.
+            text += (
+                "[heartbeat]\n"
+                f'url = "{heartbeat_url}"\n'
+                'interval = "5m"\n'
+                f'secret_file = "{secret_file}"\n'
+            )
+        self.config.write_text(text)
         self.process = None
 
     def base(self):

@@ -2,7 +2,9 @@
 
 1. a real hub (`samen-hub serve`, its own data, retention set to erase right after a
    final outcome so that the erasure is due without waiting 14 days), a kiosk and a
-   coordinator made with its CLI;
+   coordinator made with its CLI; the kiosk's heartbeat (today's: its status object,
+   `X-Samen-Signature` with the same secret) reaches the hub: `fleet list --json`
+   shows it ok;
 2. a real kiosk (`samen-kiosk run --headless`) whose `[callback.webhook]` points at
    the hub's /intake/callback with the secret `kiosk add` printed, in `secret_file`;
    `samen-kiosk callback submit` makes a request, and the kiosk's log line
@@ -37,8 +39,19 @@ class EndToEnd(unittest.TestCase):
             hub.add_user("ans", "coordinator")
             hub.start()
 
+            # The kiosk starts: its first heartbeat reaches the hub (the hub's log says
+            # the kiosk's health is known), and `fleet list` shows it ok.
+            mark = hub.process.mark()
+            kiosk = Kiosk("bieb-e2e", hub.url + "/intake/callback", secret,
+                          heartbeat_url=hub.url + "/intake/heartbeat").run()
+            hub.process.wait_for(r"heartbeat stored: health changed.*kiosk=bieb-e2e health=\"?ok",
+                                 timeout=60, start=mark)
+            fleet = json.loads(hub.cli("fleet", "list", "--json"))
+            self.assertEqual([(k["id"], k["health"]) for k in fleet], [("bieb-e2e", "ok")])
+            self.assertEqual(fleet[0]["has_screenshot"], False)
+            self.assertTrue(fleet[0]["version"], fleet)
+
             # The kiosk delivers a request made on it.
-            kiosk = Kiosk("bieb-e2e", hub.url + "/intake/callback", secret).run()
             request_id = kiosk.submit(NAME, PHONE, "morning")
             self.assertRegex(request_id, r"^[0-9a-f-]{36}$")
             kiosk.process.wait_for(rf"callback request delivered.*{request_id}", timeout=60)

@@ -470,7 +470,8 @@ async fn fleet_pages_are_for_it_and_admin_and_escape_what_kiosks_send() {
     body["feeds"][0]["last_error"] = evil.into();
     body["version"] = evil.into();
     body["config_error"] = evil.into();
-    body["messages"] = serde_json::json!([evil]);
+    body["messages"] = serde_json::json!({"active": [evil], "urgent": false});
+    body["warnings"] = serde_json::json!([evil]);
     let body = with_screenshot(body, t.now() - 30, PNG_1X1);
     assert_eq!(t.heartbeat(&secret, &body).await.0, 200);
 
