@@ -18,7 +18,15 @@ pub const RUNTIME_FILE: &str = "runtime.json";
 
 /// The status object and its parts are the wire contract's (`samen_wire::status`),
 /// which samen-hub reads.
-pub use samen_wire::status::{FeedReport, OutboxReport, StatusReport as Report};
+pub use samen_wire::status::{FeedReport, MessagesReport, OutboxReport, StatusReport as Report};
+
+/// The messages in force, as status and the heartbeat list them.
+pub fn messages_report(active: &crate::messages::Active) -> MessagesReport {
+    MessagesReport {
+        active: active.keys(),
+        urgent: !active.urgent.is_empty(),
+    }
+}
 
 pub fn feed_reports(status: &FeedStatus) -> Vec<FeedReport> {
     status
@@ -48,6 +56,9 @@ pub struct Runtime {
     /// Why picture downloads are paused (low disk, full picture folder), if they are.
     #[serde(default)]
     pub pictures_paused: Option<String>,
+    /// The messages on signage now (the UI keeps it up to date).
+    #[serde(default)]
+    pub messages: Option<MessagesReport>,
 }
 
 /// The running kiosk's [`Runtime`], shared between the UI thread and the services,
@@ -229,6 +240,16 @@ pub fn report(
         uptime_s: uptime,
         free_disk_bytes: free_disk,
         warnings,
+        messages: Some(
+            runtime
+                .and_then(|r| r.messages.clone())
+                .or(fallback.messages)
+                .unwrap_or_else(|| {
+                    // Headless: no screen keeps it; the configuration's messages.
+                    let mut board = crate::messages::Board::new(config.signage.messages.clone());
+                    messages_report(&board.active(now))
+                }),
+        ),
         at: now,
     }
 }
@@ -275,6 +296,8 @@ fn outbox_error(error: String) -> OutboxReport {
 pub struct Fallback {
     pub config_error: Option<String>,
     pub feeds: Vec<FeedReport>,
+    /// The messages in force by the configuration and the cached feeds.
+    pub messages: Option<MessagesReport>,
 }
 
 /// POSTs the report to `[heartbeat] url`, signed like callback webhooks when a secret

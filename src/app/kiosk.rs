@@ -62,6 +62,7 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
             feeds: status::feed_reports(&service.status()),
             headless: args.headless,
             pictures_paused: None,
+            messages: None,
         },
         state,
     );

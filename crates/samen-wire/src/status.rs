@@ -28,6 +28,18 @@ pub struct OutboxReport {
     pub error: Option<String>,
 }
 
+/// The campaign messages a kiosk shows now (newer kiosks; issue 17).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MessagesReport {
+    /// The ids (or, without one, the Dutch titles) of the messages in force now,
+    /// urgent ones first.
+    #[serde(default)]
+    pub active: Vec<String>,
+    /// Whether an urgent notice is in force (it pre-empts the rotation).
+    #[serde(default)]
+    pub urgent: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusReport {
     pub kiosk_id: String,
@@ -49,6 +61,9 @@ pub struct StatusReport {
     /// (newer kiosks; older ones send none).
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// The messages in force (newer kiosks; older ones send none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<MessagesReport>,
     pub at: DateTime<Utc>,
 }
 
@@ -64,6 +79,7 @@ mod tests {
             "delivery":"webhook","screen":"on","uptime_s":3600,"free_disk_bytes":1000,"at":"2026-12-01T09:00:00Z"}"#;
         let report: StatusReport = serde_json::from_str(json).unwrap();
         assert!(report.warnings.is_empty());
+        assert_eq!(report.messages, None);
         assert_eq!(report.outbox.as_ref().unwrap().error, None);
         assert_eq!(report.outbox.unwrap().expired, 0);
         assert_eq!(report.feeds[0].items, 12);
