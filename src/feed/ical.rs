@@ -705,6 +705,7 @@ impl Cx<'_> {
         let sequence = value(c, "SEQUENCE")
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(0);
+        let place = capped(value(c, "LOCATION").unwrap_or(""), MAX_SHORT_CHARS, &mut cut);
         if cut > 0 {
             self.warnings.note("events with text cut to length", || {
                 format!("event {}: text longer than its cap was cut", shorten(&uid))
@@ -717,11 +718,7 @@ impl Cx<'_> {
             description: Localized::new(description),
             accessibility: Localized::default(),
             location: Location {
-                name: capped(
-                    value(c, "LOCATION").unwrap_or(""),
-                    MAX_SHORT_CHARS,
-                    &mut cut,
-                ),
+                name: place,
                 address: String::new(),
             },
             organizer,
