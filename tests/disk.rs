@@ -9,6 +9,7 @@
 //! - an_unreadable_outbox_is_an_error_in_status_and_heartbeat
 //! - status_does_not_trust_a_runtime_file_whose_pid_is_another_process
 //! - pictures_leave_the_reserve_free_so_a_request_can_always_be_saved
+//! - a_request_is_saved_on_a_disk_that_something_else_filled
 //! - the_picture_folder_stays_within_its_limit_while_downloading
 //! - slow_pictures_download_in_parallel_beside_the_feeds_and_stop_at_shutdown
 
@@ -568,4 +569,41 @@ fn slow_pictures_download_in_parallel_beside_the_feeds_and_stop_at_shutdown() {
         .expect("stops at once");
     assert!(at - asked < Duration::from_secs(1), "{:?}", at - asked);
     thread.join().expect("joined");
+}
+
+#[test]
+fn a_request_is_saved_on_a_disk_that_something_else_filled() {
+    let Some(disk) = Tmpfs::mount(8 << 20) else {
+        return;
+    };
+    let submit = || {
+        support::kiosk::command(disk.path())
+            .args([
+                "callback",
+                "submit",
+                "--name",
+                "Anna",
+                "--phone",
+                "06 12345678",
+            ])
+            .args(["--when", "morning"])
+            .output()
+            .expect("runs")
+    };
+    assert!(submit().status.success());
+    // Something else (a log, another program) takes every last block.
+    disk.fill();
+    // Before: "database or disk is full" (or "cannot open the outbox").
+    for _ in 0..5 {
+        let out = submit();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let status = Outbox::open_in(disk.path())
+        .and_then(|o| o.status(SystemClock.now()))
+        .expect("readable");
+    assert_eq!(status.pending, 6);
 }

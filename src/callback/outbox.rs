@@ -9,6 +9,11 @@
 //! on a kiosk for months; the row stays as a count-only receipt (`expired`).
 //! `secure_delete` and a WAL checkpoint make sure the erased bytes do not linger in
 //! free pages or the log.
+//!
+//! A request must find room even on a disk that something else filled: next to the
+//! outbox lies a spare file (`outbox.spare`, 1 MiB) that is given up when the outbox
+//! cannot be opened or a request cannot be saved for want of space, and made again
+//! when there is room (pictures keep a larger reserve free: `image_cache`).
 
 use super::CallbackRequest;
 use anyhow::Context;
@@ -19,8 +24,14 @@ use std::path::Path;
 
 pub const FILE_NAME: &str = "outbox.sqlite";
 
+/// Room kept for the outbox on a full disk (see the module's header).
+pub const SPARE_FILE: &str = "outbox.spare";
+const SPARE_BYTES: usize = 1 << 20;
+
 pub struct Outbox {
     conn: Connection,
+    /// The spare file beside it (opened with `open_in`).
+    spare: Option<std::path::PathBuf>,
 }
 
 /// A request waiting for delivery.
@@ -63,25 +74,47 @@ impl Outbox {
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.execute_batch(SCHEMA)?;
         migrate(&conn)?;
-        Ok(Outbox { conn })
+        Ok(Outbox { conn, spare: None })
     }
 
+    /// The outbox of a state directory, with its spare room: given up when the disk is
+    /// too full to open it, made (again) when there is room.
     pub fn open_in(state_dir: &Path) -> anyhow::Result<Outbox> {
         std::fs::create_dir_all(state_dir)
             .with_context(|| format!("cannot create state directory {}", state_dir.display()))?;
-        Outbox::open(&state_dir.join(FILE_NAME))
+        let path = state_dir.join(FILE_NAME);
+        let spare = state_dir.join(SPARE_FILE);
+        let mut outbox = match Outbox::open(&path) {
+            Ok(o) => o,
+            Err(err) if release(&spare) => {
+                tracing::warn!("outbox: {err:#}; its spare room was used");
+                Outbox::open(&path)?
+            }
+            Err(err) => return Err(err),
+        };
+        make_spare(&spare);
+        outbox.spare = Some(spare);
+        Ok(outbox)
     }
 
     /// Commits a request. When this returns `Ok`, it is on disk.
     pub fn submit(&self, request: &CallbackRequest) -> anyhow::Result<()> {
         let body = request.payload();
         let now = request.consented_at.timestamp();
-        self.conn
-            .execute(
+        let insert = || {
+            self.conn.execute(
                 "INSERT INTO outbox (id, created_at, body, state, next_attempt_at) VALUES (?1, ?2, ?3, 'pending', ?2)",
                 params![request.id.to_string(), now, body],
             )
-            .context("the request could not be saved")?;
+        };
+        match insert() {
+            Err(err) if is_disk_full(&err) && self.spare.as_deref().is_some_and(release) => {
+                tracing::warn!("outbox: {err}; its spare room was used");
+                insert()
+            }
+            result => result,
+        }
+        .context("the request could not be saved")?;
         Ok(())
     }
 
@@ -228,6 +261,39 @@ impl Outbox {
             failed_attention: attention as u64,
             expired: expired as u64,
         })
+    }
+}
+
+/// Whether SQLite failed for want of space (or could not grow its files).
+fn is_disk_full(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(e, _)
+        if matches!(e.code, rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure))
+}
+
+/// Gives up the spare room; whether there was any.
+fn release(spare: &Path) -> bool {
+    std::fs::remove_file(spare).is_ok()
+}
+
+/// Makes the spare file if it is missing and the disk has room for it and more.
+fn make_spare(spare: &Path) {
+    if spare.exists() {
+        return;
+    }
+    let room = spare
+        .parent()
+        .and_then(crate::status::free_disk_bytes)
+        .is_some_and(|free| free >= 4 * SPARE_BYTES as u64);
+    if !room {
+        return;
+    }
+    let tmp = spare.with_extension("spare.tmp");
+    let written = std::fs::write(&tmp, vec![0u8; SPARE_BYTES])
+        .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, spare));
+    if let Err(err) = written {
+        let _ = std::fs::remove_file(&tmp);
+        tracing::debug!("no spare room for the outbox: {err}");
     }
 }
 
