@@ -12,6 +12,7 @@
 //! - a_request_is_saved_on_a_disk_that_something_else_filled
 //! - the_picture_folder_stays_within_its_limit_while_downloading
 //! - slow_pictures_download_in_parallel_beside_the_feeds_and_stop_at_shutdown
+//! - sigterm_abandons_every_request_in_flight
 
 use samen_kiosk::callback::delivery::{Channel, Deliverer, Webhook};
 use samen_kiosk::callback::outbox::{Outbox, FILE_NAME};
@@ -606,4 +607,84 @@ fn a_request_is_saved_on_a_disk_that_something_else_filled() {
         .and_then(|o| o.status(SystemClock.now()))
         .expect("readable");
     assert_eq!(status.pending, 6);
+}
+
+/// An answer that never comes: the headers of a body that never follows, held until
+/// the kiosk hangs up.
+fn hang() -> Reply {
+    Reply::raw(|stream| {
+        use std::io::{Read, Write};
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
+        let _ = stream.flush();
+        let mut buf = [0u8; 64];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => break,
+            }
+        }
+    })
+}
+
+#[test]
+fn sigterm_abandons_every_request_in_flight() {
+    // Fleet document, heartbeat, webhook, feed and its pictures: all hang. (Before: 5
+    // slow pictures alone kept the kiosk from exiting for 147 s after SIGTERM.)
+    let server = TestServer::start(|r| {
+        if r.path == "/feed.json" {
+            Reply::body(200, "application/json", picture_feed(5))
+        } else {
+            hang()
+        }
+    });
+    let state = tempfile::tempdir().expect("state");
+    submit(&Outbox::open_in(state.path()).expect("outbox"));
+    let minisign::KeyPair { pk, .. } =
+        minisign::KeyPair::generate_unencrypted_keypair().expect("key pair");
+    let config = state.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "kiosk_id = \"disk\"\n[[feeds]]\nname = \"a\"\nurl = \"{feed}\"\n\
+             [callback.webhook]\nurl = \"{hook}\"\nsecret = \"{SECRET}\"\n\
+             [heartbeat]\nurl = \"{beat}\"\n\
+             [remote]\nurl = \"{fleet}\"\npublic_key = \"{key}\"\n",
+            feed = server.url("/feed.json"),
+            hook = server.url("/hook"),
+            beat = server.url("/beat"),
+            fleet = server.url("/fleet.toml"),
+            key = pk.to_base64(),
+        ),
+    )
+    .expect("config written");
+    let (child, _lines) = spawn_kiosk(&config, state.path());
+    let mut kiosk = Kill(child);
+    let mut waiting: std::collections::BTreeSet<&str> =
+        ["/fleet.toml", "/beat", "/hook", "/p/"].into();
+    while !waiting.is_empty() {
+        let r = server
+            .next_request(Duration::from_secs(30))
+            .unwrap_or_else(|| panic!("no request to {waiting:?}"));
+        waiting.retain(|p| !r.path.starts_with(p));
+    }
+    let asked = Instant::now();
+    // SAFETY: a plain signal to our own child.
+    assert_eq!(unsafe { libc::kill(kiosk.0.id() as i32, libc::SIGTERM) }, 0);
+    let deadline = asked + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = kiosk.0.try_wait().expect("waits") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = asked.elapsed();
+    assert!(status.success(), "{status}");
+    assert!(took < Duration::from_secs(3), "exit took {took:?}");
 }

@@ -123,7 +123,12 @@ impl Services {
             }
             PollOutcome::Failed(_) | PollOutcome::Unchanged => {}
         };
-        poller.run(report, self.refresh.clone(), stopped).await;
+        // A poll in flight is abandoned on shutdown (the next start polls again).
+        let mut stopping = stopped.clone();
+        tokio::select! {
+            _ = poller.run(report, self.refresh.clone(), stopped) => {}
+            _ = stopping.wait_for(|stop| *stop) => {}
+        }
     }
 
     /// Feeds and callback delivery for the current configuration; when it changes (or
@@ -245,7 +250,12 @@ impl Services {
                         self.state.as_deref(),
                         self.clock.now(),
                     );
-                    match status::send_heartbeat(&client, hb, &report).await {
+                    // Abandoned on shutdown: the next start sends one at once.
+                    let sent = tokio::select! {
+                        sent = status::send_heartbeat(&client, hb, &report) => sent,
+                        _ = stopped.wait_for(|stop| *stop) => return,
+                    };
+                    match sent {
                         Ok(()) if failing => {
                             tracing::info!("heartbeat delivered again");
                             failing = false;
