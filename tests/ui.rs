@@ -21,6 +21,7 @@
 //! - screen_is_dark_outside_opening_hours_across_midnight_and_dst
 //! - a_new_configuration_applies_without_restart
 //! - admin_screen_long_press_pin_lockout_and_timeout
+//! - admin_screen_says_why_the_outbox_cannot_be_read_and_that_the_disk_is_low
 //! - speech_mode_reads_screens_and_controls_and_ends_with_the_session
 //! - speech_never_says_the_visitors_name_or_number
 //! - text_size_and_contrast_reflow_and_reset_at_session_end
@@ -797,6 +798,42 @@ fn admin_screen_long_press_pin_lockout_and_timeout() {
     assert!(!admin.get_unlocked());
 }
 
+fn admin_screen_says_why_the_outbox_cannot_be_read_and_that_the_disk_is_low() {
+    use samen_kiosk::ui::generated::Admin;
+    use slint::Model;
+    let hash = samen_kiosk::admin::hash_pin("2468").expect("hash");
+    let config = Config::parse(
+        &format!("kiosk_id = \"bieb-centrum\"\n[admin]\npin_hash = \"{hash}\"\n"),
+        "t",
+    )
+    .expect("valid");
+    let dir = tempfile::tempdir().unwrap();
+    // A damaged outbox: before, the screen said "-" as if none had ever been used.
+    std::fs::write(dir.path().join("outbox.sqlite"), vec![0x5a; 8192]).unwrap();
+    // A reserve larger than any disk: free space is "too little".
+    std::env::set_var("SAMEN_KIOSK_DISK_RESERVE", "1000000G");
+    let c = kiosk_in(config, Some(dir.path()));
+    long_press_corner(&c, Duration::from_secs(5));
+    type_pin(&c, "2468");
+    let admin = c.window().global::<Admin>();
+    assert!(admin.get_unlocked());
+    let lines: Vec<_> = admin.get_lines().iter().collect();
+    std::env::remove_var("SAMEN_KIOSK_DISK_RESERVE");
+    let error = lines
+        .iter()
+        .find(|l| l.what == "callbacks-error")
+        .unwrap_or_else(|| panic!("no outbox error in {lines:?}"));
+    assert!(error.value.contains("not a database"), "{error:?}");
+    assert!(visible(&c, &format!("fout: {}", error.value)));
+    let disk = lines
+        .iter()
+        .find(|l| l.what == "disk-low")
+        .unwrap_or_else(|| panic!("no low disk in {lines:?}"));
+    assert_eq!(disk.b, 1_000_000_000, "the reserve in MB");
+    let_time_pass(Duration::from_secs(60 + 30));
+    assert_eq!(screen(&c), Screen::Signage);
+}
+
 fn kiosk_with_voice() -> (Rc<App>, Arc<Voice>) {
     let voice = Arc::new(Voice::default());
     let speaker: Arc<dyn samen_kiosk::speech::Speaker> = voice.clone();
@@ -1278,6 +1315,10 @@ fn main() {
         (
             "admin_screen_long_press_pin_lockout_and_timeout",
             admin_screen_long_press_pin_lockout_and_timeout,
+        ),
+        (
+            "admin_screen_says_why_the_outbox_cannot_be_read_and_that_the_disk_is_low",
+            admin_screen_says_why_the_outbox_cannot_be_read_and_that_the_disk_is_low,
         ),
         (
             "speech_mode_reads_screens_and_controls_and_ends_with_the_session",
