@@ -228,7 +228,8 @@ fn scaled_key(source: &ImageRef) -> Option<String> {
 }
 
 /// Encodes the scaled picture (JPEG at quality 90 when it is opaque, else PNG), writes
-/// it atomically and trims the folder to its limit.
+/// it atomically and trims the folder to its limit; not on a disk short of its reserve
+/// (`image_cache::disk_reserve`: that room is the outbox's).
 fn keep_scaled(path: &std::path::Path, picture: &Picture) -> anyhow::Result<()> {
     let mut bytes = Vec::new();
     if picture.opaque {
@@ -246,6 +247,11 @@ fn keep_scaled(path: &std::path::Path, picture: &Picture) -> anyhow::Result<()> 
             picture.height,
             image::ExtendedColorType::Rgba8,
         )?;
+    }
+    use crate::image_cache::{check_disk, disk_reserve, free_near};
+    if let Err(low) = check_disk(path, bytes.len() as u64, disk_reserve(), &free_near) {
+        tracing::debug!("scaled picture not kept: {low}");
+        return Ok(());
     }
     crate::image_cache::write_atomic(path, &bytes)?;
     if let Some(dir) = path.parent() {
@@ -273,7 +279,11 @@ mod tests {
             for b in bytes {
                 crc ^= u32::from(*b);
                 for _ in 0..8 {
-                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
                 }
             }
             !crc
