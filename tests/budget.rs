@@ -225,3 +225,44 @@ fn warnings_are_summarised_per_kind() {
         "{total}"
     );
 }
+
+/// The agenda gives the screens what expanding gives: the same occurrences, in the
+/// same order, for every day it covers and for an activity's next time.
+#[test]
+fn the_agenda_answers_as_expanding_does() {
+    let example = feed::bundled::example(today()).expect("example parses");
+    let ics = ical(
+        "BEGIN:VEVENT\r\nUID:w\r\nDTSTART;TZID=Europe/Amsterdam:20261006T100000\r\nDTEND;TZID=Europe/Amsterdam:20261006T110000\r\nRRULE:FREQ=WEEKLY;BYDAY=TU,TH\r\nEXDATE;TZID=Europe/Amsterdam:20261203T100000\r\nRDATE;TZID=Europe/Amsterdam:20261205T150000\r\nSUMMARY:W\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:w\r\nRECURRENCE-ID;TZID=Europe/Amsterdam:20261208T100000\r\nDTSTART;TZID=Europe/Amsterdam:20261208T140000\r\nSUMMARY:W moved\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:d\r\nDTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261204\r\nSUMMARY:Days\r\nEND:VEVENT\r\n",
+    );
+    let mut activities = example.activities;
+    activities.extend(parse(&ics).expect("parses").activities);
+    let plain = Catalog::new(activities, false);
+    let prepared = plain.clone().prepared(today());
+    assert_eq!(prepared.agenda_day(), Some(today()));
+    let shown = |list: Vec<feed::Occurrence>| -> Vec<String> {
+        list.iter()
+            .map(|o| format!("{} {} {} {}", o.activity.id, o.start, o.end, o.status.as_str()))
+            .collect()
+    };
+    for d in -1..9 {
+        let date = today() + Duration::days(d);
+        let (a, b) = samen_kiosk::time::day_bounds(date);
+        let (a, b) = (a.with_timezone(&Utc), b.with_timezone(&Utc));
+        let mut budget = feed::Budget::new(usize::MAX, None);
+        let expanded = shown(plain.occurrences_within(a, b, &mut budget));
+        assert!(!expanded.is_empty(), "{date}");
+        assert_eq!(shown(prepared.on_day(date)), expanded, "{date}");
+    }
+    let now = noon();
+    assert_eq!(
+        shown(prepared.occurrences(now, now + Duration::days(7))),
+        shown(plain.occurrences(now, now + Duration::days(7)))
+    );
+    for a in prepared.activities() {
+        let agenda = prepared.next_of(a, now).map(|o| o.start);
+        let expanded = plain.next_of(a, now).map(|o| o.start);
+        assert_eq!(agenda, expanded, "{}", a.id);
+    }
+}

@@ -370,7 +370,15 @@ impl Agenda {
             std::collections::HashMap::new();
         let mut list = Vec::new();
         let mut dropped = 0usize;
-        for a in activities {
+        // Once every day is full nothing more can go in: the rest is not expanded.
+        let days = (last - first).num_days().max(0) as usize;
+        let mut full = 0usize;
+        let mut left = 0usize;
+        for (i, a) in activities.iter().enumerate() {
+            if full >= days {
+                left = activities.len() - i;
+                break;
+            }
             for o in a.occurrences_within(from, to, &mut budget) {
                 let n = per_day.entry(o.local_date()).or_default();
                 if *n >= MAX_PER_DAY {
@@ -379,15 +387,19 @@ impl Agenda {
                 }
                 *n += 1;
                 list.push(o);
+                if *n == MAX_PER_DAY && date >= first && date < last {
+                    full += 1;
+                }
             }
         }
         if let Some(line) = budget.summary("agenda") {
             tracing::warn!("{line}");
         }
-        if dropped > 0 {
+        if dropped > 0 || left > 0 {
             tracing::warn!(
-                "agenda: more than {MAX_PER_DAY} occurrences on a day; {} left out",
-                thousands(dropped)
+                "agenda: more than {MAX_PER_DAY} occurrences on a day; {} left out, {} activities not expanded",
+                thousands(dropped),
+                thousands(left)
             );
         }
         sort(&mut list);
