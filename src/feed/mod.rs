@@ -380,16 +380,17 @@ impl Agenda {
                 break;
             }
             for o in a.occurrences_within(from, to, &mut budget) {
-                let n = per_day.entry(o.local_date()).or_default();
+                let date = o.local_date();
+                let n = per_day.entry(date).or_default();
                 if *n >= MAX_PER_DAY {
                     dropped += 1;
                     continue;
                 }
                 *n += 1;
-                list.push(o);
                 if *n == MAX_PER_DAY && date >= first && date < last {
                     full += 1;
                 }
+                list.push(o);
             }
         }
         if let Some(line) = budget.summary("agenda") {
