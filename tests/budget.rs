@@ -82,17 +82,25 @@ fn sub_hourly_rules_are_refused_by_both_readers() {
         .map(|i| format!(r#"{{"id":"s{i}","name":"S","start":"2020-01-01T10:00","duration":"PT1H","rrule":"FREQ=SECONDLY"}}"#))
         .collect();
     let err = parse(&json(&events)).err().expect("every event is refused");
-    assert!(err.to_string().contains("FREQ=SECONDLY is not supported"), "{err}");
+    assert!(
+        err.to_string().contains("FREQ=SECONDLY is not supported"),
+        "{err}"
+    );
     let mut mixed = events.clone();
-    mixed.push(r#"{"id":"m","name":"M","start":"2026-12-02T10:00","rrule":"FREQ=MINUTELY"}"#.into());
-    mixed.push(r#"{"id":"ok","name":"OK","start":"2026-12-02T10:00","rrule":"FREQ=HOURLY"}"#.into());
+    mixed
+        .push(r#"{"id":"m","name":"M","start":"2026-12-02T10:00","rrule":"FREQ=MINUTELY"}"#.into());
+    mixed
+        .push(r#"{"id":"ok","name":"OK","start":"2026-12-02T10:00","rrule":"FREQ=HOURLY"}"#.into());
     let feed = parse(&json(&mixed)).expect("the good event is kept");
     assert_eq!(feed.activities.len(), 1);
     assert_eq!(feed.skipped.len(), 21, "{:?}", feed.skipped);
     assert_eq!(feed.skipped[20], "201 events skipped in all");
     let ics = ical("BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20200101T100000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\n");
     let err = parse(&ics).err().expect("refused");
-    assert!(err.to_string().contains("FREQ=SECONDLY is not supported"), "{err}");
+    assert!(
+        err.to_string().contains("FREQ=SECONDLY is not supported"),
+        "{err}"
+    );
 }
 
 /// 200 iCalendar events FREQ=HOURLY since 1900 (19 KB) took about 45 s: each walked
@@ -139,7 +147,11 @@ fn rdate_and_exdate_lists_are_capped_with_one_warning() {
     let base: DateTime<Utc> = "2026-11-01T00:00:00Z".parse().expect("instant");
     let list = |n: i64| -> String {
         (0..n)
-            .map(|i| (base + Duration::hours(i)).format("%Y%m%dT%H%M%SZ").to_string())
+            .map(|i| {
+                (base + Duration::hours(i))
+                    .format("%Y%m%dT%H%M%SZ")
+                    .to_string()
+            })
             .collect::<Vec<_>>()
             .join(",")
     };
@@ -153,7 +165,11 @@ fn rdate_and_exdate_lists_are_capped_with_one_warning() {
     assert!(bytes.len() <= feed::MAX_FEED_BYTES, "{}", bytes.len());
     let started = Instant::now();
     let parsed = parse(&bytes).expect("parses");
-    assert!(started.elapsed() < Wall::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Wall::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     let by_id = |id: &str| {
         parsed
             .activities
@@ -164,14 +180,22 @@ fn rdate_and_exdate_lists_are_capped_with_one_warning() {
     assert_eq!(by_id("r").timing.rdates.len(), MAX_DATES_PER_EVENT);
     assert_eq!(by_id("x").timing.exdates.len(), MAX_DATES_PER_EVENT);
     assert_eq!(parsed.warnings.len(), 4, "{:?}", parsed.warnings);
-    assert!(parsed.warnings.contains(&"199,000 RDATE values ignored in all".to_string()));
-    assert!(parsed.warnings.contains(&"349,000 EXDATE values ignored in all".to_string()));
+    assert!(parsed
+        .warnings
+        .contains(&"199,000 RDATE values ignored in all".to_string()));
+    assert!(parsed
+        .warnings
+        .contains(&"349,000 EXDATE values ignored in all".to_string()));
     let catalog = Catalog::new(parsed.activities, false);
     // Without the agenda: the slow path the agenda saves the screens from.
     let from: DateTime<Utc> = "2026-11-02T00:00:00Z".parse().expect("instant");
     let started = Instant::now();
     let got = catalog.occurrences(from, from + Duration::days(7));
-    assert!(started.elapsed() < Wall::from_millis(200), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Wall::from_millis(200),
+        "{:?}",
+        started.elapsed()
+    );
     // The RDATEs kept are the first thousand hours (to 12 December); the daily
     // event's first thousand hours are excluded (to 12 December too).
     assert_eq!(got.iter().filter(|o| o.activity.id == "r").count(), 7 * 24);
@@ -185,19 +209,27 @@ fn rdate_and_exdate_lists_are_capped_with_one_warning() {
 fn text_is_capped_in_both_readers() {
     let huge = "N".repeat(10 * 1024 * 1024 - 300);
     let event = |name: &str, place: &str| {
-        format!(r#"{{"id":"n","name":"{name}","start":"2026-12-02T10:00","location":{{"name":"{place}"}}}}"#)
+        format!(
+            r#"{{"id":"n","name":"{name}","start":"2026-12-02T10:00","location":{{"name":"{place}"}}}}"#
+        )
     };
     let err = parse(&json(&[event(&huge, "")])).err().expect("refused");
     assert!(err.to_string().contains("name is"), "{err}");
     let feed = parse(&json(&[event("Koffie", &huge)])).expect("parses");
-    assert_eq!(feed.activities[0].location.name.chars().count(), MAX_SHORT_CHARS);
+    assert_eq!(
+        feed.activities[0].location.name.chars().count(),
+        MAX_SHORT_CHARS
+    );
     assert_eq!(feed.warnings.len(), 1, "{:?}", feed.warnings);
 
     let ics = ical(&format!(
         "BEGIN:VEVENT\r\nUID:l\r\nDTSTART:20261202T100000Z\r\nSUMMARY:L\r\nLOCATION:{huge}\r\nEND:VEVENT\r\n"
     ));
     let feed = parse(&ics).expect("parses");
-    assert_eq!(feed.activities[0].location.name.chars().count(), MAX_SHORT_CHARS);
+    assert_eq!(
+        feed.activities[0].location.name.chars().count(),
+        MAX_SHORT_CHARS
+    );
     assert_eq!(feed.warnings.len(), 1, "{:?}", feed.warnings);
     let ics = ical(&format!(
         "BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20261202T100000Z\r\nSUMMARY:{huge}\r\nEND:VEVENT\r\n"
@@ -217,7 +249,11 @@ fn warnings_are_summarised_per_kind() {
     assert!(ics.len() <= feed::MAX_FEED_BYTES);
     let started = Instant::now();
     let feed = parse(&ics).expect("parses");
-    assert!(started.elapsed() < Wall::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Wall::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(feed.warnings.len(), 4, "{:?}", feed.warnings);
     let total = feed.warnings.last().expect("summary");
     assert!(
@@ -243,7 +279,15 @@ fn the_agenda_answers_as_expanding_does() {
     assert_eq!(prepared.agenda_day(), Some(today()));
     let shown = |list: Vec<feed::Occurrence>| -> Vec<String> {
         list.iter()
-            .map(|o| format!("{} {} {} {}", o.activity.id, o.start, o.end, o.status.as_str()))
+            .map(|o| {
+                format!(
+                    "{} {} {} {}",
+                    o.activity.id,
+                    o.start,
+                    o.end,
+                    o.status.as_str()
+                )
+            })
             .collect()
     };
     for d in -1..9 {

@@ -19,8 +19,8 @@
 //! make an expander spin.
 
 use super::{
-    capped, repeat_of, resolve, windows_zones, Activity, ImageRef, Location, Organizer,
-    Override, ParsedFeed, RDate, Status, Tally, Timing, MAX_CATEGORIES, MAX_DATES_PER_EVENT,
+    capped, repeat_of, resolve, windows_zones, Activity, ImageRef, Location, Organizer, Override,
+    ParsedFeed, RDate, Status, Tally, Timing, MAX_CATEGORIES, MAX_DATES_PER_EVENT,
     MAX_DESCRIPTION_CHARS, MAX_OVERRIDES, MAX_SHORT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS,
 };
 use crate::i18n::Localized;
@@ -705,7 +705,11 @@ impl Cx<'_> {
         let sequence = value(c, "SEQUENCE")
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(0);
-        let place = capped(value(c, "LOCATION").unwrap_or(""), MAX_SHORT_CHARS, &mut cut);
+        let place = capped(
+            value(c, "LOCATION").unwrap_or(""),
+            MAX_SHORT_CHARS,
+            &mut cut,
+        );
         if cut > 0 {
             self.warnings.note("events with text cut to length", || {
                 format!("event {}: text longer than its cap was cut", shorten(&uid))

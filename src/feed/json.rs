@@ -5,8 +5,8 @@
 pub use super::ParsedFeed;
 use super::{
     capped, repeat_of, Activity, ImageRef, Location, Organizer, Status, Tally, Timing,
-    MAX_CATEGORIES, MAX_DATES_PER_EVENT, MAX_DESCRIPTION_CHARS, MAX_SHORT_CHARS,
-    MAX_TITLE_CHARS, MAX_URL_CHARS,
+    MAX_CATEGORIES, MAX_DATES_PER_EVENT, MAX_DESCRIPTION_CHARS, MAX_SHORT_CHARS, MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
 };
 use crate::i18n::Lang;
 use crate::i18n::Localized;
@@ -362,7 +362,9 @@ fn convert(
     }
     cut += e.categories.len().saturating_sub(MAX_CATEGORIES);
     let too_long_link = e.url.trim().chars().count() > MAX_URL_CHARS
-        || e.image.as_ref().is_some_and(|i| i.chars().count() > MAX_URL_CHARS);
+        || e.image
+            .as_ref()
+            .is_some_and(|i| i.chars().count() > MAX_URL_CHARS);
     if cut > 0 || too_long_link {
         warnings.note("events with text cut to length", || {
             format!("event {}: text longer than its cap was cut", e.id)

@@ -40,7 +40,10 @@ impl Budget {
 
     /// Nothing left: no more activities are expanded.
     pub fn spent(&self) -> bool {
-        self.steps == 0 || self.deadline.is_some_and(|d| std::time::Instant::now() >= d)
+        self.steps == 0
+            || self
+                .deadline
+                .is_some_and(|d| std::time::Instant::now() >= d)
     }
 
     /// Takes one step; false when there is none left.
@@ -276,11 +279,13 @@ impl Activity {
 /// `at` moved by `by`, as wall-clock time in `zone` (for searching the sorted
 /// RDATE list); saturates instead of leaving chrono's range.
 fn naive_bound(zone: Tz, at: DateTime<Utc>, by: Duration) -> NaiveDateTime {
-    let moved = at.checked_add_signed(by).unwrap_or(if by < Duration::zero() {
-        DateTime::<Utc>::MIN_UTC
-    } else {
-        DateTime::<Utc>::MAX_UTC
-    });
+    let moved = at
+        .checked_add_signed(by)
+        .unwrap_or(if by < Duration::zero() {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        });
     moved.with_timezone(&zone).naive_local()
 }
 
@@ -454,15 +459,27 @@ mod tests {
             ("2024-03-01T10:15", "FREQ=HOURLY;INTERVAL=7;BYDAY=MO,WE"),
             ("2024-03-01T10:15", "FREQ=HOURLY;BYHOUR=9,14;BYMINUTE=0,30"),
             ("2024-03-01T10:00", "FREQ=DAILY;INTERVAL=3"),
-            ("2024-03-01T10:00", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA;WKST=SU"),
+            (
+                "2024-03-01T10:00",
+                "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA;WKST=SU",
+            ),
             ("2000-01-31T19:00", "FREQ=MONTHLY"),
             ("2000-02-29T19:00", "FREQ=MONTHLY;INTERVAL=2"),
             ("2000-01-04T19:00", "FREQ=MONTHLY;BYDAY=1TU,-1FR"),
-            ("2000-01-04T19:00", "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=4,20"),
-            ("2000-01-04T19:00", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1"),
+            (
+                "2000-01-04T19:00",
+                "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=4,20",
+            ),
+            (
+                "2000-01-04T19:00",
+                "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+            ),
             ("1960-02-29T12:00", "FREQ=YEARLY"),
             ("1960-12-01T12:00", "FREQ=YEARLY;BYMONTH=12;BYDAY=MO,FR"),
-            ("1960-01-01T12:00", "FREQ=YEARLY;INTERVAL=3;BYWEEKNO=49;BYDAY=TH"),
+            (
+                "1960-01-01T12:00",
+                "FREQ=YEARLY;INTERVAL=3;BYWEEKNO=49;BYDAY=TH",
+            ),
             ("1960-01-01T12:00", "FREQ=YEARLY;BYYEARDAY=336,-1"),
         ];
         // Across two DST changes in Amsterdam and 29 February 2028.
@@ -483,12 +500,20 @@ mod tests {
         let mut budget = Budget::new(MAX_STEPS, None);
         let found = since_1900.occurrences_within(from, from + Duration::days(1), &mut budget);
         assert!(found.len() >= 4, "{}", found.len());
-        assert!(MAX_STEPS - budget.steps < 50, "{}", MAX_STEPS - budget.steps);
+        assert!(
+            MAX_STEPS - budget.steps < 50,
+            "{}",
+            MAX_STEPS - budget.steps
+        );
         let monthly = activity("0100-01-31T19:00", "FREQ=MONTHLY");
         let mut budget = Budget::new(MAX_STEPS, None);
         let found = monthly.occurrences_within(from, utc("2027-01-01T00:00:00Z"), &mut budget);
         assert_eq!(found.len(), 2, "31 October and 31 December");
-        assert!(MAX_STEPS - budget.steps < 20, "{}", MAX_STEPS - budget.steps);
+        assert!(
+            MAX_STEPS - budget.steps < 20,
+            "{}",
+            MAX_STEPS - budget.steps
+        );
     }
 
     /// RDATE and EXDATE are looked up in sorted lists: a thousand of each cost
