@@ -173,6 +173,12 @@ fn view(k: &Kiosk, lang: Lang, now: i64) -> KioskView {
                 Lang::Nl => format!("{} afgeleverd", o.delivered),
                 Lang::En => format!("{} delivered", o.delivered),
             });
+            if let Some(e) = &o.error {
+                parts = vec![match lang {
+                    Lang::Nl => format!("niet te lezen: {e}"),
+                    Lang::En => format!("cannot be read: {e}"),
+                }];
+            }
             parts.join(", ")
         }
     };

@@ -472,6 +472,7 @@ async fn fleet_pages_are_for_it_and_admin_and_escape_what_kiosks_send() {
     body["config_error"] = evil.into();
     body["messages"] = serde_json::json!({"active": [evil], "urgent": false});
     body["warnings"] = serde_json::json!([evil]);
+    body["outbox"]["error"] = evil.into();
     let body = with_screenshot(body, t.now() - 30, PNG_1X1);
     assert_eq!(t.heartbeat(&secret, &body).await.0, 200);
 
@@ -503,6 +504,10 @@ async fn fleet_pages_are_for_it_and_admin_and_escape_what_kiosks_send() {
                 page.body
                     .contains("Een feed is al twee verversingen niet bijgewerkt"),
                 "{path}"
+            );
+            assert!(
+                page.body.contains("niet te lezen: &"),
+                "{path}: the outbox's error"
             );
         }
         let page = b.get("/fleet?health=ok").await;
