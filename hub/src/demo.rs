@@ -190,7 +190,8 @@ fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
                         } else {
                             ""
                         },
-                        (h - (now - 7 * 86_400)).max(0),
+                        // Uptime counts from the start of each stretch: a restart.
+                        h - (now - from * 3600) + 3600,
                         i64::from(*state == "degraded") * ((h / 3600) % 12 / 4),
                         if *state == "degraded" {
                             2 * 86_400

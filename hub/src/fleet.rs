@@ -516,6 +516,9 @@ pub struct Day {
     pub offline_s: i64,
     pub max_pending: Option<i64>,
     pub max_feed_age_s: Option<i64>,
+    /// Times the uptime went down from one history row to the next: the program
+    /// started again (at least once) in between.
+    pub restarts: u32,
 }
 
 /// The last `days` calendar days up to `now`, oldest first.
@@ -534,6 +537,7 @@ pub fn days(rows: &[HistoryRow], segments: &[Segment], now: i64, days: u32) -> V
                 offline_s: 0,
                 max_pending: None,
                 max_feed_age_s: None,
+                restarts: 0,
             };
             for s in segments {
                 let overlap = s.to.min(end) - s.from.max(start);
@@ -545,9 +549,20 @@ pub fn days(rows: &[HistoryRow], segments: &[Segment], now: i64, days: u32) -> V
                     }
                 }
             }
+            let mut uptime = rows
+                .iter()
+                .filter(|r| r.at < start)
+                .filter_map(|r| r.figures.uptime_s)
+                .next_back();
             for r in rows.iter().filter(|r| r.at >= start && r.at < end) {
                 d.max_pending = d.max_pending.max(r.figures.outbox_pending);
                 d.max_feed_age_s = d.max_feed_age_s.max(r.figures.feed_age_s);
+                if let Some(u) = r.figures.uptime_s {
+                    if uptime.is_some_and(|before| u < before) {
+                        d.restarts += 1;
+                    }
+                    uptime = Some(u);
+                }
             }
             d
         })
@@ -630,8 +645,10 @@ mod tests {
             row(midnight - 2 * 3600, State::Ok),
             row(midnight + 3600, State::Degraded),
         ];
+        rows[0].figures.uptime_s = Some(90_000);
         rows[1].figures.outbox_pending = Some(3);
         rows[1].figures.feed_age_s = Some(7200);
+        rows[1].figures.uptime_s = Some(600);
         let s = segments(&rows, midnight - 86_400, now, None);
         let d = days(&rows, &s, now, 2);
         assert_eq!(d.len(), 2);
@@ -642,5 +659,6 @@ mod tests {
             (Some(3), Some(7200))
         );
         assert_eq!(d[0].max_pending, None);
+        assert_eq!((d[0].restarts, d[1].restarts), (0, 1), "uptime went down");
     }
 }

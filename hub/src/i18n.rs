@@ -225,6 +225,7 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "fleet_day" => ("Dag", "Day"),
         "fleet_max_pending" => ("Wachtende verzoeken (max.)", "Waiting requests (max.)"),
         "fleet_max_feed_age" => ("Oudste feed (max.)", "Oldest feed (max.)"),
+        "fleet_restarts" => ("Herstart", "Restarted"),
         "fleet_chart_pending" => ("wachtende verzoeken", "waiting requests"),
         "fleet_chart_highest" => ("hoogste:", "highest:"),
         "fleet_chart" => ("Grafiek van de toestand", "Chart of the state"),

@@ -337,6 +337,7 @@ struct DayRow {
     offline: String,
     max_pending: String,
     max_feed_age: String,
+    restarts: String,
 }
 
 #[derive(Template)]
@@ -487,6 +488,11 @@ pub async fn kiosk_page(
                     .max_feed_age_s
                     .map(|a| words::duration(a, lang))
                     .unwrap_or_else(|| "–".into()),
+                restarts: if d.restarts == 0 {
+                    "–".into()
+                } else {
+                    d.restarts.to_string()
+                },
             }
         })
         .collect();
