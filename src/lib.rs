@@ -13,6 +13,8 @@ pub mod feed_policy;
 pub mod feed_service;
 pub mod fetch;
 pub mod files;
+pub mod health;
+pub mod heartbeat;
 pub mod i18n;
 pub mod image_cache;
 pub mod images;

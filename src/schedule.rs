@@ -195,6 +195,11 @@ impl Schedule {
         today.merged(&from_yesterday)
     }
 
+    /// Whether the local `date` has any opening hours (always, without a schedule).
+    pub fn open_on(&self, date: NaiveDate) -> bool {
+        !self.hours_of(date).0.is_empty()
+    }
+
     /// Whether the screen should be on at `now`.
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
         if self.week.is_none() {

@@ -300,32 +300,14 @@ pub struct Fallback {
     pub messages: Option<MessagesReport>,
 }
 
-/// POSTs the report to `[heartbeat] url`, signed like callback webhooks when a secret
-/// is configured.
+/// POSTs the report alone (no health) to `[heartbeat] url` in its style, signed like
+/// callback webhooks when a secret is configured (`crate::heartbeat` sends the
+/// running kiosk's heartbeats, with their health).
 pub async fn send_heartbeat(
     client: &reqwest::Client,
     heartbeat: &crate::config::HeartbeatConfig,
     report: &Report,
 ) -> Result<(), String> {
-    let body = serde_json::to_vec(report).map_err(|e| e.to_string())?;
-    let mut request = client
-        .post(&heartbeat.url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json");
-    if let Some(secret) = &heartbeat.secret {
-        let t = Utc::now().timestamp();
-        request = request.header(
-            "X-Samen-Signature",
-            crate::signing::signature(secret, t, &body),
-        );
-    }
-    let response = request
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| e.without_url().to_string())?;
-    if response.status().is_success() {
-        Ok(())
-    } else {
-        Err(format!("server answered {}", response.status().as_u16()))
-    }
+    let beat = samen_wire::health::Heartbeat::from_status(report.clone());
+    crate::heartbeat::send(client, heartbeat, &beat).await
 }

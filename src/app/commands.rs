@@ -306,6 +306,15 @@ pub(super) fn kiosk_status(global: &GlobalArgs, json: bool) -> anyhow::Result<()
         }
     };
     let report = status::report(&config, running.as_ref(), fallback, state, now);
+    // The status object with its health (what the heartbeat carries, less its
+    // interval and picture).
+    let facts = crate::health::Facts::gather(
+        state,
+        running.as_ref().is_none_or(|r| !r.headless),
+        running.as_ref().map(|r| r.started_at),
+    );
+    let mut report = crate::heartbeat::build(&config, report, &facts, now);
+    report.interval_s = None;
     if json {
         println!("{}", serde_json::to_string(&report)?);
     } else {

@@ -250,9 +250,15 @@ impl Services {
                         self.state.as_deref(),
                         self.clock.now(),
                     );
+                    let facts = crate::health::Facts::gather(
+                        self.state.as_deref(),
+                        !runtime.headless,
+                        Some(runtime.started_at),
+                    );
+                    let beat = crate::heartbeat::build(&config, report, &facts, self.clock.now());
                     // Abandoned on shutdown: the next start sends one at once.
                     let sent = tokio::select! {
-                        sent = status::send_heartbeat(&client, hb, &report) => sent,
+                        sent = crate::heartbeat::send(&client, hb, &beat) => sent,
                         _ = stopped.wait_for(|stop| *stop) => return,
                     };
                     match sent {

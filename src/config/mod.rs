@@ -135,9 +135,37 @@ impl RemoteConfig {
 pub struct HeartbeatConfig {
     pub url: String,
     pub interval: std::time::Duration,
-    /// Signs the body like callback webhooks (`X-Samen-Signature`); optional because
-    /// push monitors do not check it.
+    /// Signs the body like callback webhooks (`X-Samen-Signature` and the Standard
+    /// Webhooks headers); optional because push monitors do not check it.
     pub secret: Option<crate::signing::Secret>,
+    /// What the receiver understands (`style`, default `json`).
+    pub style: HeartbeatStyle,
+    /// `screenshot = true`: a small picture of signage or the dark screen goes with a
+    /// `json` heartbeat.
+    pub screenshot: bool,
+}
+
+/// `[heartbeat] style`: how the kiosk tells the receiver how it is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeartbeatStyle {
+    /// POST the signed status object with its health (samen-hub, your own endpoint).
+    #[default]
+    Json,
+    /// GET the push URL with `status=up|down` and `msg` (Uptime Kuma's push monitor).
+    UptimeKuma,
+    /// POST the URL when ok, `URL/fail` with the reasons when degraded (Healthchecks).
+    Healthchecks,
+}
+
+impl HeartbeatStyle {
+    pub fn parse(text: &str) -> Option<HeartbeatStyle> {
+        match text.trim() {
+            "json" => Some(HeartbeatStyle::Json),
+            "uptime-kuma" => Some(HeartbeatStyle::UptimeKuma),
+            "healthchecks" => Some(HeartbeatStyle::Healthchecks),
+            _ => None,
+        }
+    }
 }
 
 /// The validated configuration: every value here is usable as it is.
@@ -156,6 +184,9 @@ pub struct Config {
     /// Only from the kiosk's own file.
     pub remote: Option<RemoteConfig>,
     pub heartbeat: Option<HeartbeatConfig>,
+    /// `[health] no_touch_days`: degraded after this many opening days without a
+    /// touch (a dead touch panel); 0 turns the check off. Default 3.
+    pub no_touch_days: u32,
     pub schedule: crate::schedule::Schedule,
     /// Argon2 PHC string; without it the admin screen cannot be opened.
     pub admin_pin_hash: Option<String>,
@@ -353,6 +384,7 @@ impl Default for Config {
             },
             remote: None,
             heartbeat: None,
+            no_touch_days: 3,
             schedule: crate::schedule::Schedule::always(),
             admin_pin_hash: None,
             config_version: None,

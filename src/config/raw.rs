@@ -25,6 +25,7 @@ pub(super) struct RawConfig {
     pub(super) callback: Option<RawCallback>,
     pub(super) remote: Option<RawRemote>,
     pub(super) heartbeat: Option<RawHeartbeat>,
+    pub(super) health: Option<RawHealth>,
     pub(super) schedule: Option<RawSchedule>,
     pub(super) admin: Option<RawAdmin>,
     pub(super) display: Option<RawDisplay>,
@@ -53,6 +54,14 @@ pub(super) struct RawHeartbeat {
     pub(super) interval: Option<String>,
     pub(super) secret: Option<String>,
     pub(super) secret_file: Option<String>,
+    pub(super) style: Option<String>,
+    pub(super) screenshot: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHealth {
+    pub(super) no_touch_days: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

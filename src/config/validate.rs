@@ -475,6 +475,23 @@ impl Config {
                 (None, None) => None,
                 (secret, file) => Some(p.secret("heartbeat", secret, file)),
             };
+            let style = match h.style.as_deref() {
+                None => HeartbeatStyle::Json,
+                Some(text) => HeartbeatStyle::parse(text).unwrap_or_else(|| {
+                    p.push(
+                        "heartbeat.style",
+                        format!("'{text}': use \"json\", \"uptime-kuma\" or \"healthchecks\""),
+                    );
+                    HeartbeatStyle::Json
+                }),
+            };
+            let screenshot = h.screenshot.unwrap_or(false);
+            if screenshot && style != HeartbeatStyle::Json {
+                p.push(
+                    "heartbeat.screenshot",
+                    "only a style = \"json\" heartbeat can carry a screenshot",
+                );
+            }
             HeartbeatConfig {
                 url: h.url.trim().to_string(),
                 interval: p.duration(
@@ -484,8 +501,17 @@ impl Config {
                     300,
                 ),
                 secret,
+                style,
+                screenshot,
             }
         });
+        let no_touch_days = p.range(
+            "health.no_touch_days",
+            raw.health.and_then(|h| h.no_touch_days),
+            0,
+            60,
+            3,
+        );
         let schedule = match raw.schedule {
             None => crate::schedule::Schedule::always(),
             Some(s) => {
@@ -554,6 +580,7 @@ impl Config {
             callback,
             remote,
             heartbeat,
+            no_touch_days,
             schedule,
             admin_pin_hash,
             config_version: None,

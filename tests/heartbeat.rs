@@ -1,0 +1,285 @@
+//! The heartbeat of issue 19 with the running binary (`run --headless`) against local
+//! servers that record what they receive and fail on request:
+//! - health_reasons_reach_the_heartbeat_and_status: an intake that refuses requests
+//!   (`outbox_attention`), a feed server that starts failing (`feed_stale`), a clock
+//!   timesyncd calls unsynchronised (`clock_unsynced`); `status --json` says the same
+//! - json_heartbeats_are_signed_like_webhooks
+//! - uptime_kuma_heartbeats_push_status_and_msg
+//! - healthchecks_heartbeats_ping_or_fail_with_the_reasons
+//!
+//! Waiting is for the request itself (`TestServer::next_request`), with a deadline.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::http::{Reply, Request, TestServer};
+
+const FEED: &str = r#"{"format":"samen-kiosk-feed","version":1,"events":[{"id":"e1","name":"Koffie","start":"2026-11-30T10:00","end":"2026-11-30T11:00"}]}"#;
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+struct Kiosk {
+    child: Child,
+    _dir: tempfile::TempDir,
+    config: std::path::PathBuf,
+    state: std::path::PathBuf,
+}
+
+impl Drop for Kiosk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `run --headless` with `config` (kiosk_id "hb" is added); `synced`: what
+/// timesyncd's directory says (`None`: no timesyncd).
+fn start(config: &str, synced: Option<bool>) -> Kiosk {
+    start_after(config, synced, |_, _| {})
+}
+
+/// [`start`], with `before(config file, state directory)` done first.
+fn start_after(config: &str, synced: Option<bool>, before: impl FnOnce(&Path, &Path)) -> Kiosk {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    std::fs::create_dir(&state).unwrap();
+    let timesync = dir.path().join("timesync");
+    if let Some(synced) = synced {
+        std::fs::create_dir(&timesync).unwrap();
+        if synced {
+            std::fs::write(timesync.join("synchronized"), "").unwrap();
+        }
+    }
+    let file = dir.path().join("kiosk.toml");
+    std::fs::write(&file, format!("kiosk_id = \"hb\"\n{config}")).unwrap();
+    before(&file, &state);
+    let child = support::kiosk::command(&state)
+        .args(["--config", file.to_str().unwrap(), "run", "--headless"])
+        .env("SAMEN_KIOSK_TIMESYNC_DIR", &timesync)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kiosk starts");
+    Kiosk {
+        child,
+        _dir: dir,
+        config: file,
+        state,
+    }
+}
+
+fn wait_for(
+    server: &TestServer,
+    limit: Duration,
+    what: &str,
+    ok: impl Fn(&Request) -> bool,
+) -> Request {
+    let deadline = Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match server.next_request(left) {
+            Some(r) if ok(&r) => return r,
+            Some(_) => {}
+            None => panic!("no {what} within {limit:?}"),
+        }
+    }
+}
+
+fn beat(r: &Request) -> Option<serde_json::Value> {
+    r.path
+        .starts_with("/beat")
+        .then(|| serde_json::from_slice(&r.body).ok())
+        .flatten()
+}
+
+fn reason_codes(v: &serde_json::Value) -> Vec<String> {
+    v["health"]["reasons"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| r["code"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn health_reasons_reach_the_heartbeat_and_status() {
+    let failing = Arc::new(AtomicBool::new(false));
+    let f = failing.clone();
+    let server = TestServer::start(move |r| match r.path.as_str() {
+        "/feed.json" if f.load(Ordering::SeqCst) => Reply::status(503),
+        "/feed.json" => Reply::body(200, "application/json", FEED),
+        // The intake refuses the request: it needs attention.
+        "/hook" => Reply::status(400),
+        _ => Reply::status(204),
+    });
+    let config = format!(
+        "[[feeds]]\nname = \"agenda\"\nurl = \"{}\"\nrefresh = \"1s\"\n\
+         [callback.webhook]\nurl = \"{}\"\nsecret = \"{SECRET}\"\n\
+         [heartbeat]\nurl = \"{}\"\ninterval = \"10s\"\n",
+        server.url("/feed.json"),
+        server.url("/hook"),
+        server.url("/beat")
+    );
+    // A request waits before the kiosk starts; its delivery is refused.
+    let kiosk = start_after(&config, Some(false), |file, state| {
+        let submit = support::kiosk::command(state)
+            .args(["--config", file.to_str().unwrap(), "callback", "submit"])
+            .args([
+                "--name",
+                "Annabel",
+                "--phone",
+                "06 12345678",
+                "--when",
+                "morning",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            submit.status.success(),
+            "{}",
+            String::from_utf8_lossy(&submit.stderr)
+        );
+    });
+    let limit = Duration::from_secs(60);
+    let first = wait_for(
+        &server,
+        limit,
+        "a degraded heartbeat with outbox_attention",
+        |r| beat(r).is_some_and(|b| reason_codes(&b).contains(&"outbox_attention".to_string())),
+    );
+    let body = beat(&first).unwrap();
+    assert_eq!(body["health"]["state"], "degraded", "{body}");
+    assert_eq!(
+        reason_codes(&body),
+        ["outbox_attention", "clock_unsynced"],
+        "the feed is fresh: {body}"
+    );
+    assert_eq!(body["interval_s"], 10);
+    let text = String::from_utf8_lossy(&first.body);
+    assert!(
+        !text.contains("Annabel") && !text.contains("12345678"),
+        "{text}"
+    );
+
+    // status --json of the running kiosk says the same.
+    let out = support::kiosk::command(&kiosk.state)
+        .args([
+            "--config",
+            kiosk.config.to_str().unwrap(),
+            "status",
+            "--json",
+        ])
+        .env("SAMEN_KIOSK_TIMESYNC_DIR", kiosk.state.join("no-timesyncd"))
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(status["health"]["state"], "degraded", "{status}");
+    assert_eq!(reason_codes(&status), ["outbox_attention"], "{status}");
+    assert!(status.get("interval_s").is_none());
+
+    // The feed server fails: two refresh intervals later the feed is stale.
+    failing.store(true, Ordering::SeqCst);
+    let stale = wait_for(&server, limit, "a heartbeat with feed_stale", |r| {
+        beat(r).is_some_and(|b| reason_codes(&b).contains(&"feed_stale".to_string()))
+    });
+    let body = beat(&stale).unwrap();
+    let words = body["health"]["reasons"][0]["words"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        words.starts_with("agenda: last good data") && words.contains("server answered 503"),
+        "{body}"
+    );
+    drop(kiosk);
+}
+
+#[test]
+fn json_heartbeats_are_signed_like_webhooks() {
+    let server = TestServer::start(|_| Reply::status(204));
+    let _kiosk = start(
+        &format!(
+            "[heartbeat]\nurl = \"{}\"\nsecret = \"{SECRET}\"\nstyle = \"json\"\n",
+            server.url("/beat")
+        ),
+        Some(true),
+    );
+    let r = wait_for(&server, Duration::from_secs(60), "a heartbeat", |r| {
+        r.path == "/beat"
+    });
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let body = beat(&r).unwrap();
+    assert_eq!(body["health"]["state"], "ok", "{body}");
+    assert_eq!(body["interval_s"], 300);
+    // Standard Webhooks, checked with the hub's own verification.
+    let secret = samen_wire::standard::WebhookSecret::parse(SECRET).unwrap();
+    let received = samen_wire::standard::Received {
+        id: r.header("webhook-id"),
+        timestamp: r.header("webhook-timestamp"),
+        signature: r.header("webhook-signature"),
+    };
+    assert!(r
+        .header("webhook-id")
+        .is_some_and(|id| id.starts_with("hb_")));
+    let now = chrono::Utc::now().timestamp();
+    samen_wire::standard::verify(&[&secret], &received, &r.body, now).expect("valid signature");
+    // And the header existing receivers check.
+    let legacy = r.header("x-samen-signature").expect("X-Samen-Signature");
+    samen_wire::legacy::verify(SECRET.as_bytes(), legacy, &r.body, now, 300).expect("legacy");
+    // It parses as the hub's heartbeat.
+    let hb: samen_wire::health::Heartbeat = serde_json::from_slice(&r.body).expect("heartbeat");
+    assert_eq!(hb.status.kiosk_id, "hb");
+}
+
+#[test]
+fn uptime_kuma_heartbeats_push_status_and_msg() {
+    let server = TestServer::start(|_| Reply::body(200, "application/json", r#"{"ok":true}"#));
+    let config = |_: ()| {
+        format!(
+            "[heartbeat]\nurl = \"{}\"\nstyle = \"uptime-kuma\"\n",
+            server.url("/api/push/Fq3a?status=up&msg=OK&ping=")
+        )
+    };
+    let degraded = start(&config(()), Some(false));
+    let r = wait_for(&server, Duration::from_secs(60), "a push", |r| {
+        r.path.starts_with("/api/push")
+    });
+    assert_eq!(
+        r.line(),
+        "GET /api/push/Fq3a?ping=&status=down&msg=clock_unsynced"
+    );
+    drop(degraded);
+    let _ok = start(&config(()), None);
+    let r = wait_for(&server, Duration::from_secs(60), "a push", |r| {
+        r.path.starts_with("/api/push")
+    });
+    assert_eq!(r.line(), "GET /api/push/Fq3a?ping=&status=up&msg=OK");
+}
+
+#[test]
+fn healthchecks_heartbeats_ping_or_fail_with_the_reasons() {
+    let server = TestServer::start(|_| Reply::body(200, "text/plain", "OK"));
+    let config = format!(
+        "[heartbeat]\nurl = \"{}\"\nstyle = \"healthchecks\"\n",
+        server.url("/ping/5f1c")
+    );
+    let degraded = start(&config, Some(false));
+    let r = wait_for(&server, Duration::from_secs(60), "a ping", |r| {
+        r.path.starts_with("/ping")
+    });
+    assert_eq!(r.line(), "POST /ping/5f1c/fail");
+    let body = String::from_utf8_lossy(&r.body);
+    assert!(body.starts_with("clock_unsynced: "), "{body}");
+    drop(degraded);
+    let _ok = start(&config, Some(true));
+    let r = wait_for(&server, Duration::from_secs(60), "a ping", |r| {
+        r.path.starts_with("/ping")
+    });
+    assert_eq!(r.line(), "POST /ping/5f1c");
+    assert_eq!(String::from_utf8_lossy(&r.body), "OK\n");
+}
