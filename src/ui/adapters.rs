@@ -335,6 +335,11 @@ pub fn languages(config: &Config) -> ModelRc<ui::Choice> {
     )
 }
 
+/// Upper bound on the cards of one browse list: every card is laid out (the list is
+/// not virtual), so a feed with thousands of activities a day would make the screen
+/// slow and large. No community centre lists more in a week.
+pub const MAX_LIST_ITEMS: usize = 200;
+
 /// The browse list for a day tab (0 today, 1 tomorrow, 2 the coming 7 days) and a
 /// category ("" for all). Cancelled ones stay in the list, marked, so that nobody
 /// walks to a closed door; finished ones are gone. At most [`MAX_LIST_ITEMS`].
@@ -351,11 +356,6 @@ pub fn browse_items(
         2 => (today, 7),
         _ => (today, 1),
     };
-/// Upper bound on the cards of one browse list: every card is laid out (the list is
-/// not virtual), so a feed with thousands of activities a day would make the screen
-/// slow and large. No community centre lists more in a week.
-pub const MAX_LIST_ITEMS: usize = 200;
-
     let mut list = Vec::new();
     for offset in 0..days {
         let Some(date) = first.checked_add_days(chrono::Days::new(offset)) else {
@@ -370,6 +370,9 @@ pub const MAX_LIST_ITEMS: usize = 200;
             }
             if !category.is_empty() && !o.activity.categories.iter().any(|c| c == category) {
                 continue;
+            }
+            if list.len() >= MAX_LIST_ITEMS {
+                return model(list);
             }
             list.push(item(&o, lang, today, now));
         }
@@ -387,9 +390,6 @@ mod tests {
             width: 4,
             height: 3,
             opaque: true,
-            if list.len() >= MAX_LIST_ITEMS {
-                return model(list);
-            }
             pixels: vec![0; 4 * 3 * 3],
         };
         let source = |i: usize| ImageRef::Url(format!("https://example.org/{i}.jpg"));
