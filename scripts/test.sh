@@ -33,16 +33,18 @@ if [ ${#missing[@]} -gt 0 ]; then
         exit 1
     fi
 fi
-# aiosmtpd, the real SMTP server the hub's overdue e-mail is sent to in its tests, in
-# a virtual environment of its own under target/ (pip, from PyPI; about 1 MB).
+# aiosmtpd, the real SMTP server the hub's overdue e-mail is sent to in its tests, and
+# prometheus-client, whose parser reads /metrics in the end-to-end test, in a virtual
+# environment of its own under target/ (pip, from PyPI; about 1.2 MB).
 venv=target/test-python
-if ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
-    echo "installing aiosmtpd (pip, in $venv)" >&2
+if ! "$venv/bin/python" -c "import aiosmtpd, prometheus_client" 2>/dev/null; then
+    echo "installing aiosmtpd and prometheus-client (pip, in $venv)" >&2
     python3 -m venv "$venv" 2>/dev/null || {
         if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
         $sudo apt-get install -y python3-venv >/dev/null && python3 -m venv "$venv"
     }
-    "$venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+    "$venv/bin/pip" install --quiet --disable-pip-version-check aiosmtpd==1.4.6 \
+        prometheus-client==0.21.1
 fi
 export SAMEN_HUB_TEST_PYTHON=$PWD/$venv/bin/python
 # With the tools in place, the tests that use them must not skip.

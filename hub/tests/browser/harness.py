@@ -69,13 +69,14 @@ class Process:
     """A child process whose stderr (and stdout) lines are collected as they come, so
     that a test can wait for a line instead of sleeping."""
 
-    def __init__(self, args, env=None, name="process"):
+    def __init__(self, args, env=None, name="process", keep_stdin=False):
         self.name = name
         self.lines = []
         self.cond = threading.Condition()
         self.proc = subprocess.Popen(
             [str(a) for a in args],
-            stdin=subprocess.DEVNULL,
+            # Kept open for a process that stops when its stdin closes.
+            stdin=subprocess.PIPE if keep_stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
@@ -127,6 +128,8 @@ class Process:
             return len(self.lines)
 
     def stop(self):
+        if self.proc.stdin:
+            self.proc.stdin.close()
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -271,7 +274,8 @@ def national(e164):
 class Kiosk:
     """A real kiosk: `samen-kiosk run --headless` delivering to `webhook_url`."""
 
-    def __init__(self, kiosk_id, webhook_url, secret, heartbeat_url=None):
+    def __init__(self, kiosk_id, webhook_url, secret, heartbeat_url=None,
+                 heartbeat_interval="5m", extra=""):
         self.dir = Path(tempfile.mkdtemp(prefix="samen-kiosk-e2e-"))
         self.state = self.dir / "state"
         secret_file = self.dir / "webhook-secret"
@@ -289,10 +293,10 @@ class Kiosk:
             text += (
                 "[heartbeat]\n"
                 f'url = "{heartbeat_url}"\n'
-                'interval = "5m"\n'
+                f'interval = "{heartbeat_interval}"\n'
                 f'secret_file = "{secret_file}"\n'
             )
-        self.config.write_text(text)
+        self.config.write_text(text + extra)
         self.process = None
 
     def base(self):
@@ -301,7 +305,10 @@ class Kiosk:
     def run(self):
         self.process = Process(
             self.base() + ["run", "--headless"],
-            env={"SAMEN_KIOSK_LOG": "info", "RUST_LOG": "info", "NO_COLOR": "1"},
+            # The health check's clock reason reads timesyncd's directory: none here,
+            # so the machine running the tests does not decide a kiosk's health.
+            env={"SAMEN_KIOSK_LOG": "info", "RUST_LOG": "info", "NO_COLOR": "1",
+                 "SAMEN_KIOSK_TIMESYNC_DIR": str(self.dir / "no-timesyncd")},
             name="samen-kiosk",
         )
         return self
@@ -322,6 +329,45 @@ class Kiosk:
         if self.process:
             self.process.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class SmtpPeer:
+    """A real SMTP server (hub/tests/peers/smtp_peer.py, aiosmtpd) on a free port; each
+    message it accepts is a JSON line in its log. Its Python is
+    `SAMEN_HUB_TEST_PYTHON` (scripts/test.sh makes it), else target/test-python."""
+
+    def __init__(self):
+        python = os.environ.get("SAMEN_HUB_TEST_PYTHON",
+                                str(TARGET / "test-python" / "bin" / "python"))
+        if not Path(python).exists():
+            raise RuntimeError(f"missing for the end-to-end test: {python} with aiosmtpd "
+                               "(scripts/test.sh installs it)")
+        self.python = python
+        self.process = Process([python, ROOT / "hub" / "tests" / "peers" / "smtp_peer.py"],
+                               name="smtp-peer", keep_stdin=True)
+        # stdin must stay open: the peer stops when it closes.
+        self.port = int(self.process.wait_for(r"^port (\d+)$").group(1))
+
+    def messages(self):
+        with self.process.cond:
+            lines = list(self.process.lines)
+        return [json.loads(line) for line in lines if line.startswith("{")]
+
+    def wait_for(self, ok, what, timeout=180.0):
+        """Waits (on the peer's own output, with a deadline) until `ok(messages)`."""
+        deadline = time.monotonic() + timeout
+        with self.process.cond:
+            while True:
+                msgs = [json.loads(line) for line in self.process.lines if line.startswith("{")]
+                if ok(msgs):
+                    return msgs
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {what} within {timeout} s: {msgs}")
+                self.process.cond.wait(left)
+
+    def stop(self):
+        self.process.stop()
 
 
 # ---- TOTP (RFC 6238: SHA-1, 6 digits, 30 s) ----------------------------------------

@@ -14,13 +14,27 @@
 4. `samen-hub retention run` erases the name and number; `callbacks list --json`
    still has the receipt (kiosk, received, state, attempts), and neither the hub's
    database nor its WAL holds the name or number any more.
+
+And the fleet (issue 19), with short intervals (10 s, the least both sides allow):
+three real kiosks heartbeat to a real hub, signed with their `whsec_` secrets: one
+healthy, one whose feed server is gone (`feed_stale` after two 2 s refreshes), one
+stopped after its first heartbeat. `fleet list --json` shows ok, degraded with the
+feed reason, and offline (three missed intervals: polled, with a deadline); the `it`
+address gets one alert e-mail naming each of the two (a real SMTP server:
+hub/tests/peers/smtp_peer.py); /metrics parses with prometheus-client's parser.
 """
 
 import json
+import re
+import socket
+import subprocess
+import tempfile
 import time
 import unittest
+import urllib.request
+from pathlib import Path
 
-from harness import Browser, Hub, Kiosk, PASSWORD, require_tools, totp, totp_step
+from harness import Browser, Hub, Kiosk, PASSWORD, SmtpPeer, require_tools, totp, totp_step
 
 NAME = "Geertje"
 PHONE = "06 1234 5678"
@@ -121,6 +135,99 @@ class EndToEnd(unittest.TestCase):
             if kiosk:
                 kiosk.stop()
             hub.stop()
+
+    def test_fleet_ok_degraded_offline_alerts_and_metrics(self):
+        require_tools()
+        started = time.monotonic()
+        smtp = SmtpPeer()
+        extra_dir = Path(tempfile.mkdtemp(prefix="samen-e2e-fleet-"))
+        token = "e2e-metrics-token-0123456789"
+        (extra_dir / "metrics-token").write_text(token + "\n")
+        hub = Hub(config_text=(
+            "[fleet]\nheartbeat_interval_s = 10\n"
+            f'[mail]\nsmtp_url = "smtp://127.0.0.1:{smtp.port}"\n'
+            'from = "samen-hub <hub@e2e.test>"\nto = ["coordinatoren@e2e.test"]\n'
+            '[alerts]\nto = ["it@e2e.test"]\n'
+            f'[metrics]\ntoken_file = "{extra_dir / "metrics-token"}"\n'))
+        kiosks = []
+        try:
+            secrets = {k: hub.add_kiosk(k) for k in ("e2e-ok", "e2e-stale", "e2e-gone")}
+            hub.start()
+            # A port nobody listens on: the feed server that stopped.
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                gone_feed = f"http://127.0.0.1:{s.getsockname()[1]}/feed.json"
+            mark = hub.process.mark()
+            for kiosk_id in secrets:
+                extra = ""
+                if kiosk_id == "e2e-stale":
+                    extra = f'[[feeds]]\nname = "agenda"\nurl = "{gone_feed}"\nrefresh = "2s"\n'
+                kiosks.append(Kiosk(kiosk_id, hub.url + "/intake/callback", secrets[kiosk_id],
+                                    heartbeat_url=hub.url + "/intake/heartbeat",
+                                    heartbeat_interval="10s", extra=extra).run())
+            changed = r"heartbeat stored: health changed.*kiosk={} health=\"?{}"
+            hub.process.wait_for(changed.format("e2e-ok", "ok"), timeout=60, start=mark)
+            hub.process.wait_for(changed.format("e2e-gone", "ok"), timeout=60, start=mark)
+            # The third kiosk stops altogether (SIGTERM, as systemd would).
+            kiosks[2].process.stop()
+            hub.process.wait_for(changed.format("e2e-stale", "degraded"), timeout=60, start=mark)
+
+            # Offline after three missed intervals: asked until it shows, bounded.
+            deadline = time.monotonic() + 90
+            while True:
+                fleet = {k["id"]: k for k in json.loads(hub.cli("fleet", "list", "--json"))}
+                if fleet["e2e-gone"]["health"] == "offline":
+                    break
+                self.assertLess(time.monotonic(), deadline, f"never offline: {fleet}")
+                time.sleep(1)
+            self.assertEqual({k: v["health"] for k, v in fleet.items()},
+                             {"e2e-ok": "ok", "e2e-stale": "degraded", "e2e-gone": "offline"})
+            self.assertEqual([r["code"] for r in fleet["e2e-stale"]["reasons"]], ["feed_stale"],
+                             fleet["e2e-stale"])
+            self.assertEqual(fleet["e2e-ok"]["reasons"], [], fleet["e2e-ok"])
+            for k in fleet.values():
+                self.assertTrue(k["version"] and k["last_seen"], k)
+
+            # One alert e-mail each for the degraded and the offline kiosk (the alert
+            # job runs every minute; both may share one e-mail), none for the ok one.
+            def named(msgs, kiosk_id):
+                return [m for m in msgs if "it@e2e.test" in m["to"]
+                        and re.search(rf"^- {kiosk_id}: ", m["data"], re.M)]
+
+            msgs = smtp.wait_for(lambda ms: named(ms, "e2e-stale") and named(ms, "e2e-gone"),
+                                 "alert e-mails about e2e-stale and e2e-gone")
+            self.assertEqual(len(named(msgs, "e2e-stale")), 1, msgs)
+            self.assertEqual(len(named(msgs, "e2e-gone")), 1, msgs)
+            self.assertEqual(named(msgs, "e2e-ok"), [], msgs)
+            gone = named(msgs, "e2e-gone")[0]["data"]
+            self.assertRegex(gone, r"(?m)^- e2e-gone: offline")
+
+            # /metrics, read by Prometheus's own parser (prometheus-client).
+            req = urllib.request.Request(hub.url + "/metrics",
+                                         headers={"authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                text = r.read().decode()
+            parsed = subprocess.run(
+                [smtp.python, "-c",
+                 "import json, sys\n"
+                 "from prometheus_client.parser import text_string_to_metric_families as f\n"
+                 "print(json.dumps([[s.name, s.labels, s.value] for m in f(sys.stdin.read()) "
+                 "for s in m.samples]))"],
+                input=text, capture_output=True, text=True, timeout=60)
+            self.assertEqual(parsed.returncode, 0, parsed.stderr + text)
+            samples = json.loads(parsed.stdout)
+            value = {(n, l.get("kiosk")): v for n, l, v in samples}
+            self.assertEqual(value[("samen_kiosk_up", "e2e-ok")], 1.0, text)
+            self.assertEqual(value[("samen_kiosk_up", "e2e-gone")], 0.0, text)
+            self.assertEqual(value[("samen_kiosk_degraded", "e2e-stale")], 1.0, text)
+            self.assertEqual(value[("samen_kiosk_degraded", "e2e-ok")], 0.0, text)
+            print(f"  fleet: ok, degraded, offline, alerts and metrics in "
+                  f"{time.monotonic() - started:.1f} s")
+        finally:
+            for k in kiosks:
+                k.stop()
+            hub.stop()
+            smtp.stop()
 
 
 if __name__ == "__main__":
