@@ -21,7 +21,8 @@
 use super::{
     capped, repeat_of, resolve, windows_zones, Activity, ImageRef, Location, Organizer, Override,
     ParsedFeed, RDate, Status, Tally, Timing, MAX_CATEGORIES, MAX_DATES_PER_EVENT,
-    MAX_DESCRIPTION_CHARS, MAX_OVERRIDES, MAX_SHORT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS,
+    MAX_DESCRIPTION_CHARS, MAX_EVENTS, MAX_OVERRIDES, MAX_SHORT_CHARS, MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
 };
 use crate::i18n::Localized;
 use crate::time::ZONE;
@@ -75,7 +76,14 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFeed, IcalError> {
         .unwrap_or(ZONE);
     let mut events = Vec::new();
     let mut bad = 0;
-    for block in &prepared.events {
+    let ignored = prepared.events.len().saturating_sub(MAX_EVENTS);
+    notes.warnings.note_many("events ignored", ignored, || {
+        format!(
+            "more than {MAX_EVENTS} events in the feed; {} ignored",
+            super::thousands(ignored)
+        )
+    });
+    for block in prepared.events.iter().take(MAX_EVENTS) {
         let component = match icalendar::parser::read_components(&block.text) {
             Ok(mut list) if !list.is_empty() => list.swap_remove(0),
             Ok(_) => continue,
@@ -608,7 +616,10 @@ impl Cx<'_> {
             }
         }
         self.warnings.note_many("EXDATE values ignored", extra, || {
-            format!("more than {MAX_DATES_PER_EVENT} EXDATE values in one event; {extra} ignored")
+            format!(
+                "more than {MAX_DATES_PER_EVENT} EXDATE values in one event; {} ignored",
+                super::thousands(extra)
+            )
         });
         let mut rdates = Vec::new();
         let mut extra = 0usize;
@@ -630,7 +641,10 @@ impl Cx<'_> {
             }
         }
         self.warnings.note_many("RDATE values ignored", extra, || {
-            format!("more than {MAX_DATES_PER_EVENT} RDATE values in one event; {extra} ignored")
+            format!(
+                "more than {MAX_DATES_PER_EVENT} RDATE values in one event; {} ignored",
+                super::thousands(extra)
+            )
         });
         let recurrence_id = match all(c, "RECURRENCE-ID").next() {
             None => None,

@@ -5,8 +5,8 @@
 pub use super::ParsedFeed;
 use super::{
     capped, repeat_of, Activity, ImageRef, Location, Organizer, Status, Tally, Timing,
-    MAX_CATEGORIES, MAX_DATES_PER_EVENT, MAX_DESCRIPTION_CHARS, MAX_SHORT_CHARS, MAX_TITLE_CHARS,
-    MAX_URL_CHARS,
+    MAX_CATEGORIES, MAX_DATES_PER_EVENT, MAX_DESCRIPTION_CHARS, MAX_EVENTS, MAX_SHORT_CHARS,
+    MAX_TITLE_CHARS, MAX_URL_CHARS,
 };
 use crate::i18n::Lang;
 use crate::i18n::Localized;
@@ -39,7 +39,45 @@ struct RawFeed {
     #[serde(default)]
     example: bool,
     anchor_date: Option<NaiveDate>,
-    events: Vec<RawEvent>,
+    events: Events,
+}
+
+/// The events, at most [`MAX_EVENTS`]: the rest are skipped over while parsing
+/// (counted, never kept), so a feed of 200,000 tiny events costs no more memory than
+/// one of 20,000.
+struct Events {
+    list: Vec<RawEvent>,
+    ignored: usize,
+}
+
+impl<'de> Deserialize<'de> for Events {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Capped;
+        impl<'de> serde::de::Visitor<'de> for Capped {
+            type Value = Events;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of events")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Events, A::Error> {
+                let mut list = Vec::new();
+                while list.len() < MAX_EVENTS {
+                    match seq.next_element::<RawEvent>()? {
+                        Some(event) => list.push(event),
+                        None => return Ok(Events { list, ignored: 0 }),
+                    }
+                }
+                let mut ignored = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    ignored += 1;
+                }
+                Ok(Events { list, ignored })
+            }
+        }
+        deserializer.deserialize_seq(Capped)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -131,12 +169,19 @@ pub fn parse(text: &str, today: NaiveDate, images: ImageResolver) -> Result<Pars
     };
     // One bad event does not cost the visitor the other thirty: it is skipped and
     // reported. A feed in which every event is bad is refused as a whole.
-    let total = raw.events.len();
+    let total = raw.events.list.len();
     let mut activities = Vec::with_capacity(total);
     let mut first_bad = None;
     let mut skipped = Tally::with_examples(Tally::SKIPPED_EXAMPLES);
     let mut warnings = Tally::default();
-    for (index, event) in raw.events.into_iter().enumerate() {
+    let ignored = raw.events.ignored;
+    warnings.note_many("events ignored", ignored, || {
+        format!(
+            "more than {MAX_EVENTS} events in the feed; {} ignored",
+            super::thousands(ignored)
+        )
+    });
+    for (index, event) in raw.events.list.into_iter().enumerate() {
         let id: String = event.id.chars().take(200).collect();
         match convert(event, shift, images, &mut warnings) {
             Ok(activity) => activities.push(activity),
@@ -282,8 +327,9 @@ fn convert(
         let extra = e.exdates.len() - MAX_DATES_PER_EVENT;
         warnings.note_many("exdates values ignored", extra, || {
             format!(
-                "event {}: more than {MAX_DATES_PER_EVENT} exdates; {extra} ignored",
-                e.id
+                "event {}: more than {MAX_DATES_PER_EVENT} exdates; {} ignored",
+                e.id,
+                super::thousands(extra)
             )
         });
     }

@@ -184,7 +184,7 @@ const QUERY_TIME: std::time::Duration = std::time::Duration::from_millis(40);
 /// The overall budget of one catalog's agenda (all activities, all days), spent on
 /// the services thread once per catalog and day.
 const AGENDA_STEPS: usize = 2_000_000;
-const AGENDA_TIME: std::time::Duration = std::time::Duration::from_millis(500);
+const AGENDA_TIME: std::time::Duration = std::time::Duration::from_millis(300);
 /// The agenda covers yesterday to this many days after today: the screens ask for
 /// at most a week ahead, and a day to spare keeps yesterday's agenda good after
 /// midnight until the new one arrives.
@@ -201,6 +201,10 @@ pub const MAX_SHORT_CHARS: usize = 500;
 /// A link (web page, picture) longer than this is dropped, not cut.
 pub const MAX_URL_CHARS: usize = 2_000;
 pub const MAX_CATEGORIES: usize = 20;
+/// Events read from one feed; the rest are ignored (with one warning). Ten years of
+/// an Outlook calendar's history stay under it; 200,000 tiny events in 10 MB took
+/// 430 MB before.
+pub const MAX_EVENTS: usize = 20_000;
 /// RDATE and EXDATE values kept per event (each); the rest are ignored.
 pub const MAX_DATES_PER_EVENT: usize = 1_000;
 /// Changed instances (RECURRENCE-ID) kept per recurring event.
@@ -225,7 +229,8 @@ pub(crate) fn capped(text: &str, max: usize, cut: &mut usize) -> String {
 pub struct Tally {
     /// Kept lines, with their kind.
     lines: Vec<(&'static str, String)>,
-    kinds: Vec<(&'static str, usize)>,
+    /// Per kind: how many in all, and how many the kept lines describe.
+    kinds: Vec<(&'static str, usize, usize)>,
     examples: usize,
 }
 
@@ -260,36 +265,44 @@ impl Tally {
         if count == 0 {
             return;
         }
-        let seen = self.count(kind, count);
-        if seen < self.examples {
+        let kept = self.lines.iter().filter(|(k, _)| *k == kind).count();
+        let described = if kept < self.examples {
             self.lines.push((kind, line()));
-        }
+            count
+        } else {
+            0
+        };
+        self.count(kind, count, described);
     }
 
-    /// Adds `count` to `kind`; what was counted before.
-    fn count(&mut self, kind: &'static str, count: usize) -> usize {
-        match self.kinds.iter_mut().find(|(k, _)| *k == kind) {
-            Some((_, n)) => {
-                let seen = *n;
+    /// Adds `count` to `kind`, `described` of them by kept lines.
+    fn count(&mut self, kind: &'static str, count: usize, described: usize) {
+        match self.kinds.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some((_, n, d)) => {
                 *n = n.saturating_add(count);
-                seen
+                *d = d.saturating_add(described);
             }
-            None => {
-                self.kinds.push((kind, count));
-                0
-            }
+            None => self.kinds.push((kind, count, described)),
         }
     }
 
     /// Adds what `other` counted and kept.
     pub fn merge(&mut self, other: Tally) {
-        for (kind, count) in other.kinds {
-            self.count(kind, count);
-        }
-        for (kind, line) in other.lines {
-            if self.lines.iter().filter(|(k, _)| *k == kind).count() < self.examples {
+        let mut lines = other.lines;
+        for (kind, count, described) in other.kinds {
+            let theirs: Vec<String> = lines
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, l)| l.clone())
+                .collect();
+            lines.retain(|(k, _)| *k != kind);
+            let kept = self.lines.iter().filter(|(k, _)| *k == kind).count();
+            let take = theirs.len().min(self.examples.saturating_sub(kept));
+            let all_taken = take == theirs.len();
+            for line in theirs.into_iter().take(take) {
                 self.lines.push((kind, line));
             }
+            self.count(kind, count, if all_taken { described } else { take });
         }
     }
 
@@ -301,8 +314,8 @@ impl Tally {
     /// The kept lines, then one summary line for each kind that had more.
     pub fn finish(self) -> Vec<String> {
         let mut lines: Vec<String> = self.lines.into_iter().map(|(_, l)| l).collect();
-        for (kind, count) in self.kinds {
-            if count > self.examples {
+        for (kind, count, described) in self.kinds {
+            if count > described {
                 lines.push(format!("{} {kind} in all", recurrence::thousands(count)));
             }
         }
