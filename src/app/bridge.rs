@@ -27,6 +27,21 @@ impl UiBridge {
         self.hand_over(move |app| app.set_feeds(catalog, status));
     }
 
+    /// What the heartbeat's screenshot thread should draw: asked of the UI thread,
+    /// which answers only while signage or the dark screen shows (`None` during a
+    /// visit, headless, or when the event loop has ended).
+    pub async fn snapshot_request(self) -> Option<crate::ui::snapshot::Request> {
+        if self == UiBridge::Headless {
+            return None;
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        slint::invoke_from_event_loop(move || {
+            let _ = tx.send(crate::ui::App::current().and_then(|app| app.snapshot_request()));
+        })
+        .ok()?;
+        rx.await.ok().flatten()
+    }
+
     fn hand_over(self, f: impl FnOnce(&std::rc::Rc<crate::ui::App>) + Send + 'static) {
         if self == UiBridge::Headless {
             return;

@@ -94,6 +94,7 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
             } else {
                 UiBridge::Window
             },
+            image_dir: image_dir.clone(),
         },
         Arc::clone(&config),
         poller,

@@ -85,6 +85,8 @@ pub(super) struct Services {
     pub runtime: Shared,
     /// Where results for the screen go.
     pub ui: UiBridge,
+    /// Where the feeds' pictures are (the heartbeat's screenshot draws them too).
+    pub image_dir: Option<PathBuf>,
 }
 
 impl Services {
@@ -237,6 +239,7 @@ impl Services {
             }
         };
         let mut failing = false;
+        let mut shots = crate::ui::snapshot::Shots::new(self.image_dir.clone());
         loop {
             let config = Arc::clone(&config_rx.borrow_and_update());
             let wait = match &config.heartbeat {
@@ -255,7 +258,21 @@ impl Services {
                         !runtime.headless,
                         Some(runtime.started_at),
                     );
-                    let beat = crate::heartbeat::build(&config, report, &facts, self.clock.now());
+                    let mut beat =
+                        crate::heartbeat::build(&config, report, &facts, self.clock.now());
+                    if hb.screenshot {
+                        // Drawn on the screenshot thread; a visit gives no new one.
+                        let picture = async {
+                            let request = self.ui.snapshot_request().await;
+                            shots.next(request).await
+                        };
+                        beat.screenshot = tokio::select! {
+                            picture = tokio::time::timeout(Duration::from_secs(30), picture) => {
+                                picture.ok().flatten()
+                            }
+                            _ = stopped.wait_for(|stop| *stop) => return,
+                        };
+                    }
                     // Abandoned on shutdown: the next start sends one at once.
                     let sent = tokio::select! {
                         sent = crate::heartbeat::send(&client, hb, &beat) => sent,

@@ -64,6 +64,8 @@ pub struct App {
     schedule: Rc<Schedule>,
     pictures: Pictures,
     runtime: Option<crate::status::Shared>,
+    /// The last day with a touch, for health's `no_touch` (`health::TouchRecord`).
+    touches: crate::health::TouchRecord,
 }
 
 /// A callback that reaches the owner while it lives.
@@ -105,6 +107,8 @@ impl App {
                     None
                 }
             });
+        let touches =
+            crate::health::TouchRecord::new(options.state_dir.clone(), ctx.clock.today());
         let app = Rc::new_cyclic(|weak: &Weak<App>| {
             let on_off = weak.clone();
             App {
@@ -139,6 +143,7 @@ impl App {
                 ),
                 pictures: Pictures::new(options.image_dir, App::pictures_ready),
                 runtime: options.runtime,
+                touches,
                 ctx,
             }
         });
@@ -441,6 +446,7 @@ impl App {
 
     /// A tap on signage: the home screen with today's activities.
     pub fn wake(self: &Rc<Self>) {
+        self.touches.touched(self.ctx.clock.today());
         self.signage.stop_rotation();
         self.browse.reset();
         self.browse.refresh();
@@ -510,6 +516,7 @@ impl App {
     }
 
     fn touched(self: &Rc<Self>) {
+        self.touches.touched(self.ctx.clock.today());
         // A touch interrupts the voice.
         self.access.hush();
         if self.ctx.screen() != ui::Screen::Signage && !self.session.warning() {

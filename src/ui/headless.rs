@@ -64,6 +64,24 @@ impl Headless {
         })
     }
 
+    /// A new size in physical pixels, with `scale` physical pixels to a logical one
+    /// (the heartbeat's screenshot draws the screen's layout into 480 pixels).
+    pub fn resize(&mut self, (width, height): (u32, u32), scale: f32) {
+        self.window
+            .dispatch_event(slint::platform::WindowEvent::ScaleFactorChanged {
+                scale_factor: scale,
+            });
+        self.window.set_size(PhysicalSize::new(width, height));
+        self.buffer = vec![Rgb8Pixel::default(); (width * height) as usize];
+        (self.width, self.height) = (width, height);
+    }
+
+    /// The last frame: width, height and its pixels (RGB, row by row).
+    pub fn pixels(&self) -> (u32, u32, Vec<u8>) {
+        let bytes = self.buffer.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+        (self.width, self.height, bytes)
+    }
+
     /// Moves Slint's clock on by `by` and runs the timers and animations due.
     pub fn advance(&self, by: Duration) {
         self.elapsed.set(self.elapsed.get() + by);

@@ -16,6 +16,7 @@
 //! | `pictures.rs` | (images in slides and detail) | picture store, decode threads |
 //! | `scenes.rs` | all, for screenshots | the scene list |
 //! | `headless.rs` | (the platform) | rendering without a display |
+//! | `snapshot.rs` | (none: a window of its own) | the heartbeat's screenshot thread |
 
 #[allow(clippy::all, clippy::pedantic)]
 pub mod generated {
@@ -35,6 +36,7 @@ mod scenes;
 mod schedule;
 mod session;
 mod signage;
+pub mod snapshot;
 pub mod speech_text;
 
 pub use app::{App, KioskOptions};
