@@ -2,9 +2,9 @@
 
 1. a real hub (`samen-hub serve`, its own data, retention set to erase right after a
    final outcome so that the erasure is due without waiting 14 days), a kiosk and a
-   coordinator made with its CLI; the kiosk's heartbeat (today's: its status object,
-   `X-Samen-Signature` with the same secret) reaches the hub: `fleet list --json`
-   shows it ok;
+   coordinator made with its CLI; the kiosk's heartbeat (its status object with its
+   health, signed with the same secret: Standard Webhooks headers and
+   `X-Samen-Signature`) reaches the hub: `fleet list --json` shows it ok;
 2. a real kiosk (`samen-kiosk run --headless`) whose `[callback.webhook]` points at
    the hub's /intake/callback with the secret `kiosk add` printed, in `secret_file`;
    `samen-kiosk callback submit` makes a request, and the kiosk's log line
