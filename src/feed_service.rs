@@ -227,6 +227,10 @@ impl FeedService {
                 Some(ImageRef::Url(u)) => Some(u.clone()),
                 _ => None,
             })
+            .chain(self.messages().into_iter().filter_map(|m| match m.image {
+                Some(ImageRef::Url(u)) => Some(u),
+                _ => None,
+            }))
             .collect();
         urls.sort();
         urls.dedup();

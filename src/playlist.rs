@@ -264,6 +264,10 @@ impl Rotation {
     /// Whether an urgent message is active that has not been shown yet (the kiosk
     /// then moves on at once instead of at the next slide).
     pub fn urgent_waiting(&mut self, now: DateTime<Utc>) -> bool {
+        if matches!(self.current, Shown::Urgent(_)) {
+            // One is on screen: the new one takes the next urgent turn.
+            return false;
+        }
         let active = self.board.active(now);
         active.urgent.iter().any(|m| !self.announced.contains(&m.key()))
     }
@@ -287,7 +291,10 @@ impl Rotation {
                 .iter()
                 .find(|m| !self.announced.contains(&m.key()))
                 .cloned();
+            // Never two urgent slides in a row: the rotation goes on in between.
+            let after_urgent = matches!(self.current, Shown::Urgent(_));
             let pick = match fresh {
+                _ if after_urgent => None,
                 Some(m) => Some(m),
                 None if self.urgent_turn => {
                     let m = active.urgent[(self.urgent_count % active.urgent.len() as u64) as usize]

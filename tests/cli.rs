@@ -673,3 +673,86 @@ fn speak_writes_what_a_screen_says_without_personal_data() {
         );
     }
 }
+
+/// Issue 17: `config check` names each problem of a message; `signage plan` prints one
+/// JSON line per slide with the urgent notice in it; `status --json` lists the messages
+/// in force; `screenshot --scene signage` shows the notice when it is in force.
+#[test]
+fn messages_are_checked_planned_reported_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = kiosk(
+        &["config", "check", "deploy/fleet.example.toml"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[signage.messages]]\ntitle = \"x\"\nfrom = \"2026-10-02\"\nuntil = \"2026-09-24\"\n\
+         [[signage.messages]]\ntitle = \"y\"\ndays = [\"maandag\"]\n\
+         [[signage.messages]]\ntitle = \"z\"\npriority = \"urgent\"\n",
+    )
+    .unwrap();
+    let o = kiosk(&["config", "check", bad.to_str().unwrap()], dir.path());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    for key in [
+        "signage.messages[0].until:",
+        "signage.messages[1].days:",
+        "signage.messages[2].until:",
+    ] {
+        assert!(stderr.contains(key), "missing {key} in {stderr}");
+    }
+
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "kiosk_id = \"bieb\"\n\
+         [[signage.messages]]\nid = \"welkom\"\ntitle = \"Welkom\"\n\
+         [[signage.messages]]\nid = \"storm\"\ntitle = \"Vandaag gesloten wegens storm\"\n\
+         body = \"Morgen zijn we er weer.\"\npriority = \"urgent\"\n\
+         from = \"2026-11-28T10:00\"\nuntil = \"2026-11-28T12:00\"\n",
+    )
+    .unwrap();
+    let c = config.to_str().unwrap();
+    let o = kiosk(
+        &["signage", "plan", "--config", c, "--from", "2026-11-28T11:58", "--hours", "1"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 360, "a slide every 10 s for an hour");
+    assert_eq!(lines[0]["at"], "2026-11-28T11:58:00+01:00");
+    assert_eq!(lines[0]["kind"], "urgent");
+    assert_eq!(lines[0]["id"], "storm");
+    assert_eq!(lines[1]["kind"], "message", "then the rotation: {:?}", lines[1]);
+    assert_eq!(lines[2]["kind"], "urgent");
+    assert!(lines[12..].iter().all(|l| l["kind"] != "urgent"), "ended at 12:00");
+
+    let o = kiosk(&["status", "--json", "--config", c], dir.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let status: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(status["messages"]["active"][0], "welkom", "{status}");
+    assert_eq!(status["messages"]["urgent"], false, "not now: 2026-11-28 is past");
+
+    let out = dir.path().join("urgent.png");
+    let o = kiosk(
+        &[
+            "screenshot", "--scene", "signage", "--size", "800x480", "--config", c,
+            "--now", "2026-11-28T10:42", "--out", out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, _, rgb) = read_png(&out);
+    // The help colour (#7A1F3D) fills the urgent slide.
+    let berry = rgb
+        .chunks(3)
+        .filter(|p| p[0] == 0x7A && p[1] == 0x1F && p[2] == 0x3D)
+        .count();
+    assert!(berry > 800 * 480 / 4, "the urgent slide is on: {berry} berry pixels");
+}

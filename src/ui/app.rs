@@ -371,7 +371,11 @@ impl App {
     /// A new urgent notice (from a new configuration or feed) pre-empts the rotation
     /// at once on signage; elsewhere its strip shows now.
     fn urgent_at_once(&self) {
-        self.signage.refresh_urgent();
+        let added = self.signage.refresh_urgent();
+        if added && self.ctx.screen() != ui::Screen::Signage {
+            // Speech mode reads the screen again, the new notice with it.
+            self.access.announce();
+        }
         if self.ctx.screen() == ui::Screen::Signage
             && self.ctx.screen_on()
             && self.signage.urgent_waiting()

@@ -76,9 +76,9 @@ impl Signage {
         self.playlist.borrow_mut().active(self.ctx.clock.now())
     }
 
-    /// The urgent notices in force, to the strip of the interactive screens. Returns
-    /// the messages in force.
-    pub fn refresh_urgent(&self) -> crate::messages::Active {
+    /// The urgent notices in force, to the strip of the interactive screens (and the
+    /// running kiosk's status). True when one is there that was not before.
+    pub fn refresh_urgent(&self) -> bool {
         let active = self.active();
         let lang = self.ctx.lang();
         let notices: Vec<ui::Notice> = active
@@ -91,19 +91,18 @@ impl Signage {
             .collect();
         let kiosk = self.ctx.window.global::<ui::Kiosk>();
         let model = kiosk.get_urgent();
-        let same = model.row_count() == notices.len()
-            && notices
-                .iter()
-                .enumerate()
-                .all(|(i, n)| model.row_data(i).as_ref() == Some(n));
-        if !same {
+        let before: Vec<ui::Notice> = model.iter().collect();
+        let added = notices.iter().any(|n| !before.contains(n));
+        if before != notices {
+            let text: Vec<String> = active.urgent.iter().map(|m| m.text(lang)).collect();
+            kiosk.set_urgent_text(text.join(". ").into());
             kiosk.set_urgent(super::adapters::model(notices));
         }
         if let Some(runtime) = &self.runtime {
             let report = crate::status::messages_report(&active);
             runtime.update(|r| r.messages = Some(report));
         }
-        active
+        added
     }
 
     /// Puts `slide` on screen; with `fade` it goes to the back layer and the layers
