@@ -9,6 +9,8 @@
 //!   open) none runs under the bottom bar.
 //! - On the help screen the "Bel 112" line is whole inside the window and above the
 //!   bottom bar, and in each helpline card the number comes before its description.
+//! - All of it again with three urgent notices in force (issue 17): their strip on
+//!   every interactive screen, their slide on signage.
 //!
 //! Words broken in the middle are not measurable from here (the element tree does not
 //! give a text's longest word); `docs/img/fold-*.png` shows those screens.
@@ -54,7 +56,41 @@ fn emergency_line(lang: Lang) -> &'static str {
 
 /// A kiosk that offers "Bel mij terug" (a webhook is configured): the fullest bars.
 fn kiosk(width: u32, height: u32) -> Rc<App> {
+    kiosk_with(width, height, Config::default())
+}
+
+/// Three long urgent notices in force (issue 17): the strip on every interactive
+/// screen, the urgent slide on signage.
+fn urgent_config() -> Config {
     let mut config = Config::default();
+    for (id, title, body) in [
+        ("storm", "Vandaag gesloten wegens storm", "De bibliotheek is vandaag de hele dag dicht. Morgen zijn we er weer, vanaf 09:00."),
+        ("koffie", "De koffieochtend in de grote zaal gaat vandaag niet door", "Volgende week bent u weer welkom."),
+        ("lift", "De lift is kapot", "Gebruik de trap of vraag de balie om hulp."),
+    ] {
+        let raw = samen_kiosk::messages::RawWindow {
+            from: Some("2026-11-28T08:00"),
+            until: Some("2026-11-29"),
+            priority: Some("urgent"),
+            ..Default::default()
+        };
+        let (window, priority, problems) = samen_kiosk::messages::check_window(&raw);
+        assert!(problems.is_empty(), "{problems:?}");
+        config.signage.messages.push(samen_kiosk::config::Message {
+            id: id.into(),
+            window,
+            priority,
+            url: "https://www.example.org/nieuws".into(),
+            ..samen_kiosk::config::Message::always(
+                samen_kiosk::i18n::Localized::new(title),
+                samen_kiosk::i18n::Localized::new(body),
+            )
+        });
+    }
+    config
+}
+
+fn kiosk_with(width: u32, height: u32, mut config: Config) -> Rc<App> {
     config.callback.channel = Some(Channel::Webhook(Webhook {
         url: "https://intake.example.org/hook".into(),
         secret: samen_kiosk::signing::Secret::new("0123456789abcdef0123"),
@@ -394,6 +430,16 @@ fn is_signage(scene: Scene) -> bool {
 }
 
 fn every_scene_at_every_size_shows_what_it_hides() {
+    every_scene(Config::default, 50);
+}
+
+/// The same with three urgent notices in force: the strip takes its room at the top
+/// of every interactive screen and nothing else is pushed out of sight.
+fn every_scene_with_urgent_notices_still_fits() {
+    every_scene(urgent_config, 50);
+}
+
+fn every_scene(config: fn() -> Config, min_scrolling: usize) {
     let started = Instant::now();
     let mut failures = Vec::new();
     let (mut views, mut scrolling) = (0, 0);
@@ -401,7 +447,7 @@ fn every_scene_at_every_size_shows_what_it_hides() {
     for (w, h) in SIZES {
         for (name, scene) in Scene::ALL {
             let t0 = Instant::now();
-            let app = kiosk(w, h);
+            let app = kiosk_with(w, h, config());
             setup += t0.elapsed();
             mock_elapsed_time(Duration::from_millis(1));
             let short = app.window().global::<Theme>().get_short_side();
@@ -429,7 +475,7 @@ fn every_scene_at_every_size_shows_what_it_hides() {
         setup.as_secs_f32()
     );
     assert!(
-        scrolling > 50,
+        scrolling > min_scrolling,
         "only {scrolling} views scroll: is the check finding the areas?"
     );
     assert!(
@@ -483,6 +529,10 @@ fn main() {
         (
             "every_scene_at_every_size_shows_what_it_hides",
             every_scene_at_every_size_shows_what_it_hides,
+        ),
+        (
+            "every_scene_with_urgent_notices_still_fits",
+            every_scene_with_urgent_notices_still_fits,
         ),
     ];
     let filter: Vec<String> = std::env::args()
