@@ -81,7 +81,7 @@ fn sub_hourly_rules_are_refused_by_both_readers() {
     let events: Vec<String> = (0..200)
         .map(|i| format!(r#"{{"id":"s{i}","name":"S","start":"2020-01-01T10:00","duration":"PT1H","rrule":"FREQ=SECONDLY"}}"#))
         .collect();
-    let err = parse(&json(&events)).err().expect("every event is refused");
+    let err = parse(&json(&events)).expect_err("every event is refused");
     assert!(
         err.to_string().contains("FREQ=SECONDLY is not supported"),
         "{err}"
@@ -96,7 +96,7 @@ fn sub_hourly_rules_are_refused_by_both_readers() {
     assert_eq!(feed.skipped.len(), 21, "{:?}", feed.skipped);
     assert_eq!(feed.skipped[20], "201 events skipped in all");
     let ics = ical("BEGIN:VEVENT\r\nUID:s\r\nDTSTART:20200101T100000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\n");
-    let err = parse(&ics).err().expect("refused");
+    let err = parse(&ics).expect_err("refused");
     assert!(
         err.to_string().contains("FREQ=SECONDLY is not supported"),
         "{err}"
@@ -113,6 +113,7 @@ fn hourly_events_since_1900_are_quick() {
     let (catalog, first) = first_frame(&ical(&events));
     assert!(first < Wall::from_secs(1), "first frame after {first:?}");
     let (slowest, week) = screens(&catalog, noon());
+    eprintln!("first frame's data {first:?}, slowest screen {slowest:?}");
     assert!(slowest < Wall::from_millis(50), "a screen took {slowest:?}");
     // Every hour of the week, every one of them (up to the day's cap).
     assert_eq!(week, 6 * MAX_PER_DAY.min(200 * 24));
@@ -135,6 +136,7 @@ fn sixty_thousand_hourly_events_stay_bounded() {
     let agenda = started.elapsed();
     assert!(agenda < Wall::from_secs(1), "agenda after {agenda:?}");
     let (slowest, week) = screens(&catalog, noon());
+    eprintln!("agenda {agenda:?}, slowest screen {slowest:?}");
     assert!(slowest < Wall::from_millis(50), "a screen took {slowest:?}");
     assert!(week <= 6 * MAX_PER_DAY, "{week}");
     assert!(!catalog.on_day(today()).is_empty());
@@ -214,7 +216,7 @@ fn text_is_capped_in_both_readers() {
             r#"{{"id":"n","name":"{name}","start":"2026-12-02T10:00","location":{{"name":"{place}"}}}}"#
         )
     };
-    let err = parse(&json(&[event(&huge, "")])).err().expect("refused");
+    let err = parse(&json(&[event(&huge, "")])).expect_err("refused");
     assert!(err.to_string().contains("name is"), "{err}");
     let feed = parse(&json(&[event("Koffie", &huge)])).expect("parses");
     assert_eq!(

@@ -360,10 +360,10 @@ fn convert(
     // Every text is cut to its cap (docs/feed-format.md), once per event in the log.
     let mut cut = 0usize;
     let mut title = Localized::new(e.name.trim());
-    let mut description = Localized::new(&capped(&e.description, MAX_DESCRIPTION_CHARS, &mut cut));
+    let mut description = Localized::new(capped(&e.description, MAX_DESCRIPTION_CHARS, &mut cut));
     let mut accessibility =
-        Localized::new(&capped(&e.accessibility, MAX_DESCRIPTION_CHARS, &mut cut));
-    let mut cost_note = Localized::new(&capped(
+        Localized::new(capped(&e.accessibility, MAX_DESCRIPTION_CHARS, &mut cut));
+    let mut cost_note = Localized::new(capped(
         e.cost.as_ref().map(|c| c.note.as_str()).unwrap_or_default(),
         MAX_SHORT_CHARS,
         &mut cut,
@@ -373,16 +373,16 @@ fn convert(
             continue;
         };
         if let Some(v) = &t.name {
-            title = title.with(lang, &capped(v, MAX_TITLE_CHARS, &mut cut));
+            title = title.with(lang, capped(v, MAX_TITLE_CHARS, &mut cut));
         }
         if let Some(v) = &t.description {
-            description = description.with(lang, &capped(v, MAX_DESCRIPTION_CHARS, &mut cut));
+            description = description.with(lang, capped(v, MAX_DESCRIPTION_CHARS, &mut cut));
         }
         if let Some(v) = &t.accessibility {
-            accessibility = accessibility.with(lang, &capped(v, MAX_DESCRIPTION_CHARS, &mut cut));
+            accessibility = accessibility.with(lang, capped(v, MAX_DESCRIPTION_CHARS, &mut cut));
         }
         if let Some(v) = &t.cost_note {
-            cost_note = cost_note.with(lang, &capped(v, MAX_SHORT_CHARS, &mut cut));
+            cost_note = cost_note.with(lang, capped(v, MAX_SHORT_CHARS, &mut cut));
         }
     }
     let mut short = |text: &str| capped(text, MAX_SHORT_CHARS, &mut cut);
