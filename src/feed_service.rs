@@ -227,10 +227,14 @@ impl FeedService {
                 Some(ImageRef::Url(u)) => Some(u.clone()),
                 _ => None,
             })
-            .chain(self.messages().into_iter().filter_map(|m| match m.image {
-                Some(ImageRef::Url(u)) => Some(u),
-                _ => None,
-            }))
+            .chain(
+                self.feed_messages(false)
+                    .into_iter()
+                    .filter_map(|m| match m.image {
+                        Some(ImageRef::Url(u)) => Some(u),
+                        _ => None,
+                    }),
+            )
             .collect();
         urls.sort();
         urls.dedup();
@@ -311,6 +315,11 @@ impl FeedService {
     /// (a local file is read again): urgent only where the source has
     /// `urgent_allowed`; which kiosks they are for is decided by the kiosk.
     pub fn messages(&self) -> Vec<crate::messages::Message> {
+        self.feed_messages(true)
+    }
+
+    /// The same; `log`: with a warning for each message not taken as it is.
+    fn feed_messages(&self, log: bool) -> Vec<crate::messages::Message> {
         let mut out = Vec::new();
         for s in &self.sources {
             let file;
@@ -335,8 +344,10 @@ impl FeedService {
             };
             let (messages, warnings) =
                 crate::messages::from_feed(body, s.config.urgent_allowed, &resolve);
-            for line in warnings {
-                tracing::warn!(feed = %s.config.name, "{line}");
+            if log {
+                for line in warnings {
+                    tracing::warn!(feed = %s.config.name, "{line}");
+                }
             }
             out.extend(messages);
         }

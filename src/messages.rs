@@ -87,8 +87,7 @@ impl Window {
                 if h.from < h.to {
                     day_ok(weekday) && h.from <= minute && minute < h.to
                 } else {
-                    (day_ok(weekday) && minute >= h.from)
-                        || (day_ok(yesterday) && minute < h.to)
+                    (day_ok(weekday) && minute >= h.from) || (day_ok(yesterday) && minute < h.to)
                 }
             }),
         }
@@ -310,24 +309,38 @@ pub fn check_window(raw: &RawWindow) -> (Window, Priority, Vec<(&'static str, St
 }
 
 /// Whether a window with `from` and `until` never contains a moment: its days and
-/// hours fall outside the dates (tested minute by minute up to 8 days, then by day).
+/// hours fall outside the dates. The first moment a window holds is `from`, a local
+/// midnight or the start of one of its hour ranges: those are tried, for the first
+/// eight days (a week and a day covers every weekday and every range).
 fn window_is_empty(window: &Window) -> bool {
     let (Some(from), Some(until)) = (window.from_instant(), window.until_instant()) else {
         return false;
     };
-    if window.days.is_none() && window.hours.is_none() {
-        return until <= from;
+    if until <= from {
+        return true;
     }
-    // A week and a day covers every weekday and every hour range.
     let end = until.min(from + chrono::Duration::days(8));
-    let mut t = from;
-    while t < end {
-        if window.contains(t) {
-            return false;
-        }
-        t += chrono::Duration::minutes(1);
+    let first_day = from.with_timezone(&time::ZONE).date_naive();
+    let mut starts: Vec<u16> = vec![0];
+    if let Some(hours) = &window.hours {
+        starts.extend(hours.iter().map(|h| h.from));
     }
-    true
+    let mut candidates = vec![from];
+    for offset in 0..=8u64 {
+        let Some(day) = first_day.checked_add_days(chrono::Days::new(offset)) else {
+            continue;
+        };
+        for minute in &starts {
+            let naive = day.and_time(
+                NaiveTime::from_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)
+                    .unwrap_or(NaiveTime::MIN),
+            );
+            candidates.push(time::local(naive).with_timezone(&Utc));
+        }
+    }
+    !candidates
+        .into_iter()
+        .any(|t| t >= from && t < end && window.contains(t))
 }
 
 /// The messages kiosk `kiosk_id` shows: the configuration's, then the feeds' meant
@@ -414,7 +427,7 @@ impl Board {
             urgent.push((m.window.from_instant().unwrap_or(seen), m.clone()));
         }
         // Newest first; the same start keeps the order they were written in.
-        urgent.sort_by(|a, b| b.0.cmp(&a.0));
+        urgent.sort_by_key(|u| std::cmp::Reverse(u.0));
         active.urgent = urgent
             .into_iter()
             .take(MAX_URGENT)
@@ -506,7 +519,9 @@ pub fn from_feed(
     let mut out = Vec::new();
     for (i, value) in parsed.messages.into_iter().enumerate() {
         if out.len() >= MAX_FEED_MESSAGES {
-            warnings.push(format!("more than {MAX_FEED_MESSAGES} messages: the rest skipped"));
+            warnings.push(format!(
+                "more than {MAX_FEED_MESSAGES} messages: the rest skipped"
+            ));
             break;
         }
         let m: FeedMessage = match serde_json::from_value(value) {
@@ -569,7 +584,11 @@ pub fn from_feed(
         out.push(Message {
             id,
             title,
-            body: m.body.as_ref().map(|b| localized(b, 600)).unwrap_or_default(),
+            body: m
+                .body
+                .as_ref()
+                .map(|b| localized(b, 600))
+                .unwrap_or_default(),
             window,
             image: m.image.as_deref().and_then(images),
             url,
@@ -588,7 +607,12 @@ mod tests {
         time::parse_instant(text).expect("valid instant")
     }
 
-    fn window(from: Option<&str>, until: Option<&str>, days: &[&str], hours: Option<&str>) -> Window {
+    fn window(
+        from: Option<&str>,
+        until: Option<&str>,
+        days: &[&str],
+        hours: Option<&str>,
+    ) -> Window {
         let days: Vec<String> = days.iter().map(|d| d.to_string()).collect();
         let raw = RawWindow {
             from,
@@ -611,7 +635,12 @@ mod tests {
         assert!(w.contains(at("2026-10-01T23:59:59+02:00")));
         assert!(!w.contains(at("2026-10-02T00:00:00+02:00")));
         // A local date-time.
-        let w = window(Some("2026-11-15T09:30"), Some("2026-12-25T12:00"), &[], None);
+        let w = window(
+            Some("2026-11-15T09:30"),
+            Some("2026-12-25T12:00"),
+            &[],
+            None,
+        );
         assert!(!w.contains(at("2026-11-15T09:29:00+01:00")));
         assert!(w.contains(at("2026-11-15T09:30:00+01:00")));
         assert!(!w.contains(at("2026-12-25T12:00:00+01:00")));
@@ -625,7 +654,7 @@ mod tests {
         assert!(!w.contains(at("2026-11-30T12:00:00+01:00")));
         assert!(w.contains(at("2026-12-01T11:59:00+01:00"))); // Tuesday
         assert!(!w.contains(at("2026-12-02T09:00:00+01:00"))); // Wednesday
-        // Several ranges.
+                                                               // Several ranges.
         let w = window(None, None, &[], Some("09:00-10:00, 14:00-15:00"));
         assert!(w.contains(at("2026-12-02T14:30:00+01:00")));
         assert!(!w.contains(at("2026-12-02T12:00:00+01:00")));
@@ -640,7 +669,7 @@ mod tests {
         assert!(!w.contains(at("2026-11-28T02:00:00+01:00")));
         assert!(!w.contains(at("2026-11-28T22:30:00+01:00"))); // Saturday evening
         assert!(!w.contains(at("2026-11-27T01:00:00+01:00"))); // Friday night = Thursday's
-        // Until 24:00.
+                                                               // Until 24:00.
         let w = window(None, None, &[], Some("20:00-24:00"));
         assert!(w.contains(at("2026-11-27T23:59:00+01:00")));
         assert!(!w.contains(at("2026-11-28T00:00:00+01:00")));
@@ -694,6 +723,16 @@ mod tests {
         let (_, _, problems) = check_window(&raw);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].1.contains("never"));
+        // Friday night past midnight, within Saturday's first hours: it does open.
+        let friday = vec!["friday".to_string()];
+        let raw = RawWindow {
+            from: Some("2026-11-28"),
+            until: Some("2026-11-28T03:00"),
+            days: Some(&friday),
+            hours: Some("22:00-02:00"),
+            ..Default::default()
+        };
+        assert!(check_window(&raw).2.is_empty());
     }
 
     #[test]
@@ -711,17 +750,32 @@ mod tests {
         assert!(check(Some("2026-12-01"), Some("2026-12-08")).is_empty());
         assert_eq!(check(Some("2026-12-01"), Some("2026-12-08T00:01")).len(), 1);
         assert_eq!(check(Some("2026-12-01"), None).len(), 1, "no until");
-        assert!(check(None, Some("2026-12-31")).is_empty(), "judged when first seen");
+        assert!(
+            check(None, Some("2026-12-31")).is_empty(),
+            "judged when first seen"
+        );
         // Without `from`: from when the kiosk first saw it.
         let mut board = Board::new(vec![Message {
             priority: Priority::Urgent,
             window: window(None, Some("2026-12-10"), &[], None),
             ..Message::always(Localized::new("Gesloten"), Localized::default())
         }]);
-        assert!(board.active(at("2026-12-01T09:00:00+01:00")).urgent.is_empty());
+        assert!(board
+            .active(at("2026-12-01T09:00:00+01:00"))
+            .urgent
+            .is_empty());
         let mut board = Board::new(board.messages().iter().map(|m| (**m).clone()).collect());
-        assert_eq!(board.active(at("2026-12-04T09:00:00+01:00")).urgent.len(), 1);
-        assert!(board.active(at("2026-12-10T00:00:00+01:00")).urgent.is_empty(), "ended");
+        assert_eq!(
+            board.active(at("2026-12-04T09:00:00+01:00")).urgent.len(),
+            1
+        );
+        assert!(
+            board
+                .active(at("2026-12-10T00:00:00+01:00"))
+                .urgent
+                .is_empty(),
+            "ended"
+        );
     }
 
     #[test]
@@ -757,7 +811,12 @@ mod tests {
         ]}"#;
         let none = |_: &str| None;
         let for_bieb = |(list, w): (Vec<Message>, Vec<String>)| {
-            (list.into_iter().filter(|m| m.is_for("bieb")).collect::<Vec<_>>(), w)
+            (
+                list.into_iter()
+                    .filter(|m| m.is_for("bieb"))
+                    .collect::<Vec<_>>(),
+                w,
+            )
         };
         let (messages, warnings) = for_bieb(from_feed(body, true, &none));
         let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
@@ -771,7 +830,9 @@ mod tests {
         assert!(warnings.iter().any(|w| w.contains("urgent_allowed")));
         assert_eq!(messages.len(), 3, "the long one is a normal message then");
         // Old feeds and iCalendar: no messages.
-        assert!(from_feed(br#"{"version":1,"events":[]}"#, true, &none).0.is_empty());
+        assert!(from_feed(br#"{"version":1,"events":[]}"#, true, &none)
+            .0
+            .is_empty());
         assert!(from_feed(b"BEGIN:VCALENDAR", true, &none).0.is_empty());
     }
 }

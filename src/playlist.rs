@@ -269,7 +269,10 @@ impl Rotation {
             return false;
         }
         let active = self.board.active(now);
-        active.urgent.iter().any(|m| !self.announced.contains(&m.key()))
+        active
+            .urgent
+            .iter()
+            .any(|m| !self.announced.contains(&m.key()))
     }
 
     /// The next slide.
@@ -297,7 +300,8 @@ impl Rotation {
                 _ if after_urgent => None,
                 Some(m) => Some(m),
                 None if self.urgent_turn => {
-                    let m = active.urgent[(self.urgent_count % active.urgent.len() as u64) as usize]
+                    let m = active.urgent
+                        [(self.urgent_count % active.urgent.len() as u64) as usize]
                         .clone();
                     self.urgent_count += 1;
                     Some(m)
@@ -707,7 +711,12 @@ mod tests {
         }
     }
 
-    fn kinds_and_ids(rotation: &mut Rotation, now: DateTime<Utc>, c: &Catalog, n: usize) -> Vec<String> {
+    fn kinds_and_ids(
+        rotation: &mut Rotation,
+        now: DateTime<Utc>,
+        c: &Catalog,
+        n: usize,
+    ) -> Vec<String> {
         (0..n)
             .map(|_| {
                 let slide = rotation.advance(&playlist(), now, c);
@@ -736,7 +745,12 @@ mod tests {
         // After Christmas only the one without a window is left.
         let later = at("2026-12-26T09:00:00+01:00");
         let shown = kinds_and_ids(&mut rotation, later, &c, 8);
-        assert!(shown.iter().all(|s| !s.starts_with("M:") || s == "M:altijd"), "{shown:?}");
+        assert!(
+            shown
+                .iter()
+                .all(|s| !s.starts_with("M:") || s == "M:altijd"),
+            "{shown:?}"
+        );
     }
 
     #[test]
@@ -744,20 +758,48 @@ mod tests {
         let c = catalog(SATURDAY);
         let mut rotation = Rotation::new(vec![message("altijd", None, None, false)]);
         let now = at("2026-11-28T09:00:00+01:00");
-        assert_eq!(kinds_and_ids(&mut rotation, now, &c, 2), ["M:altijd", "Today"]);
+        assert_eq!(
+            kinds_and_ids(&mut rotation, now, &c, 2),
+            ["M:altijd", "Today"]
+        );
         rotation.set_messages(vec![
             message("altijd", None, None, false),
-            message("storm", Some("2026-11-28T08:00"), Some("2026-11-28T18:00"), true),
+            message(
+                "storm",
+                Some("2026-11-28T08:00"),
+                Some("2026-11-28T18:00"),
+                true,
+            ),
         ]);
         assert!(rotation.urgent_waiting(now));
         let shown = kinds_and_ids(&mut rotation, now, &c, 6);
-        assert_eq!(shown, ["U:storm", "Spotlight", "U:storm", "CallToAction", "U:storm", "M:altijd"]);
+        assert_eq!(
+            shown,
+            [
+                "U:storm",
+                "Spotlight",
+                "U:storm",
+                "CallToAction",
+                "U:storm",
+                "M:altijd"
+            ]
+        );
         assert!(!rotation.urgent_waiting(now));
         // A second, newer one shows at once, then they take turns.
         rotation.set_messages(vec![
             message("altijd", None, None, false),
-            message("storm", Some("2026-11-28T08:00"), Some("2026-11-28T18:00"), true),
-            message("koffie", Some("2026-11-28T08:30"), Some("2026-11-28T18:00"), true),
+            message(
+                "storm",
+                Some("2026-11-28T08:00"),
+                Some("2026-11-28T18:00"),
+                true,
+            ),
+            message(
+                "koffie",
+                Some("2026-11-28T08:30"),
+                Some("2026-11-28T18:00"),
+                true,
+            ),
         ]);
         let shown = kinds_and_ids(&mut rotation, now, &c, 5);
         assert_eq!(shown[0], "U:koffie");
@@ -770,7 +812,10 @@ mod tests {
         // The slide on screen is an ended urgent one: it gives way.
         rotation.set_messages(vec![message("kort", None, Some("2026-11-28T19:00"), true)]);
         let at_six = at("2026-11-28T18:30:00+01:00");
-        assert_eq!(rotation.advance(&playlist(), at_six, &c).kind, SlideKind::Urgent);
+        assert_eq!(
+            rotation.advance(&playlist(), at_six, &c).kind,
+            SlideKind::Urgent
+        );
         let slide = rotation.current(&playlist(), at("2026-11-28T19:00:00+01:00"), &c);
         assert_ne!(slide.kind, SlideKind::Urgent);
     }
@@ -781,11 +826,17 @@ mod tests {
         config.signage.slide_seconds = 600;
         let mut days = [Some("09:00-17:00"); 7];
         days[6] = None;
-        config.schedule = crate::schedule::Schedule::parse(days, &Default::default()).expect("valid");
+        config.schedule =
+            crate::schedule::Schedule::parse(days, &Default::default()).expect("valid");
         let c = catalog(SATURDAY);
         let messages = vec![
             message("altijd", None, None, false),
-            message("storm", Some("2026-11-28T10:00"), Some("2026-11-28T11:00"), true),
+            message(
+                "storm",
+                Some("2026-11-28T10:00"),
+                Some("2026-11-28T11:00"),
+                true,
+            ),
         ];
         let plan = plan_with_catalog(
             &config,
@@ -795,10 +846,20 @@ mod tests {
             at("2026-11-28T08:40:00+01:00"),
             chrono::Duration::hours(3),
         );
-        let line = |e: &PlanEntry| format!("{} {} {}", &e.at[11..16], e.kind, e.id.clone().unwrap_or_default());
+        let line = |e: &PlanEntry| {
+            format!(
+                "{} {} {}",
+                &e.at[11..16],
+                e.kind,
+                e.id.clone().unwrap_or_default()
+            )
+        };
         let lines: Vec<String> = plan.iter().map(line).collect();
         assert_eq!(lines[0], "08:40 dark ");
-        assert_eq!(lines[1], "09:00 message altijd", "the first slide when it lights up");
+        assert_eq!(
+            lines[1], "09:00 message altijd",
+            "the first slide when it lights up"
+        );
         assert_eq!(lines[2], "09:10 today ");
         // 10:00 is the first slide in the urgent message's window.
         assert_eq!(lines[7], "10:00 urgent storm");

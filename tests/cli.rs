@@ -717,7 +717,16 @@ fn messages_are_checked_planned_reported_and_shown() {
     .unwrap();
     let c = config.to_str().unwrap();
     let o = kiosk(
-        &["signage", "plan", "--config", c, "--from", "2026-11-28T11:58", "--hours", "1"],
+        &[
+            "signage",
+            "plan",
+            "--config",
+            c,
+            "--from",
+            "2026-11-28T11:58",
+            "--hours",
+            "1",
+        ],
         dir.path(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -729,21 +738,40 @@ fn messages_are_checked_planned_reported_and_shown() {
     assert_eq!(lines[0]["at"], "2026-11-28T11:58:00+01:00");
     assert_eq!(lines[0]["kind"], "urgent");
     assert_eq!(lines[0]["id"], "storm");
-    assert_eq!(lines[1]["kind"], "message", "then the rotation: {:?}", lines[1]);
+    assert_eq!(
+        lines[1]["kind"], "message",
+        "then the rotation: {:?}",
+        lines[1]
+    );
     assert_eq!(lines[2]["kind"], "urgent");
-    assert!(lines[12..].iter().all(|l| l["kind"] != "urgent"), "ended at 12:00");
+    assert!(
+        lines[12..].iter().all(|l| l["kind"] != "urgent"),
+        "ended at 12:00"
+    );
 
     let o = kiosk(&["status", "--json", "--config", c], dir.path());
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let status: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(status["messages"]["active"][0], "welkom", "{status}");
-    assert_eq!(status["messages"]["urgent"], false, "not now: 2026-11-28 is past");
+    assert_eq!(
+        status["messages"]["urgent"], false,
+        "not now: 2026-11-28 is past"
+    );
 
     let out = dir.path().join("urgent.png");
     let o = kiosk(
         &[
-            "screenshot", "--scene", "signage", "--size", "800x480", "--config", c,
-            "--now", "2026-11-28T10:42", "--out", out.to_str().unwrap(),
+            "screenshot",
+            "--scene",
+            "signage",
+            "--size",
+            "800x480",
+            "--config",
+            c,
+            "--now",
+            "2026-11-28T10:42",
+            "--out",
+            out.to_str().unwrap(),
         ],
         dir.path(),
     );
@@ -754,5 +782,8 @@ fn messages_are_checked_planned_reported_and_shown() {
         .chunks(3)
         .filter(|p| p[0] == 0x7A && p[1] == 0x1F && p[2] == 0x3D)
         .count();
-    assert!(berry > 800 * 480 / 4, "the urgent slide is on: {berry} berry pixels");
+    assert!(
+        berry > 800 * 480 / 4,
+        "the urgent slide is on: {berry} berry pixels"
+    );
 }

@@ -64,9 +64,21 @@ fn kiosk(width: u32, height: u32) -> Rc<App> {
 fn urgent_config() -> Config {
     let mut config = Config::default();
     for (id, title, body) in [
-        ("storm", "Vandaag gesloten wegens storm", "De bibliotheek is vandaag de hele dag dicht. Morgen zijn we er weer, vanaf 09:00."),
-        ("koffie", "De koffieochtend in de grote zaal gaat vandaag niet door", "Volgende week bent u weer welkom."),
-        ("lift", "De lift is kapot", "Gebruik de trap of vraag de balie om hulp."),
+        (
+            "storm",
+            "Vandaag gesloten wegens storm",
+            "De bibliotheek is vandaag de hele dag dicht. Morgen zijn we er weer, vanaf 09:00.",
+        ),
+        (
+            "koffie",
+            "De koffieochtend in de grote zaal gaat vandaag niet door",
+            "Volgende week bent u weer welkom.",
+        ),
+        (
+            "lift",
+            "De lift is kapot",
+            "Gebruik de trap of vraag de balie om hulp.",
+        ),
     ] {
         let raw = samen_kiosk::messages::RawWindow {
             from: Some("2026-11-28T08:00"),

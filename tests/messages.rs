@@ -37,7 +37,13 @@ fn configured() -> Config {
     config
 }
 
-fn message(id: &str, title: &str, from: Option<&str>, until: Option<&str>, urgent: bool) -> Message {
+fn message(
+    id: &str,
+    title: &str,
+    from: Option<&str>,
+    until: Option<&str>,
+    urgent: bool,
+) -> Message {
     let raw = RawWindow {
         from,
         until,
@@ -138,13 +144,17 @@ fn a_message_appears_and_disappears_on_time() {
     let start = parse_instant("2026-11-28T10:45:00+01:00").unwrap();
     let end = parse_instant("2026-11-28T11:00:00+01:00").unwrap();
     let kerst: Vec<_> = seen.iter().filter(|(_, t)| t == "Kerstdiner").collect();
-    assert!(!kerst.is_empty(), "the message showed in its window: {seen:?}");
+    assert!(
+        !kerst.is_empty(),
+        "the message showed in its window: {seen:?}"
+    );
     assert!(
         kerst.iter().all(|(t, _)| *t >= start && *t < end),
         "only in its window: {kerst:?}"
     );
     assert!(
-        seen.iter().any(|(t, title)| *t >= end && title == "Samen is leuker!"),
+        seen.iter()
+            .any(|(t, title)| *t >= end && title == "Samen is leuker!"),
         "the rotation goes on after it"
     );
 }
@@ -174,7 +184,8 @@ fn urgent_from_a_new_configuration_pre_empts_and_shows_on_the_form() {
     c.set_config(Arc::new(config.clone()));
     assert_eq!(c.window().global::<Nav>().get_screen(), Screen::Callback);
     assert_eq!(strip(&c), ["Vandaag gesloten wegens storm"]);
-    let label = "Belangrijk: Vandaag gesloten wegens storm. De koffieochtend gaat vandaag niet door.";
+    let label =
+        "Belangrijk: Vandaag gesloten wegens storm. De koffieochtend gaat vandaag niet door.";
     assert!(!find(&c, label).is_empty(), "the strip is on the form");
     assert_eq!(form.get_name(), "Anna", "nothing typed is lost");
     assert!(
@@ -261,7 +272,11 @@ fn urgent_from_a_feed_refresh_and_only_where_allowed() {
         c.set_feeds(catalog, service.status());
         let slide = front(&c);
         if allowed {
-            assert_eq!(slide.kind, SlideKind::Urgent, "at once, not at the next slide");
+            assert_eq!(
+                slide.kind,
+                SlideKind::Urgent,
+                "at once, not at the next slide"
+            );
             assert_eq!(slide.title, "De koffieochtend gaat niet door");
             assert_eq!(strip(&c), ["De koffieochtend gaat niet door"]);
         } else {
@@ -273,7 +288,9 @@ fn urgent_from_a_feed_refresh_and_only_where_allowed() {
                 next_slide(&clock);
                 titles.push(front(&c).title.to_string());
             }
-            assert!(titles.iter().any(|t| t == "De koffieochtend gaat niet door"));
+            assert!(titles
+                .iter()
+                .any(|t| t == "De koffieochtend gaat niet door"));
             assert!(!titles.iter().any(|t| t == "Niet voor deze kiosk"));
         }
     }
@@ -368,7 +385,10 @@ fn main() {
             "urgent_from_a_feed_refresh_and_only_where_allowed",
             urgent_from_a_feed_refresh_and_only_where_allowed,
         ),
-        ("the_plan_is_what_the_screen_shows", the_plan_is_what_the_screen_shows),
+        (
+            "the_plan_is_what_the_screen_shows",
+            the_plan_is_what_the_screen_shows,
+        ),
     ];
     let filter: Vec<String> = std::env::args()
         .skip(1)

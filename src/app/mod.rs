@@ -11,9 +11,9 @@ mod kiosk;
 mod logging;
 mod services;
 
+use args::SignageCommand;
 pub use args::{parse_size, Cli};
 use args::{AdminCommand, CallbackCommand, Command, ConfigCommand, FeedCommand, OutboxCommand};
-use args::SignageCommand;
 use args::{RunArgs, ScreenshotArgs};
 use std::process::ExitCode;
 

@@ -243,7 +243,10 @@ fn messages_with_a_window_are_read_and_checked_with_key_paths() {
     let m = &c.signage.messages[0];
     assert_eq!(m.id, "week-tegen-eenzaamheid");
     assert_eq!(m.window.hours.as_ref().map(Vec::len), Some(2));
-    assert_eq!(m.window.days.map(|d| d.iter().filter(|x| **x).count()), Some(2));
+    assert_eq!(
+        m.window.days.map(|d| d.iter().filter(|x| **x).count()),
+        Some(2)
+    );
     assert!(c.signage.messages[1].is_urgent());
     assert!(c.feeds[0].urgent_allowed);
 

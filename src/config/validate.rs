@@ -103,7 +103,11 @@ impl Problems {
         ids: &mut std::collections::HashSet<String>,
     ) -> Message {
         let key = format!("signage.messages[{i}]");
-        let id = m.id.as_deref().map(str::trim).unwrap_or_default().to_string();
+        let id =
+            m.id.as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_string();
         if m.id.is_some() {
             if !is_kiosk_id(&id) {
                 self.push(&format!("{key}.id"), KIOSK_ID_RULE);
@@ -134,8 +138,14 @@ impl Problems {
                 Some(crate::feed::ImageRef::File(file.to_path_buf()))
             }
         });
-        let url = m.url.as_deref().map(str::trim).unwrap_or_default().to_string();
-        if !url.is_empty() && !(url.starts_with("https://") && reqwest::Url::parse(&url).is_ok()) {
+        let url = m
+            .url
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string();
+        let https = url.starts_with("https://") && reqwest::Url::parse(&url).is_ok();
+        if !url.is_empty() && !https {
             self.push(&format!("{key}.url"), "must be an https:// web address");
         }
         Message {

@@ -107,8 +107,7 @@ impl App {
                     None
                 }
             });
-        let touches =
-            crate::health::TouchRecord::new(options.state_dir.clone(), ctx.clock.today());
+        let touches = crate::health::TouchRecord::new(options.state_dir.clone(), ctx.clock.today());
         let app = Rc::new_cyclic(|weak: &Weak<App>| {
             let on_off = weak.clone();
             App {

@@ -68,7 +68,9 @@ impl Signage {
 
     /// Whether an urgent notice is in force that signage has not shown yet.
     pub fn urgent_waiting(&self) -> bool {
-        self.playlist.borrow_mut().urgent_waiting(self.ctx.clock.now())
+        self.playlist
+            .borrow_mut()
+            .urgent_waiting(self.ctx.clock.now())
     }
 
     /// The messages in force now: for the strip and for status.
