@@ -3,6 +3,10 @@
 //! - health_reasons_reach_the_heartbeat_and_status: an intake that refuses requests
 //!   (`outbox_attention`), a feed server that starts failing (`feed_stale`), a clock
 //!   timesyncd calls unsynchronised (`clock_unsynced`); `status --json` says the same
+//! - a_refused_fleet_document_is_a_reason: a fleet server whose signature does not
+//!   verify (`config_refused`)
+//! - status_says_no_touch_and_low_disk: `status --json` with an old `last-touch`
+//!   (`no_touch`) and on a 60 MB tmpfs (`disk_low`; needs root, else skipped)
 //! - json_heartbeats_are_signed_like_webhooks
 //! - uptime_kuma_heartbeats_push_status_and_msg
 //! - healthchecks_heartbeats_ping_or_fail_with_the_reasons
@@ -196,6 +200,70 @@ fn health_reasons_reach_the_heartbeat_and_status() {
         "{body}"
     );
     drop(kiosk);
+}
+
+#[test]
+fn a_refused_fleet_document_is_a_reason() {
+    let server = TestServer::start(|r| match r.path.as_str() {
+        "/fleet.toml" => Reply::body(
+            200,
+            "text/plain",
+            "version = 2\nexpires = 2099-01-01T00:00:00Z\n",
+        ),
+        "/fleet.toml.minisig" => {
+            Reply::body(200, "text/plain", "untrusted comment: x\nnot a signature\n")
+        }
+        _ => Reply::status(204),
+    });
+    let key = "RWQaytnUJsOaV8aECpz7cR3ffGBS4fUvfUn6mvZert0Q43xVN9zI7J65";
+    let _kiosk = start(
+        &format!(
+            "[heartbeat]\nurl = \"{}\"\ninterval = \"10s\"\n\
+             [remote]\nurl = \"{}\"\npublic_key = \"{key}\"\npoll_interval = \"2s\"\n",
+            server.url("/beat"),
+            server.url("/fleet.toml")
+        ),
+        None,
+    );
+    let r = wait_for(&server, Duration::from_secs(60), "config_refused", |r| {
+        beat(r).is_some_and(|b| reason_codes(&b) == ["config_refused"])
+    });
+    let body = beat(&r).unwrap();
+    assert_eq!(body["health"]["state"], "degraded");
+    assert_eq!(
+        body["health"]["reasons"][0]["words"], body["config_error"],
+        "{body}"
+    );
+}
+
+#[test]
+fn status_says_no_touch_and_low_disk() {
+    let status = |state: &Path| -> serde_json::Value {
+        let out = support::kiosk::command(state)
+            .args(["status", "--json"])
+            .env("SAMEN_KIOSK_TIMESYNC_DIR", state.join("no-timesyncd"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let state = tempfile::tempdir().unwrap();
+    assert_eq!(status(state.path())["health"]["state"], "ok");
+    // Nobody touched the screen since the start of the year (every day is an opening
+    // day without a [schedule]).
+    std::fs::write(state.path().join("last-touch"), "2026-01-01\n").unwrap();
+    let s = status(state.path());
+    assert_eq!(reason_codes(&s), ["no_touch"], "{s}");
+    // A state disk with under 100 MB free.
+    let Some(disk) = support::tmpfs::Tmpfs::mount(60 * 1024 * 1024) else {
+        return;
+    };
+    let s = status(disk.path());
+    assert_eq!(reason_codes(&s), ["disk_low"], "{s}");
 }
 
 #[test]
