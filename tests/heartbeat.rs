@@ -7,6 +7,7 @@
 //!   verify (`config_refused`)
 //! - status_says_no_touch_and_low_disk: `status --json` with an old `last-touch`
 //!   (`no_touch`) and on a 60 MB tmpfs (`disk_low`; needs root, else skipped)
+//! - config_check_refuses_an_unknown_style (and a screenshot with another style)
 //! - json_heartbeats_are_signed_like_webhooks
 //! - uptime_kuma_heartbeats_push_status_and_msg
 //! - healthchecks_heartbeats_ping_or_fail_with_the_reasons
@@ -264,6 +265,39 @@ fn status_says_no_touch_and_low_disk() {
     };
     let s = status(disk.path());
     assert_eq!(reason_codes(&s), ["disk_low"], "{s}");
+}
+
+#[test]
+fn config_check_refuses_an_unknown_style() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kiosk.toml");
+    let check = |text: &str| {
+        std::fs::write(
+            &file,
+            format!("kiosk_id = \"k\"\n[heartbeat]\nurl = \"https://s.example/b\"\n{text}"),
+        )
+        .unwrap();
+        support::kiosk::run(&["config", "check", file.to_str().unwrap()], dir.path())
+    };
+    let out = check("style = \"uptime-kuma\"\n[health]\nno_touch_days = 5\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = check("style = \"prometheus\"\nscreenshot = true\n");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("heartbeat.style: 'prometheus': use \"json\""),
+        "{err}"
+    );
+    let out = check("style = \"healthchecks\"\nscreenshot = true\n[health]\nno_touch_days = 99\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("heartbeat.screenshot:") && err.contains("health.no_touch_days:"),
+        "{err}"
+    );
 }
 
 #[test]
