@@ -366,6 +366,15 @@ impl Rotation {
         }
     }
 
+    /// The base step on screen; `None` while an urgent message is (the heartbeat's
+    /// screenshot draws the same step).
+    pub fn base_step_on_screen(&self) -> Option<u64> {
+        match self.current {
+            Shown::Base(step) => Some(step),
+            Shown::Urgent(_) => None,
+        }
+    }
+
     /// The base steps on screen and the next two.
     pub fn steps_ahead(&self) -> std::ops::RangeInclusive<u64> {
         let on_screen = self.next_step.saturating_sub(1);

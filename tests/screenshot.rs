@@ -1,7 +1,8 @@
 //! The heartbeat's screenshot (issue 19) on Slint's testing backend with mock time:
 //! the UI hands a request to the screenshot thread only while signage or the dark
 //! screen shows; a heartbeat during a visit (a typed name on the form) carries the
-//! last signage picture, never a new one. The pictures are PNGs of at most 480 px
+//! last signage picture, never a new one; a picture shows the slide on screen (the
+//! rotation's step). The pictures are PNGs of at most 480 px
 //! wide and about 50 KB, drawn on a thread of their own. A touch is recorded for
 //! health's `no_touch` (once a day, in `last-touch`).
 //!
@@ -104,6 +105,17 @@ fn a_visit_never_gives_a_new_picture() {
         bytes.len(),
         took.as_millis()
     );
+
+    // The rotation moves on: the picture shows the slide on screen, not the first.
+    app.advance();
+    let second = heartbeat(&app, &mut shots).expect("a picture of the next slide");
+    assert_ne!(second.data, first.data, "another slide");
+    assert_eq!(second.taken_at, first.taken_at, "the same minute");
+    app.advance();
+    app.advance();
+    let fourth = heartbeat(&app, &mut shots).expect("and of the one after");
+    assert_ne!(fourth.data, second.data);
+    let first = fourth;
 
     // A visitor types a name on the callback form: the heartbeat carries the last
     // signage picture, and the UI hands nothing over.

@@ -367,6 +367,11 @@ impl App {
         self.load_pictures();
     }
 
+    /// Signage at base step `step` (the heartbeat's screenshot: the step on screen).
+    pub(super) fn show_step(&self, step: u64) {
+        self.signage.show_step(step, &self.pictures);
+    }
+
     /// A new urgent notice (from a new configuration or feed) pre-empts the rotation
     /// at once on signage; elsewhere its strip shows now.
     fn urgent_at_once(&self) {

@@ -180,6 +180,25 @@ impl Signage {
         }
     }
 
+    /// The base step on screen (`None`: an urgent message), for the screenshot.
+    pub fn base_step_on_screen(&self) -> Option<u64> {
+        self.playlist.borrow().base_step_on_screen()
+    }
+
+    /// Shows base step `step` at once (the heartbeat's screenshot: the step the
+    /// screen shows).
+    pub fn show_step(&self, step: u64, pictures: &Pictures) {
+        let slide = {
+            let now = self.ctx.clock.now();
+            let catalog = self.ctx.catalog();
+            let mut rotation = self.playlist.borrow_mut();
+            let playlist = rotation.base(&self.ctx.playlist(), now);
+            rotation.jump_to(step, &playlist, now, &catalog)
+        };
+        self.show(&slide, false, pictures);
+        self.end_fade();
+    }
+
     /// The pictures of the slide on screen and of the next two (so that a
     /// spotlight's picture is decoded before it shows), and of the messages in force.
     pub fn upcoming_pictures(&self) -> Vec<ImageRef> {

@@ -8,7 +8,7 @@
 //! - The `screenshot` thread (nice 10, started at the first picture) has a headless
 //!   Slint platform of its own (`headless::Headless`, Slint's software renderer). For
 //!   each request it builds a fresh window with those inputs (signage at that instant,
-//!   or dark, as the schedule says), decodes the pictures the slide shows at the
+//!   at the step on screen, or dark, as the schedule says), decodes the pictures the slide shows at the
 //!   picture's size, and draws the screen's layout straight into at most 480 pixels
 //!   wide (a scale factor below 1: a quarter of the pixels of a full frame).
 //! - [`encode`] makes a PNG of about 50 KB at most: RGB, else 256 colours of the
@@ -42,6 +42,8 @@ pub struct Request {
     pub lang: Lang,
     /// The window in logical pixels.
     pub logical: (f32, f32),
+    /// The signage step on screen (`None`: an urgent message, or dark).
+    pub step: Option<u64>,
 }
 
 impl App {
@@ -60,6 +62,7 @@ impl App {
             now: ctx.clock.now(),
             lang: ctx.lang(),
             logical: (size.width as f32 / scale, size.height as f32 / scale),
+            step: self.signage.base_step_on_screen(),
         })
     }
 }
@@ -154,6 +157,11 @@ fn draw(
         },
     );
     app.set_language(request.lang);
+    // The slide on screen (a fresh window starts at the first, which is also where
+    // an urgent message is).
+    if let Some(step) = request.step {
+        app.show_step(step);
+    }
     // The slide's pictures, decoded here at the picture's size.
     let max = size.0.max(size.1);
     let pictures = app
