@@ -98,6 +98,10 @@ pub enum PhoneError {
     ShortCode,
     #[error("not a valid number")]
     Invalid,
+    /// Free-phone, premium-rate, shared-cost or satellite: nobody can be called back
+    /// on it, and calling it may cost the organisation.
+    #[error("a service number (free-phone, premium rate, shared cost or satellite); give the number we can call you on")]
+    ServiceNumber,
 }
 
 impl PhoneError {
@@ -109,8 +113,18 @@ impl PhoneError {
             PhoneError::TooLong => "phone-too-long",
             PhoneError::ShortCode => "phone-short-code",
             PhoneError::Invalid => "phone-invalid",
+            PhoneError::ServiceNumber => "phone-service",
         }
     }
+}
+
+/// Dutch free-phone (0800) and premium-rate / shared-cost (0900, 0906, 0909) numbers,
+/// by prefix and whatever their length (7 to 11 digits exist): libphonenumber's
+/// metadata knows only some of their lengths.
+fn is_dutch_service(national: &str) -> bool {
+    ["0800", "0900", "0906", "0909"]
+        .iter()
+        .any(|p| national.starts_with(p))
 }
 
 /// Whether a number was checked since the patterns were last released.
@@ -153,6 +167,11 @@ impl PhoneNumber {
                 .strip_prefix("00")
                 .map(|n| format!("0{n}"))
                 .unwrap_or(national.clone());
+            // Dutch service numbers have 8 or 11 digits as well as 10: refused by
+            // prefix before their length is judged.
+            if is_dutch_service(&national) {
+                return Err(PhoneError::ServiceNumber);
+            }
             if national.len() < 10 {
                 return Err(PhoneError::TooShort);
             }
@@ -172,8 +191,21 @@ impl PhoneNumber {
         PATTERNS_USED.store(true, std::sync::atomic::Ordering::Relaxed);
         let parsed = phonenumber::parse(Some(phonenumber::country::Id::NL), &normalised)
             .map_err(|_| PhoneError::Invalid)?;
+        // The international satellite networks (+881, +882, +883): libphonenumber
+        // calls some of them mobile, but calling one back costs like premium rate.
+        if matches!(parsed.code().value(), 881..=883) {
+            return Err(PhoneError::ServiceNumber);
+        }
         if !phonenumber::is_valid(&parsed) {
             return Err(PhoneError::Invalid);
+        }
+        if matches!(
+            parsed.number_type(&phonenumber::metadata::DATABASE),
+            phonenumber::Type::TollFree
+                | phonenumber::Type::PremiumRate
+                | phonenumber::Type::SharedCost
+        ) {
+            return Err(PhoneError::ServiceNumber);
         }
         let e164 = parsed.format().mode(phonenumber::Mode::E164).to_string();
         let national = parsed
@@ -462,6 +494,94 @@ mod tests {
         );
         assert!(text
             .contains(r#""when":"evening","topic":{"kind":"activity","title":"Koffieochtend"}"#));
+    }
+
+    /// Every Dutch service prefix at every length (7 to 11 digits nationally), in
+    /// national, +31 and 0031 form, with and without spaces: refused as a service
+    /// number, never as "too short" or "too long".
+    #[test]
+    fn dutch_service_numbers_of_every_length_are_refused() {
+        for prefix in ["0800", "0900", "0906", "0909"] {
+            for len in 7..=11 {
+                let national = format!("{prefix}{}", &"1234567"[..len - 4]);
+                let rest = &national[1..];
+                for raw in [
+                    national.clone(),
+                    format!("{prefix}-{}", &national[4..]),
+                    format!("{} {}", &national[..4], &national[4..]),
+                    format!("+31{rest}"),
+                    format!("+31 {} {}", &rest[..3], &rest[3..]),
+                    format!("0031{rest}"),
+                ] {
+                    assert_eq!(
+                        PhoneNumber::parse(&raw).err(),
+                        Some(PhoneError::ServiceNumber),
+                        "{raw}"
+                    );
+                }
+            }
+        }
+        assert_eq!(PhoneError::ServiceNumber.code(), "phone-service");
+    }
+
+    /// Foreign service numbers by the type libphonenumber gives them, and the
+    /// satellite networks by their country code.
+    #[test]
+    fn foreign_service_and_satellite_numbers_are_refused() {
+        for raw in [
+            "+44 909 879 0000",  // UK premium rate
+            "+44 800 123 4567",  // UK free-phone
+            "+44 843 123 4567",  // UK shared cost
+            "+1 800 234 5678",   // North American toll-free
+            "+1 900 234 5678",   // North American premium rate
+            "+49 800 1234567",   // German free-phone
+            "+49 900 1 123456",  // German premium rate
+            "+32 800 12345",     // Belgian free-phone
+            "+32 90 123 456",    // Belgian premium rate
+            "+33 8 91 12 34 56", // French premium rate
+            "+881234567890",     // satellite (GMSS)
+            "+881 6 12345678",
+            "+882 13 1234567", // international networks
+            "+883 510 012345",
+            "00881234567890",
+            "+800 1234 5678", // international free-phone
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(raw).err(),
+                Some(PhoneError::ServiceNumber),
+                "{raw}"
+            );
+        }
+    }
+
+    /// Numbers a visitor can be called back on stay accepted: mobile, fixed line,
+    /// VoIP (085, 091), UAN (088), personal (087), foreign mobile and fixed.
+    #[test]
+    fn numbers_that_can_be_called_back_are_kept() {
+        for raw in [
+            "06 12345678",       // mobile
+            "020 123 4567",      // fixed line
+            "035 623 11 00",     // fixed line
+            "085 123 4567",      // VoIP
+            "091 123 4567",      // VoIP
+            "088 123 4567",      // UAN (company number)
+            "087 123 4567",      // personal number
+            "+31 6 12345678",    // mobile, international form
+            "+44 7911 123456",   // UK mobile
+            "+44 20 7946 0000",  // UK fixed line
+            "+49 30 1234567",    // German fixed line
+            "+49 151 12345678",  // German mobile
+            "+32 474 09 11 50",  // Belgian mobile
+            "+90 532 123 45 67", // Turkish mobile
+            "+48 512 345 678",   // Polish mobile
+            "+1 613 782 7274",   // Canada, fixed line or mobile
+        ] {
+            assert!(
+                PhoneNumber::parse(raw).is_ok(),
+                "{raw}: {:?}",
+                PhoneNumber::parse(raw).err()
+            );
+        }
     }
 
     #[test]
