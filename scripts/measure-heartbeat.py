@@ -138,6 +138,7 @@ def run(binary, size, beats, screenshot):
             "screenshot_cpu_ms_per_beat": round(shot / 1e6 / beats, 1),
             "process_cpu_ms_per_beat": round(cpu * 1000 / TICK / beats, 1),
             "picture_bytes": pictures[-1] if pictures else 0,
+            "beats_with_a_picture": f"{len(pictures)} of {len(receiver.beats)}",
             "body_bytes": receiver.beats[-1][1],
             **mem,
         }

@@ -73,6 +73,8 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     let wake = Arc::new(tokio::sync::Notify::new());
     let refresh = Arc::new(tokio::sync::Notify::new());
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    // The window exists (the heartbeat's first screenshot waits for it).
+    let (ui_ready, ui_ready_rx) = tokio::sync::watch::channel(false);
     let poller = match &config.remote {
         Some(r) => Some(FleetPoller::new(
             r.clone(),
@@ -95,6 +97,7 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
                 UiBridge::Window
             },
             image_dir: image_dir.clone(),
+            ui_ready: ui_ready_rx,
         },
         Arc::clone(&config),
         poller,
@@ -133,6 +136,7 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     );
     app.load_pictures();
     app.prepare_pictures();
+    let _ = ui_ready.send(true);
     // Ready once the event loop runs; then the watchdog pings come from the UI
     // thread's own event loop, so a frozen UI means no pings and a restart.
     let ready = slint::Timer::default();

@@ -87,6 +87,9 @@ pub(super) struct Services {
     pub ui: UiBridge,
     /// Where the feeds' pictures are (the heartbeat's screenshot draws them too).
     pub image_dir: Option<PathBuf>,
+    /// True once the window exists: a screenshot can be asked for (the first
+    /// heartbeat goes while the window is being made).
+    pub ui_ready: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Services {
@@ -262,7 +265,11 @@ impl Services {
                         crate::heartbeat::build(&config, report, &facts, self.clock.now());
                     if hb.screenshot {
                         // Drawn on the screenshot thread; a visit gives no new one.
+                        let mut ready = self.ui_ready.clone();
                         let picture = async {
+                            if self.ui == UiBridge::Window {
+                                let _ = ready.wait_for(|up| *up).await;
+                            }
                             let request = self.ui.snapshot_request().await;
                             shots.next(request).await
                         };
