@@ -5,6 +5,8 @@
 //!   every kiosk whose state changed since the last e-mail about it.
 //! - **At most one e-mail per kiosk per 15 minutes**: a kiosk that was in an e-mail
 //!   less than [`MIN_GAP_S`] ago waits; if it flapped back meanwhile, nothing is sent.
+//! - A degraded kiosk with a new set of reasons is a change too (a new problem on a
+//!   kiosk that was already degraded for another reason is news).
 //! - **No personal data**: kiosk ids, states, reason codes in the hub's words, times,
 //!   a link. Never the kiosk's own words (they may quote a feed's error message).
 //! - A kiosk never heard from is not an alert; the first heartbeat sets what "before"
@@ -33,14 +35,16 @@ pub struct Change {
 pub fn due(conn: &Connection, now: i64, default_interval: i64) -> anyhow::Result<Vec<Change>> {
     let mut out = Vec::new();
     for k in fleet::list(conn, now, default_interval)? {
-        let known: Option<(String, Option<i64>)> = conn
+        let known: Option<(String, Option<i64>, String)> = conn
             .query_row(
-                "SELECT notified_state, last_sent_at FROM fleet_alerts WHERE kiosk_id = ?1",
+                "SELECT notified_state, last_sent_at, notified_reasons
+                 FROM fleet_alerts WHERE kiosk_id = ?1",
                 [&k.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let from = known.as_ref().and_then(|(s, _)| State::parse(s));
+        let from = known.as_ref().and_then(|(s, _, _)| State::parse(s));
+        let reasons = codes_key(k.reasons().iter().map(|r| r.code.as_str()));
         match (from, k.state) {
             (None, _) if k.last_seen.is_none() => continue,
             (None, State::Ok) => {
@@ -50,10 +54,18 @@ pub fn due(conn: &Connection, now: i64, default_interval: i64) -> anyhow::Result
                 )?;
                 continue;
             }
-            (Some(before), now_state) if before == now_state => continue,
+            // The same state; for `degraded`, also the same reasons (a kiosk degraded
+            // by an expired request that now also runs out of disk is news).
+            (Some(before), now_state)
+                if before == now_state
+                    && (now_state != State::Degraded
+                        || known.as_ref().is_some_and(|(_, _, r)| *r == reasons)) =>
+            {
+                continue
+            }
             _ => {}
         }
-        if let Some((_, Some(sent))) = known {
+        if let Some((_, Some(sent), _)) = known {
             if now - sent < MIN_GAP_S {
                 continue;
             }
@@ -69,13 +81,28 @@ pub fn due(conn: &Connection, now: i64, default_interval: i64) -> anyhow::Result
     Ok(out)
 }
 
+/// Reason codes, sorted and joined: what an alert remembers it said.
+fn codes_key<'a>(codes: impl Iterator<Item = &'a str>) -> String {
+    let mut codes: Vec<&str> = codes.collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes.join(",")
+}
+
 pub fn mark_sent(conn: &Connection, changes: &[Change], now: i64) -> anyhow::Result<()> {
     for c in changes {
         conn.execute(
-            "INSERT INTO fleet_alerts (kiosk_id, notified_state, last_sent_at) VALUES (?1, ?2, ?3)
+            "INSERT INTO fleet_alerts (kiosk_id, notified_state, last_sent_at, notified_reasons)
+             VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (kiosk_id) DO UPDATE SET notified_state = excluded.notified_state,
-                last_sent_at = excluded.last_sent_at",
-            params![c.kiosk, c.to.key(), now],
+                last_sent_at = excluded.last_sent_at,
+                notified_reasons = excluded.notified_reasons",
+            params![
+                c.kiosk,
+                c.to.key(),
+                now,
+                codes_key(c.reasons.iter().map(String::as_str))
+            ],
         )?;
     }
     Ok(())

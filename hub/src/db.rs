@@ -111,6 +111,8 @@ const MIGRATIONS: &[&str] = &[
         notified_state TEXT NOT NULL,
         last_sent_at INTEGER
     );",
+    // 3: the reasons the last alert named, so that a new reason is an alert too.
+    "ALTER TABLE fleet_alerts ADD COLUMN notified_reasons TEXT NOT NULL DEFAULT '';",
 ];
 
 pub fn open(dir: &Path) -> anyhow::Result<Connection> {

@@ -96,8 +96,13 @@ pub fn accept(
             Err(e) => return Ok(Err(Refusal::Heartbeat(e.to_string()))),
         },
     };
-    // The legacy header carries its own timestamp, already checked; then `now`.
-    let signed_at = standard::check_timestamp(received, now).unwrap_or(now);
+    // When it was signed: the Standard Webhooks timestamp, else the `t=` of the
+    // legacy header (both already checked against the 5-minute window), so that a
+    // late or replayed heartbeat never replaces a newer one.
+    let signed_at = standard::check_timestamp(received, now)
+        .ok()
+        .or_else(|| legacy.signature.and_then(samen_wire::legacy::timestamp))
+        .unwrap_or(now);
     let state = match heartbeat.health.as_ref().map(|h| h.state) {
         Some(HealthState::Degraded) => State::Degraded,
         _ => State::Ok,

@@ -39,6 +39,17 @@ pub enum LegacyError {
     Mismatch,
 }
 
+/// The signing time (`t=`) a header claims, unchecked: meaningful only after
+/// [`verify`] accepted the header.
+pub fn timestamp(header: &str) -> Option<i64> {
+    header
+        .split(',')
+        .find_map(|part| match part.trim().split_once('=') {
+            Some(("t", v)) => v.parse::<i64>().ok(),
+            _ => None,
+        })
+}
+
 /// Checks a header value: the timestamp within `tolerance_s` of `now`, and the HMAC
 /// (compared in constant time).
 pub fn verify(
@@ -48,16 +59,13 @@ pub fn verify(
     now: i64,
     tolerance_s: i64,
 ) -> Result<(), LegacyError> {
-    let mut t = None;
-    let mut sigs = Vec::new();
-    for part in header.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", v)) => t = v.parse::<i64>().ok(),
-            Some(("v1", v)) => sigs.push(v),
-            _ => {}
-        }
-    }
-    let t = t.ok_or(LegacyError::Malformed)?;
+    let t = timestamp(header).ok_or(LegacyError::Malformed)?;
+    let sigs = header
+        .split(',')
+        .filter_map(|part| match part.trim().split_once('=') {
+            Some(("v1", v)) => Some(v),
+            _ => None,
+        });
     if (now - t).abs() > tolerance_s {
         return Err(LegacyError::Timestamp);
     }

@@ -123,6 +123,22 @@ async fn heartbeat_intake_refuses_bad_or_old_signatures_and_stores_nothing() {
     let (status, text) = heartbeat_at(&t.url, &secret, now - 60, &older).await;
     assert_eq!((status, text.as_str()), (200, r#"{"status":"stale"}"#));
     assert_eq!(t.fleet_state("bieb").0, "ok");
+    // The same with only the legacy header: its own `t=` says when it was signed.
+    let header = samen_wire::legacy::sign(secret.encode().as_bytes(), now - 60, older.as_bytes());
+    let r = client()
+        .post(format!("{}/intake/heartbeat", t.url))
+        .header(samen_wire::legacy::HEADER, header)
+        .body(older.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.text().await.unwrap(), r#"{"status":"stale"}"#);
+    assert_eq!(
+        t.fleet_state("bieb").0,
+        "ok",
+        "a replayed legacy heartbeat changed the state"
+    );
 }
 
 #[tokio::test]
@@ -325,6 +341,26 @@ async fn alert_emails_are_batched_one_per_kiosk_per_15_minutes_without_personal_
         "{data}"
     );
     assert_eq!(samen_hub::alerts::tick(&t.hub).await.unwrap(), 0);
+    peer.nothing_more();
+    // c-hal, still degraded, gets a second problem: that is news, once.
+    t.advance_minutes(2);
+    beat("c-hal", &[("feed_stale", "x"), ("disk_low", "y")]).await;
+    assert_eq!(samen_hub::alerts::tick(&t.hub).await.unwrap(), 1);
+    // Quoted-printable: undo the soft line breaks.
+    let data = peer.next()["data"].as_str().unwrap().replace("=\r\n", "");
+    assert!(data.contains("kiosk c-hal heeft problemen"), "{data}");
+    assert!(
+        data.contains("Minder dan 100 MB vrije schijfruimte"),
+        "{data}"
+    );
+    t.advance_minutes(20);
+    beat("a-bieb", &[]).await;
+    beat("c-hal", &[("disk_low", "y"), ("feed_stale", "x")]).await;
+    assert_eq!(
+        samen_hub::alerts::tick(&t.hub).await.unwrap(),
+        0,
+        "the same reasons in another order are not news"
+    );
     peer.nothing_more();
 }
 
