@@ -338,12 +338,19 @@ impl FeedService {
                 None => continue,
             };
             let base = reqwest::Url::parse(&s.config.url).ok();
+            // The same picture rule as the feed's activities: its own folder or its
+            // listed `image_hosts`, nothing else.
             let resolve = |name: &str| -> Option<ImageRef> {
                 crate::feed_policy::resolve_picture(base.as_ref(), name)
+                    .filter(|u| crate::feed_policy::picture_allowed(u, &s.config))
                     .map(|u| ImageRef::Url(u.into()))
             };
-            let (messages, warnings) =
-                crate::messages::from_feed(body, s.config.urgent_allowed, &resolve);
+            let (messages, warnings) = crate::messages::from_feed(
+                body,
+                s.config.urgent_allowed,
+                s.config.http_links,
+                &resolve,
+            );
             if log {
                 for line in warnings {
                     tracing::warn!(feed = %s.config.name, "{line}");

@@ -501,9 +501,26 @@ fn localized(text: &FeedText, max: usize) -> Localized {
 /// Urgent messages stay urgent only when `urgent_allowed` (the source's setting in
 /// the signed configuration); a bad message is skipped, never the feed.
 /// `images` resolves an `image` as for events. Not JSON, or no `messages`: none.
+/// `text` with every '...' part replaced by '…'.
+fn unquote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('\'') {
+        let Some(close) = rest[open + 1..].find('\'') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str("'…'");
+        rest = &rest[open + 1 + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 pub fn from_feed(
     body: &[u8],
     urgent_allowed: bool,
+    http_links: bool,
     images: &dyn Fn(&str) -> Option<crate::feed::ImageRef>,
 ) -> (Vec<Message>, Vec<String>) {
     let mut warnings = Vec::new();
@@ -527,7 +544,18 @@ pub fn from_feed(
         let m: FeedMessage = match serde_json::from_value(value) {
             Ok(m) => m,
             Err(e) => {
-                warnings.push(format!("messages[{i}] skipped: {e}"));
+                // serde's words may quote the feed's values (and a feed may be any
+                // local file): say which message and what kind of fault, no more.
+                let text = e.to_string();
+                let why = if text.starts_with("missing field") {
+                    text.split(" at line")
+                        .next()
+                        .unwrap_or("missing field")
+                        .to_string()
+                } else {
+                    "a field has the wrong type or an unknown value".to_string()
+                };
+                warnings.push(format!("messages[{i}] skipped: {why}"));
                 continue;
             }
         };
@@ -573,11 +601,13 @@ pub fn from_feed(
             continue;
         }
         let url = m.url.trim().to_string();
-        let url = if url.starts_with("https://") {
+        let url = if crate::feed_policy::link_allowed(&url, http_links) {
             url
         } else {
             if !url.is_empty() {
-                warnings.push(format!("{name}: url is not https, no QR code"));
+                warnings.push(format!(
+                    "{name}: url is not a web link allowed here, no QR code"
+                ));
             }
             String::new()
         };
@@ -596,6 +626,9 @@ pub fn from_feed(
             kiosks: m.kiosks,
         });
     }
+    // The checks above quote what they refuse ('...'), which is right for `config
+    // check` but not for a feed, which may be any local file: its values stay out.
+    let warnings = warnings.iter().map(|w| unquote(w)).collect();
     (out, warnings)
 }
 
@@ -818,21 +851,51 @@ mod tests {
                 w,
             )
         };
-        let (messages, warnings) = for_bieb(from_feed(body, true, &none));
+        let (messages, warnings) = for_bieb(from_feed(body, true, false, &none));
         let ids: Vec<&str> = messages.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["kerst", "storm"]);
         assert!(messages[1].is_urgent());
         assert_eq!(messages[0].title.get(Lang::En), "Christmas dinner");
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         // Not allowed: shown as normal, with a warning.
-        let (messages, warnings) = for_bieb(from_feed(body, false, &none));
+        let (messages, warnings) = for_bieb(from_feed(body, false, false, &none));
         assert!(messages.iter().all(|m| !m.is_urgent()));
         assert!(warnings.iter().any(|w| w.contains("urgent_allowed")));
         assert_eq!(messages.len(), 3, "the long one is a normal message then");
         // Old feeds and iCalendar: no messages.
-        assert!(from_feed(br#"{"version":1,"events":[]}"#, true, &none)
+        assert!(
+            from_feed(br#"{"version":1,"events":[]}"#, true, false, &none)
+                .0
+                .is_empty()
+        );
+        assert!(from_feed(b"BEGIN:VCALENDAR", true, false, &none)
             .0
             .is_empty());
-        assert!(from_feed(b"BEGIN:VCALENDAR", true, &none).0.is_empty());
+    }
+
+    #[test]
+    fn feed_messages_keep_only_web_links_and_never_quote_the_feed() {
+        let body = br#"{"version":1,"events":[],"messages":[
+            {"id":"a","title":"A","url":"javascript:alert(1)"},
+            {"id":"b","title":"B","url":"http://example.org/b"},
+            {"id":"c","title":"C","url":"https://example.org/c"},
+            {"id":"d","title":"D","priority":"GEHEIM-0123456789"}
+        ]}"#;
+        let none = |_: &str| None;
+        let (messages, warnings) = from_feed(body, false, false, &none);
+        let urls: Vec<&str> = messages.iter().map(|m| m.url.as_str()).collect();
+        assert_eq!(urls, ["", "", "https://example.org/c"]);
+        let (messages, _) = from_feed(body, false, true, &none);
+        assert_eq!(messages[1].url, "http://example.org/b", "http_links = true");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("messages[3] (d)") || w.starts_with("messages[3] skipped")),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings.iter().all(|w| !w.contains("GEHEIM")),
+            "a warning quotes the feed: {warnings:?}"
+        );
     }
 }
