@@ -115,6 +115,9 @@ struct Source {
     example: bool,
     validators: Validators,
     body: Option<Vec<u8>>,
+    /// The messages of the last good copy (issue 17), read from it once, when it was
+    /// taken: they always go with its activities.
+    messages: Vec<crate::messages::Message>,
     last_good: Option<DateTime<Utc>>,
     last_error: Option<String>,
     failures: u32,
@@ -168,6 +171,7 @@ impl FeedService {
                     example: false,
                     validators: Validators::default(),
                     body: None,
+                    messages: Vec::new(),
                     last_good: None,
                     last_error: None,
                     failures: 0,
@@ -227,14 +231,10 @@ impl FeedService {
                 Some(ImageRef::Url(u)) => Some(u.clone()),
                 _ => None,
             })
-            .chain(
-                self.feed_messages(false)
-                    .into_iter()
-                    .filter_map(|m| match m.image {
-                        Some(ImageRef::Url(u)) => Some(u),
-                        _ => None,
-                    }),
-            )
+            .chain(self.messages().into_iter().filter_map(|m| match m.image {
+                Some(ImageRef::Url(u)) => Some(u),
+                _ => None,
+            }))
             .collect();
         urls.sort();
         urls.dedup();
@@ -252,6 +252,7 @@ impl FeedService {
                     s.example = example;
                     s.validators = cached.validators;
                     s.last_good = Some(cached.checked_at);
+                    s.messages = source_messages(&cached.body, &s.config);
                     s.body = Some(cached.body);
                 }
                 Err(err) => {
@@ -278,8 +279,14 @@ impl FeedService {
                     tracing::warn!(feed = %config.name, "skipped {skipped}");
                 }
                 let activities = post_process(parsed.activities, &config);
+                // Its messages from the same check of the file (read once more here,
+                // at the refresh, never at every update of the screen).
+                let messages = crate::files::read_regular(Path::new(&path), feed::MAX_FEED_BYTES)
+                    .map(|bytes| source_messages(&bytes, &config))
+                    .unwrap_or_default();
                 let s = &mut self.sources[i];
                 s.activities = activities;
+                s.messages = messages;
                 s.example = parsed.example;
                 s.last_good = Some(self.clock.now());
                 s.last_error = None;
@@ -311,54 +318,14 @@ impl FeedService {
         catalog
     }
 
-    /// The messages of the JSON feeds (issue 17), from each source's last good body
-    /// (a local file is read again): urgent only where the source has
-    /// `urgent_allowed`; which kiosks they are for is decided by the kiosk.
+    /// The messages of the JSON feeds (issue 17), each source's from its last good
+    /// copy: urgent only where the source has `urgent_allowed`; which kiosks they are
+    /// for is decided by the kiosk.
     pub fn messages(&self) -> Vec<crate::messages::Message> {
-        self.feed_messages(true)
-    }
-
-    /// The same; `log`: with a warning for each message not taken as it is.
-    fn feed_messages(&self, log: bool) -> Vec<crate::messages::Message> {
-        let mut out = Vec::new();
-        for s in &self.sources {
-            let file;
-            let body: &[u8] = match &s.body {
-                Some(body) => body,
-                None if !s.config.is_http() && s.last_good.is_some() => {
-                    let path = s
-                        .config
-                        .url
-                        .strip_prefix("file://")
-                        .unwrap_or(&s.config.url);
-                    file = crate::files::read_regular(Path::new(path), feed::MAX_FEED_BYTES)
-                        .unwrap_or_default();
-                    &file
-                }
-                None => continue,
-            };
-            let base = reqwest::Url::parse(&s.config.url).ok();
-            // The same picture rule as the feed's activities: its own folder or its
-            // listed `image_hosts`, nothing else.
-            let resolve = |name: &str| -> Option<ImageRef> {
-                crate::feed_policy::resolve_picture(base.as_ref(), name)
-                    .filter(|u| crate::feed_policy::picture_allowed(u, &s.config))
-                    .map(|u| ImageRef::Url(u.into()))
-            };
-            let (messages, warnings) = crate::messages::from_feed(
-                body,
-                s.config.urgent_allowed,
-                s.config.http_links,
-                &resolve,
-            );
-            if log {
-                for line in warnings {
-                    tracing::warn!(feed = %s.config.name, "{line}");
-                }
-            }
-            out.extend(messages);
-        }
-        out
+        self.sources
+            .iter()
+            .flat_map(|s| s.messages.iter().cloned())
+            .collect()
     }
 
     pub fn status(&self) -> FeedStatus {
@@ -437,6 +404,7 @@ impl FeedService {
                             s.activities = activities;
                             s.example = example;
                             s.validators = validators;
+                            s.messages = source_messages(&body, &s.config);
                             s.body = Some(body);
                             s.last_good = Some(now);
                             RefreshOutcome::Updated
@@ -698,6 +666,24 @@ fn parse(
 }
 
 /// The source's own settings: default categories and a location filter.
+/// The messages of a feed's body, with a warning for each one not taken as it is
+/// (logged once per new copy). Pictures follow the feed's picture rule (its own
+/// folder or its `image_hosts`), links `feed_policy::link_allowed`.
+fn source_messages(body: &[u8], config: &FeedConfig) -> Vec<crate::messages::Message> {
+    let base = reqwest::Url::parse(&config.url).ok();
+    let resolve = |name: &str| -> Option<ImageRef> {
+        crate::feed_policy::resolve_picture(base.as_ref(), name)
+            .filter(|u| crate::feed_policy::picture_allowed(u, config))
+            .map(|u| ImageRef::Url(u.into()))
+    };
+    let (messages, warnings) =
+        crate::messages::from_feed(body, config.urgent_allowed, config.http_links, &resolve);
+    for line in warnings {
+        tracing::warn!(feed = %config.name, "{line}");
+    }
+    messages
+}
+
 fn post_process(activities: Vec<Activity>, config: &FeedConfig) -> Vec<Activity> {
     let activities = crate::feed_policy::apply(activities, config);
     let filter = config.location_contains.as_ref().map(|l| l.to_lowercase());
