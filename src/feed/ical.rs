@@ -29,11 +29,15 @@ use crate::time::ZONE;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use icalendar::parser::{Component, Property};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Components nest VCALENDAR > VEVENT > VALARM; anything much deeper is hostile.
 const MAX_DEPTH: usize = 8;
+
+/// RRULEs read from one event (RFC 5545 allows several; real feeds have two or three).
+const MAX_RRULES: usize = 8;
 
 /// Why a whole iCalendar feed is refused.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +108,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFeed, IcalError> {
             zones: &mut zones,
             floating,
             warnings: &mut notes.warnings,
+            block,
         };
         match cx.event(&component) {
             Ok(event) => events.push(event),
@@ -122,6 +127,11 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedFeed, IcalError> {
     // A feed in which every event is bad is refused as a whole, like the JSON feed:
     // showing an empty screen as if all were well would hide the problem.
     notes.warnings.merge(zones.warnings);
+    if events.is_empty() {
+        if let Some(line) = prepared.too_deep {
+            return Err(IcalError::TooDeep(line));
+        }
+    }
     if events.is_empty() && bad > 0 {
         return Err(IcalError::NoGoodEvents {
             count: bad,
@@ -173,6 +183,8 @@ struct Block {
 
 struct Prepared {
     cal_zone: Option<String>,
+    /// The first line where components nest more than `MAX_DEPTH` deep.
+    too_deep: Option<usize>,
     events: Vec<Block>,
     timezones: Vec<Block>,
 }
@@ -209,14 +221,17 @@ fn prepare(bytes: &[u8], feed: &mut Notes) -> Result<Prepared, IcalError> {
     }
     let mut out = Prepared {
         cal_zone: None,
+        too_deep: None,
         events: Vec::new(),
         timezones: Vec::new(),
     };
-    // The open component (below VCALENDAR), its nesting, and its lines.
+    // The open component (below VCALENDAR), its nesting, and its lines (an END the
+    // scan repairs is a line of its own making).
     let mut stack: Vec<String> = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
+    let mut current: Vec<Cow<'_, str>> = Vec::new();
     let mut start_line = 0;
-    let mut broken = false;
+    let mut deep = false;
+    let mut beyond = 0usize;
     let mut ended = false;
     for (index, line) in numbered {
         let number = index + 1;
@@ -229,12 +244,34 @@ fn prepare(bytes: &[u8], feed: &mut Notes) -> Result<Prepared, IcalError> {
         let upper_prefix = line.get(..6).map(str::to_ascii_uppercase);
         let is_begin = upper_prefix.as_deref() == Some("BEGIN:");
         let is_end = line.get(..4).map(str::to_ascii_uppercase).as_deref() == Some("END:");
+        let begins = is_begin.then(|| line[6..].trim().to_ascii_uppercase());
+        // A component that never nests (VEVENT, VTODO ...) begins while another is
+        // open, or the calendar ends: the open one lacked its END. It is closed here.
+        let closes_all = match &begins {
+            Some(name) => !stack.is_empty() && TOP_LEVEL.contains(&name.as_str()),
+            None => is_end && line[4..].trim().eq_ignore_ascii_case("VCALENDAR"),
+        };
+        if closes_all && !stack.is_empty() {
+            let open = stack.last().cloned().unwrap_or_default();
+            feed.warnings.note("components repaired", || {
+                format!(
+                    "line {number}: {} while {open} (line {start_line}, {}) is open; END:{open} was missing and is assumed",
+                    shorten(line.trim()),
+                    find_uid(&current).as_deref().unwrap_or("no UID")
+                )
+            });
+            while let Some(name) = stack.pop() {
+                current.push(Cow::Owned(format!("END:{name}")));
+            }
+            beyond = 0;
+            finish(&mut current, start_line, &mut deep, &mut out, feed);
+        }
         if stack.is_empty() {
-            if is_begin {
-                stack.push(line[6..].trim().to_ascii_uppercase());
-                current = vec![line];
+            if let Some(name) = begins {
+                current = vec![Cow::Owned(format!("BEGIN:{name}"))];
+                stack.push(name);
                 start_line = number;
-                broken = false;
+                deep = false;
             } else if is_end {
                 if line[4..].trim().eq_ignore_ascii_case("VCALENDAR") {
                     ended = true;
@@ -247,46 +284,71 @@ fn prepare(bytes: &[u8], feed: &mut Notes) -> Result<Prepared, IcalError> {
             }
             continue;
         }
-        current.push(line);
-        if is_begin {
+        if let Some(name) = begins {
+            // Past MAX_DEPTH only the depth is counted: the component is skipped,
+            // and the stack (searched at every END) stays small.
             if stack.len() >= MAX_DEPTH {
-                return Err(IcalError::TooDeep(number));
+                deep = true;
+                beyond += 1;
+                out.too_deep.get_or_insert(number);
+            } else {
+                stack.push(name.clone());
             }
-            stack.push(line[6..].trim().to_ascii_uppercase());
+            // BEGIN and END lines as the parser wants them: upper case, no trailing
+            // blanks (Exchange and some plug-ins write "END:VEVENT ").
+            current.push(Cow::Owned(format!("BEGIN:{name}")));
+        } else if is_end && beyond > 0 {
+            beyond -= 1;
+            current.push(Cow::Borrowed(line));
         } else if is_end {
             let name = line[4..].trim().to_ascii_uppercase();
             match stack.iter().rposition(|s| *s == name) {
                 Some(at) => {
-                    if at + 1 != stack.len() {
-                        broken = true;
+                    // Inner components left open are closed first.
+                    for inner in stack.drain(at + 1..).rev() {
+                        feed.warnings.note("components repaired", || {
+                            format!(
+                                "line {number}: END:{name} while {inner} is open (UID {}); END:{inner} was missing and is assumed",
+                                find_uid(&current).as_deref().unwrap_or("none")
+                            )
+                        });
+                        current.push(Cow::Owned(format!("END:{inner}")));
                     }
                     stack.truncate(at);
+                    current.push(Cow::Owned(format!("END:{name}")));
                 }
-                None => broken = true,
-            }
-            if stack.is_empty() {
-                let kind = current[0][6..].trim().to_ascii_uppercase();
-                let block = Block {
-                    text: join(&current),
-                    line: start_line,
-                    uid: find_uid(&current),
-                };
-                current.clear();
-                if broken {
-                    feed.skipped.note("events skipped", || {
+                None => {
+                    // A typo (END:VTOOD after BEGIN:VTODO) closes the open component.
+                    let open = stack.pop().unwrap_or_default();
+                    feed.warnings.note("components repaired", || {
                         format!(
-                            "{kind} at line {start_line} ({}): BEGIN and END do not match",
-                            block.uid.as_deref().unwrap_or("no UID")
+                            "line {number}: {} does not match BEGIN:{open} (UID {}); taken as END:{open}",
+                            shorten(line.trim()),
+                            find_uid(&current).as_deref().unwrap_or("none")
                         )
                     });
-                    continue;
-                }
-                match kind.as_str() {
-                    "VEVENT" => out.events.push(block),
-                    "VTIMEZONE" => out.timezones.push(block),
-                    _ => {}
+                    current.push(Cow::Owned(format!("END:{open}")));
                 }
             }
+            if stack.is_empty() {
+                finish(&mut current, start_line, &mut deep, &mut out, feed);
+            }
+        } else if !is_property_line(line) && current.len() > 1 {
+            // A line break in a text that was not folded (some plug-ins write a
+            // DESCRIPTION's lines as they are): the line belongs to the one before.
+            feed.warnings.note("lines joined to the line before", || {
+                format!(
+                    "line {number} (UID {}) is not a property; joined to the line before as a line break",
+                    find_uid(&current).as_deref().unwrap_or("none")
+                )
+            });
+            if let Some(last) = current.last_mut() {
+                let joined = last.to_mut();
+                joined.push_str("\\n");
+                joined.push_str(line);
+            }
+        } else {
+            current.push(Cow::Borrowed(line));
         }
     }
     if !stack.is_empty() {
@@ -313,6 +375,63 @@ fn prepare(bytes: &[u8], feed: &mut Notes) -> Result<Prepared, IcalError> {
     Ok(out)
 }
 
+/// NAME[;params]:value with a name of letters, digits and '-' (RFC 5545 3.1).
+fn is_property_line(line: &str) -> bool {
+    let name_end = line.find([';', ':']).unwrap_or(0);
+    name_end > 0
+        && line.contains(':')
+        && line[..name_end]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Components that are only ever children of VCALENDAR.
+const TOP_LEVEL: [&str; 6] = [
+    "VEVENT",
+    "VTODO",
+    "VJOURNAL",
+    "VFREEBUSY",
+    "VTIMEZONE",
+    "VAVAILABILITY",
+];
+
+/// A closed top-level component: an event or a time zone is kept, one nested too
+/// deep is skipped, anything else is ignored.
+fn finish(
+    current: &mut Vec<Cow<'_, str>>,
+    start_line: usize,
+    deep: &mut bool,
+    out: &mut Prepared,
+    feed: &mut Notes,
+) {
+    let kind = current
+        .first()
+        .and_then(|l| l.get(6..))
+        .unwrap_or("")
+        .trim()
+        .to_ascii_uppercase();
+    let block = Block {
+        text: join(current),
+        line: start_line,
+        uid: find_uid(current),
+    };
+    current.clear();
+    if std::mem::take(deep) {
+        feed.skipped.note("events skipped", || {
+            format!(
+                "{kind} at line {start_line} ({}): nests components more than {MAX_DEPTH} deep",
+                block.uid.as_deref().unwrap_or("no UID")
+            )
+        });
+        return;
+    }
+    match kind.as_str() {
+        "VEVENT" => out.events.push(block),
+        "VTIMEZONE" => out.timezones.push(block),
+        _ => {}
+    }
+}
+
 /// RFC 5545 3.1 unfolding on bytes: a line break followed by a space or tab is
 /// removed. Done before UTF-8 decoding because publishers fold at 75 octets and may
 /// split a multi-byte character. Accepts CRLF and bare LF.
@@ -330,18 +449,18 @@ fn unfold(bytes: &[u8]) -> Vec<Vec<u8>> {
 
 /// Lines joined with CRLF: the icalendar parser looks for "\r\n" first and would
 /// scan to the end of the input for every property of an LF-only file.
-fn join(lines: &[&str]) -> String {
-    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
+fn join<S: AsRef<str>>(lines: &[S]) -> String {
+    let mut text = String::with_capacity(lines.iter().map(|l| l.as_ref().len() + 2).sum());
     for line in lines {
-        text.push_str(line.trim_end_matches('\r'));
+        text.push_str(line.as_ref().trim_end_matches('\r'));
         text.push_str("\r\n");
     }
     text
 }
 
-fn find_uid(lines: &[&str]) -> Option<String> {
+fn find_uid<S: AsRef<str>>(lines: &[S]) -> Option<String> {
     lines.iter().find_map(|l| {
-        let (name, value) = calendar_property(l)?;
+        let (name, value) = calendar_property(l.as_ref())?;
         name.eq_ignore_ascii_case("UID")
             .then(|| value.trim().chars().take(200).collect())
     })
@@ -523,6 +642,20 @@ impl When {
         }
     }
 
+    /// The same kind of value, `by` earlier (a date by whole days).
+    fn earlier(self, by: Duration) -> When {
+        let minus = |t: NaiveDateTime| t.checked_sub_signed(by).unwrap_or(t);
+        match self {
+            When::Date(d) => When::Date(
+                d.checked_sub_days(chrono::Days::new(by.num_days().max(0) as u64))
+                    .unwrap_or(d),
+            ),
+            When::Floating(t) => When::Floating(minus(t)),
+            When::Utc(t) => When::Utc(minus(t)),
+            When::Zoned(t, z) => When::Zoned(minus(t), z),
+        }
+    }
+
     fn date(self) -> NaiveDate {
         match self {
             When::Date(d) => d,
@@ -535,7 +668,19 @@ impl When {
 struct Event {
     activity: Activity,
     recurrence_id: Option<When>,
+    /// RECURRENCE-ID;RANGE=THISANDFUTURE: the change applies to later instances too.
+    this_and_future: bool,
     sequence: i64,
+    /// The later of DTSTAMP and LAST-MODIFIED.
+    stamp: Option<DateTime<Utc>>,
+}
+
+impl Event {
+    /// Which of two versions of the same component wins: the higher SEQUENCE, then
+    /// the later DTSTAMP / LAST-MODIFIED (RFC 5545 3.8.7.4).
+    fn version(&self) -> (i64, Option<DateTime<Utc>>) {
+        (self.sequence, self.stamp)
+    }
 }
 
 struct Cx<'a> {
@@ -543,6 +688,8 @@ struct Cx<'a> {
     /// Where floating times are (X-WR-TIMEZONE, else Europe/Amsterdam).
     floating: Tz,
     warnings: &'a mut Tally,
+    /// The event as text and where it begins, for warnings that name the line.
+    block: &'a Block,
 }
 
 fn value<'a>(c: &'a Component, name: &str) -> Option<&'a str> {
@@ -567,9 +714,68 @@ fn param<'a>(p: &'a Property, key: &str) -> Option<&'a str> {
 }
 
 impl Cx<'_> {
+    /// A property repaired or ignored so that the event can be shown: one warning
+    /// with the event's UID and the property's line.
+    fn repaired(&mut self, property: &str, what: impl FnOnce() -> String) {
+        let block = self.block;
+        self.warnings.note("properties repaired", || {
+            let offset = block
+                .text
+                .split("\r\n")
+                .position(|l| {
+                    calendar_property(l)
+                        .is_some_and(|(name, _)| name.eq_ignore_ascii_case(property))
+                })
+                .unwrap_or(0);
+            format!(
+                "event {} line {}: {}",
+                block
+                    .uid
+                    .as_deref()
+                    .map(shorten)
+                    .unwrap_or("(no UID)".into()),
+                block.line + offset,
+                what()
+            )
+        });
+    }
+
     fn event(&mut self, c: &Component) -> Result<Event, String> {
         let dtstart = all(c, "DTSTART").next().ok_or("no DTSTART")?;
-        let start_when = self.when_of(dtstart).map_err(|e| format!("DTSTART: {e}"))?;
+        let mut start_when = self.when_of(dtstart).map_err(|e| format!("DTSTART: {e}"))?;
+        let mut end_when = match all(c, "DTEND").next() {
+            Some(p) => match self.when_of(p) {
+                Ok(end) => Some(end),
+                Err(e) => {
+                    // Empty or garbled: the event is read as if it had none.
+                    self.repaired("DTEND", || format!("DTEND ignored: {e}"));
+                    None
+                }
+            },
+            None => None,
+        };
+        // A negative DURATION (it ends before it starts): read the other way round,
+        // as with DTEND before DTSTART.
+        if end_when.is_none() {
+            if let Some(length) = value(c, "DURATION")
+                .and_then(|d| d.trim().strip_prefix('-'))
+                .and_then(parse_duration)
+            {
+                self.repaired("DURATION", || {
+                    "negative DURATION; the event is taken to end at DTSTART".into()
+                });
+                end_when = Some(start_when);
+                start_when = start_when.earlier(length);
+            }
+        }
+        if let Some(end) = end_when.filter(|end| self.before(*end, start_when)) {
+            // What mature readers do: the two are taken the other way round.
+            self.repaired("DTEND", || {
+                "DTEND is before DTSTART; the two are swapped".into()
+            });
+            end_when = Some(start_when);
+            start_when = end;
+        }
         let (start, zone, all_day) = match start_when {
             When::Date(d) => (d.and_time(NaiveTime::MIN), ZONE, true),
             When::Floating(t) => (t, self.floating, false),
@@ -577,15 +783,33 @@ impl Cx<'_> {
             When::Zoned(t, z) => (t, z, false),
         };
         let first = resolve(zone, start);
-        let duration = self.duration(c, start_when, first, all_day)?;
+        let duration = self.duration(c, start_when, end_when, first, all_day)?;
 
-        let rrule = match all(c, "RRULE").next() {
-            None => None,
-            Some(p) => Some(
-                normalise_rrule(p.val.as_str(), zone, all_day, start, self.floating)
-                    .map_err(|e| format!("RRULE: {e}"))?,
-            ),
-        };
+        // Every RRULE (their instances are the union); an empty one is ignored.
+        let mut rules = Vec::new();
+        for p in all(c, "RRULE") {
+            let text = p.val.as_str();
+            if text.trim().is_empty() {
+                self.repaired("RRULE", || "empty RRULE ignored".into());
+                continue;
+            }
+            if rules.len() >= MAX_RRULES {
+                self.repaired("RRULE", || {
+                    format!("more than {MAX_RRULES} RRULEs; the rest ignored")
+                });
+                break;
+            }
+            let mut fixes = Vec::new();
+            let rule = normalise_rrule(text, zone, all_day, start, self.floating, &mut fixes)
+                .map_err(|e| format!("RRULE: {e}"))?;
+            for fix in fixes {
+                self.repaired("RRULE", || format!("RRULE '{}': {fix}", shorten(text)));
+            }
+            rules.push(rule);
+        }
+        let mut rules = rules.into_iter();
+        let rrule = rules.next();
+        let more_rrules: Vec<String> = rules.collect();
 
         let time_of_day = start.time();
         let floating = self.floating;
@@ -648,8 +872,25 @@ impl Cx<'_> {
         });
         let recurrence_id = match all(c, "RECURRENCE-ID").next() {
             None => None,
-            Some(p) => Some(self.when_of(p).map_err(|e| format!("RECURRENCE-ID: {e}"))?),
+            Some(p) => Some((
+                self.when_of(p).map_err(|e| format!("RECURRENCE-ID: {e}"))?,
+                param(p, "RANGE").is_some_and(|r| unquote(r).eq_ignore_ascii_case("THISANDFUTURE")),
+            )),
         };
+        let (recurrence_id, this_and_future) = match recurrence_id {
+            Some((when, future)) => (Some(when), future),
+            None => (None, false),
+        };
+        // The later of DTSTAMP and LAST-MODIFIED decides between equal SEQUENCEs.
+        let stamp = ["DTSTAMP", "LAST-MODIFIED"]
+            .iter()
+            .filter_map(|name| value(c, name))
+            .filter_map(|text| parse_when(text, None).ok())
+            .map(|w| {
+                w.instant(chrono_tz::UTC, NaiveTime::MIN, chrono_tz::UTC)
+                    .with_timezone(&Utc)
+            })
+            .max();
 
         let status = match value(c, "STATUS").map(|s| s.trim().to_ascii_uppercase()) {
             Some(s) if s == "CANCELLED" || s == "CANCELED" => Status::Cancelled,
@@ -661,12 +902,9 @@ impl Cx<'_> {
         if title_chars > MAX_TITLE_CHARS {
             return Err(format!("SUMMARY is {title_chars} characters long"));
         }
-        let title = if title.is_empty() {
-            "(zonder titel)"
-        } else {
-            title
-        };
         let mut cut = 0usize;
+        // Without SUMMARY the title is empty: the screens show a neutral word
+        // ("Activiteit"), `feed occurrences` an empty title.
         let description = capped(
             value(c, "DESCRIPTION").unwrap_or(""),
             MAX_DESCRIPTION_CHARS,
@@ -750,13 +988,18 @@ impl Cx<'_> {
             cost_note: Localized::default(),
             categories,
             status,
-            repeat: repeat_of(rrule.as_deref(), local_start),
+            repeat: if more_rrules.is_empty() {
+                repeat_of(rrule.as_deref(), local_start)
+            } else {
+                crate::i18n::Repeat::Other
+            },
             timing: Timing {
                 start,
                 zone,
                 duration,
                 all_day,
                 rrule,
+                more_rrules,
                 rdates,
                 exdates,
                 overrides: Vec::new(),
@@ -765,7 +1008,9 @@ impl Cx<'_> {
         Ok(Event {
             activity,
             recurrence_id,
+            this_and_future,
             sequence,
+            stamp,
         })
     }
 
@@ -775,23 +1020,17 @@ impl Cx<'_> {
         &mut self,
         c: &Component,
         start: When,
+        end: Option<When>,
         first: DateTime<Tz>,
         all_day: bool,
     ) -> Result<Duration, String> {
-        if let Some(p) = all(c, "DTEND").next() {
-            let end = self.when_of(p).map_err(|e| format!("DTEND: {e}"))?;
+        if let Some(end) = end {
             if all_day {
                 let days = (end.date() - start.date()).num_days();
-                if days < 0 {
-                    return Err("DTEND is before DTSTART".into());
-                }
                 return Ok(Duration::days(days.max(1)));
             }
             let end = end.instant(first.timezone(), first.time(), self.floating);
-            if end < first {
-                return Err("DTEND is before DTSTART".into());
-            }
-            return Ok(end.signed_duration_since(first));
+            return Ok(end.signed_duration_since(first).max(Duration::zero()));
         }
         if let Some(text) = value(c, "DURATION") {
             let length = parse_duration(text).ok_or_else(|| format!("DURATION '{text}'"))?;
@@ -806,6 +1045,17 @@ impl Cx<'_> {
         } else {
             Duration::zero()
         })
+    }
+
+    /// Whether `a` is before `b`: dates by date, anything else as instants.
+    fn before(&self, a: When, b: When) -> bool {
+        match (a, b) {
+            (When::Date(x), When::Date(y)) => x < y,
+            _ => {
+                let at = |w: When| w.instant(ZONE, NaiveTime::MIN, self.floating);
+                at(a) < at(b)
+            }
+        }
     }
 
     fn when_of(&mut self, p: &Property) -> Result<When, String> {
@@ -931,6 +1181,7 @@ fn normalise_rrule(
     all_day: bool,
     start: NaiveDateTime,
     floating: Tz,
+    fixes: &mut Vec<&'static str>,
 ) -> Result<String, String> {
     let rule = rule.trim();
     let rule = rule
@@ -948,24 +1199,24 @@ fn normalise_rrule(
             "FREQ" if matches!(val.to_ascii_uppercase().as_str(), "SECONDLY" | "MINUTELY") => {
                 return Err(format!("FREQ={val} is not supported (repeats too often)"));
             }
+            known if !RULE_PARTS.contains(&known) => {
+                // X- parts and RFC 7529's RSCALE/SKIP: the rrule crate refuses them.
+                fixes.push("a rule part that is not RFC 5545's ignored");
+                continue;
+            }
             "UNTIL" => {
                 let until = parse_when(val, None).map_err(|e| format!("UNTIL: {e}"))?;
-                // A DATE UNTIL includes that whole day.
+                // A DATE UNTIL is the start of that day in the event's zone, as
+                // mature readers take it (python-dateutil, libical): with a
+                // DATE-TIME DTSTART, an instance later that day is not included.
                 let instant = match until {
-                    When::Date(d) => resolve(
-                        zone,
-                        d.and_hms_opt(23, 59, 59)
-                            .unwrap_or(d.and_time(NaiveTime::MIN)),
-                    ),
-                    other => other.instant(
-                        zone,
-                        NaiveTime::MIN,
-                        if all_day {
-                            ZONE
-                        } else {
-                            floating_or(zone, floating)
-                        },
-                    ),
+                    When::Date(d) => resolve(zone, d.and_time(NaiveTime::MIN)),
+                    // All-day instances are dates: a date-time UNTIL includes the
+                    // date it names (a UTC one its UTC date), as the reference does.
+                    other if all_day => resolve(ZONE, other.date().and_time(NaiveTime::MIN)),
+                    // Otherwise UNTIL is an instant (RFC 5545 3.3.10), compared as
+                    // one with the instances wherever DTSTART is.
+                    other => other.instant(zone, NaiveTime::MIN, floating_or(zone, floating)),
                 };
                 let utc = instant.with_timezone(&Utc);
                 parts.push(format!("UNTIL={}", utc.format("%Y%m%dT%H%M%SZ")));
@@ -975,12 +1226,50 @@ fn normalise_rrule(
         }
         parts.push(format!("{key}={val}"));
     }
+    // COUNT and UNTIL together (RFC 5545 forbids it): UNTIL is kept. A COUNT below
+    // one says nothing: it is dropped.
+    let has_until = parts.iter().any(|p| p.starts_with("UNTIL="));
+    let before = parts.len();
+    parts.retain(|p| {
+        let Some(count) = p.strip_prefix("COUNT=") else {
+            return true;
+        };
+        if has_until {
+            return false;
+        }
+        count.parse::<i64>().map_or(true, |n| n > 0)
+    });
+    if parts.len() < before {
+        fixes.push(if has_until {
+            "COUNT and UNTIL together; COUNT ignored"
+        } else {
+            "COUNT below 1 ignored"
+        });
+    }
     let normalised = parts.join(";");
     let parsed = super::parse_rule(&normalised)?;
     let dt_start = resolve(zone, start).with_timezone(&rrule::Tz::Tz(zone));
     parsed.validate(dt_start).map_err(|e| format!("{e}"))?;
     Ok(normalised)
 }
+
+/// The rule parts of RFC 5545 3.3.10.
+const RULE_PARTS: [&str; 14] = [
+    "FREQ",
+    "UNTIL",
+    "COUNT",
+    "INTERVAL",
+    "BYSECOND",
+    "BYMINUTE",
+    "BYHOUR",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYYEARDAY",
+    "BYWEEKNO",
+    "BYMONTH",
+    "BYSETPOS",
+    "WKST",
+];
 
 /// A floating UNTIL belongs with the event's own zone (RFC 5545: UNTIL has the same
 /// value type as DTSTART); `floating` is only used when the event itself is UTC.
@@ -999,7 +1288,8 @@ fn floating_or(zone: Tz, floating: Tz) -> Tz {
 /// RECURRENCE-ID events become overrides of their master. An override without a
 /// master is shown as an event of its own.
 fn group(events: Vec<Event>, warnings: &mut Tally) -> Vec<Activity> {
-    let mut masters: Vec<(Activity, i64)> = Vec::new();
+    type Version = (i64, Option<DateTime<Utc>>);
+    let mut masters: Vec<(Activity, Version)> = Vec::new();
     let mut by_uid: HashMap<String, usize> = HashMap::new();
     let mut changed = Vec::new();
     for e in events {
@@ -1007,26 +1297,28 @@ fn group(events: Vec<Event>, warnings: &mut Tally) -> Vec<Activity> {
             changed.push(e);
             continue;
         }
+        let version = e.version();
         match by_uid.get(&e.activity.id) {
             Some(&i) => {
                 warnings.note("UIDs that appear twice", || {
                     format!(
-                        "UID {} appears twice; the newer one is kept",
+                        "UID {} appears twice; the highest SEQUENCE (then the latest DTSTAMP) is kept",
                         shorten(&e.activity.id)
                     )
                 });
-                if e.sequence > masters[i].1 {
-                    masters[i] = (e.activity, e.sequence);
+                if version > masters[i].1 {
+                    masters[i] = (e.activity, version);
                 }
             }
             None => {
                 by_uid.insert(e.activity.id.clone(), masters.len());
-                masters.push((e.activity, e.sequence));
+                masters.push((e.activity, version));
             }
         }
     }
-    // Higher SEQUENCE last, so it replaces an older override of the same instance.
-    changed.sort_by_key(|e| e.sequence);
+    // Newer versions last (stable: equal ones keep their order), so that each
+    // replaces an older override of the same instance.
+    changed.sort_by_key(Event::version);
     // (master, instance) to its place in the master's overrides: a replacement is
     // found without a search (a feed may have 100,000 changed instances).
     let mut placed: HashMap<(usize, DateTime<Utc>), usize> = HashMap::new();
@@ -1034,11 +1326,12 @@ fn group(events: Vec<Event>, warnings: &mut Tally) -> Vec<Activity> {
         let Some(when) = e.recurrence_id else {
             continue;
         };
+        let version = e.version();
         let Some(&i) = by_uid.get(&e.activity.id) else {
             // Orphan: it becomes the master for its UID, so that later orphans of
             // the same UID are not dropped as duplicates.
             by_uid.insert(e.activity.id.clone(), masters.len());
-            masters.push((e.activity, e.sequence));
+            masters.push((e.activity, version));
             continue;
         };
         let master = &mut masters[i].0;
@@ -1055,6 +1348,7 @@ fn group(events: Vec<Event>, warnings: &mut Tally) -> Vec<Activity> {
         let overrides = &mut master.timing.overrides;
         let replacement = Override {
             recurrence_id,
+            this_and_future: e.this_and_future,
             activity: Arc::new(activity),
         };
         match placed.get(&(i, recurrence_id)) {
@@ -1096,9 +1390,10 @@ fn inherit(changed: &mut Activity, master: &Activity) {
         changed.image = master.image.clone();
     }
     changed.repeat = master.repeat.clone();
-    // A changed instance is one instance: its own RRULE (RANGE=THISANDFUTURE) is not
-    // supported, so it must not multiply.
+    // A changed instance is one instance: it must not multiply. RANGE=THISANDFUTURE
+    // is applied to the master's later instances (`Override::this_and_future`).
     changed.timing.rrule = None;
+    changed.timing.more_rrules.clear();
     changed.timing.rdates.clear();
 }
 
@@ -1307,7 +1602,8 @@ mod tests {
     fn until_as_date_and_floating_is_accepted() {
         let events = "BEGIN:VEVENT\r\nUID:u\r\nDTSTART;TZID=Europe/Amsterdam:20261201T100000\r\nRRULE:FREQ=DAILY;UNTIL=20261203\r\nSUMMARY:U\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:v\r\nDTSTART;VALUE=DATE:20261201\r\nRRULE:FREQ=DAILY;UNTIL=20261202\r\nSUMMARY:V\r\nEND:VEVENT\r\n";
         let got = list(&cal(events), "2026-12-01T00:00:00Z", "2026-12-31T00:00:00Z");
-        assert_eq!(got.iter().filter(|g| g.0 == "U").count(), 3);
+        // UNTIL=20261203 is 3 December 00:00: the 10:00 instance that day is past it.
+        assert_eq!(got.iter().filter(|g| g.0 == "U").count(), 2);
         assert_eq!(got.iter().filter(|g| g.0 == "V").count(), 2);
     }
 

@@ -73,6 +73,9 @@ pub struct Timing {
     pub all_day: bool,
     /// RFC 5545 RRULE value, already checked to parse (UNTIL in UTC for iCalendar).
     pub rrule: Option<String>,
+    /// Further RRULE values of the same event (RFC 5545 allows several; some servers
+    /// send them): the instances are the union of all rules.
+    pub more_rrules: Vec<String>,
     /// Extra instances (RDATE), each with its own length when it was a PERIOD.
     pub rdates: Vec<RDate>,
     pub exdates: Vec<NaiveDateTime>,
@@ -98,6 +101,7 @@ impl Timing {
             duration,
             all_day,
             rrule: None,
+            more_rrules: Vec::new(),
             rdates: Vec::new(),
             exdates: Vec::new(),
             overrides: Vec::new(),
@@ -120,6 +124,9 @@ pub struct RDate {
 pub struct Override {
     /// The master's original instance this replaces, as an instant.
     pub recurrence_id: DateTime<Utc>,
+    /// RECURRENCE-ID;RANGE=THISANDFUTURE: the master's later instances take this
+    /// one's title, place, status and length, moved as far as it was moved.
+    pub this_and_future: bool,
     pub activity: Arc<Activity>,
 }
 

@@ -140,22 +140,56 @@ impl Activity {
             t.duration
         };
         let first = resolve(zone, t.start);
+        // Changes with RANGE=THISANDFUTURE, by their instance: (instance, how far
+        // it moved, the change). The window is widened by the moves.
+        let mut futures: Vec<(DateTime<Utc>, Duration, &Override)> = t
+            .overrides
+            .iter()
+            .filter(|o| o.this_and_future)
+            .filter_map(|o| {
+                let ot = &o.activity.timing;
+                let moved = resolve(if ot.all_day { ZONE } else { ot.zone }, ot.start)
+                    .with_timezone(&Utc)
+                    .signed_duration_since(o.recurrence_id);
+                (moved.abs() <= Duration::days(366)).then_some((o.recurrence_id, moved, o))
+            })
+            .collect();
+        futures.sort_by_key(|(rid, _, _)| *rid);
+        let late = futures
+            .iter()
+            .map(|f| f.1)
+            .fold(Duration::zero(), Duration::max);
+        let early = futures
+            .iter()
+            .map(|f| -f.1)
+            .fold(Duration::zero(), Duration::max);
+        let reach = reach + late;
+        let window_to = to;
+        let to = to.checked_add_signed(early).unwrap_or(to);
         let mut starts: Vec<(DateTime<Tz>, Duration)> = match &t.rrule {
             None => vec![(first, t.duration)],
             Some(rule) => {
-                let mut s: Vec<_> = self
-                    .expand(
-                        rule,
-                        zone,
-                        from.checked_sub_signed(reach)
-                            .unwrap_or(DateTime::<Utc>::MIN_UTC),
-                        to,
-                        budget,
-                        true,
-                    )
-                    .into_iter()
-                    .map(|d| (d, t.duration))
-                    .collect();
+                let mut s: Vec<_> = Vec::new();
+                // Several RRULEs: the union of their instances (RFC 5545 3.8.5.3).
+                for rule in std::iter::once(rule).chain(&t.more_rrules) {
+                    s.extend(
+                        self.expand(
+                            rule,
+                            zone,
+                            from.checked_sub_signed(reach)
+                                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+                            to,
+                            budget,
+                            true,
+                        )
+                        .into_iter()
+                        .map(|d| (d, t.duration)),
+                    );
+                }
+                if !t.more_rrules.is_empty() {
+                    s.sort_by_key(|(d, _)| *d);
+                    s.dedup_by_key(|(d, _)| *d);
+                }
                 // DTSTART is always the first instance (RFC 5545 3.8.5.3), even
                 // when it does not match the rule.
                 if !s.iter().any(|(d, _)| *d == first) {
@@ -193,6 +227,25 @@ impl Activity {
             .filter(|(s, _)| !is_excluded(&t.exdates, zone, s))
             .filter(|(s, _)| !overridden.contains(&s.with_timezone(&Utc)))
             .filter_map(|(start, duration)| {
+                // RANGE=THISANDFUTURE: the latest such change before this instance
+                // gives it its title, status and length, and moves it as it moved.
+                let future = futures
+                    .iter()
+                    .rev()
+                    .find(|(rid, _, _)| *rid < start.with_timezone(&Utc));
+                let (activity, start, duration) = match future {
+                    Some((_, shift, o)) => (
+                        &o.activity,
+                        start.checked_add_signed(*shift)?,
+                        o.activity.timing.duration,
+                    ),
+                    None => (self, start, duration),
+                };
+                let status = if self.status == Status::Cancelled {
+                    Status::Cancelled
+                } else {
+                    activity.status
+                };
                 let start = start.with_timezone(&ZONE);
                 let end = if t.all_day {
                     let days = duration.num_days().max(1) as u64;
@@ -203,14 +256,15 @@ impl Activity {
                 } else {
                     start.checked_add_signed(duration)?
                 };
+                let to = window_to;
                 let overlaps =
                     end > from && start < to || (start == end && start >= from && start < to);
                 overlaps.then(|| Occurrence {
-                    activity: Arc::clone(self),
+                    activity: Arc::clone(activity),
                     start,
                     end,
                     all_day: t.all_day,
-                    status: self.status,
+                    status,
                 })
             })
             .collect();

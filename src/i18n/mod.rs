@@ -96,6 +96,21 @@ impl fmt::Display for Lang {
     }
 }
 
+/// An activity's title as the screens show it: an event without a title (an
+/// iCalendar VEVENT without SUMMARY) gets a neutral word in the screen's language,
+/// the same as the `@tr("Activiteit")` of the detail screen.
+pub fn activity_title(lang: Lang, title: &str) -> &str {
+    if !title.trim().is_empty() {
+        return title;
+    }
+    match lang {
+        Lang::Nl => "Activiteit",
+        Lang::En => "Activity",
+        Lang::Tr => "Etkinlik",
+        Lang::Pl => "Wydarzenie",
+    }
+}
+
 mod dates;
 mod repeat;
 

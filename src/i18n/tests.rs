@@ -165,3 +165,12 @@ fn polish_repeats_agree_in_gender_and_case() {
     assert_eq!(pl(&Repeat::Daily), "codziennie");
     assert_eq!(pl(&Repeat::Other), "regularnie");
 }
+
+#[test]
+fn an_activity_without_a_title_is_a_neutral_word_on_screen() {
+    assert_eq!(activity_title(Lang::Nl, ""), "Activiteit");
+    assert_eq!(activity_title(Lang::En, "  "), "Activity");
+    assert_eq!(activity_title(Lang::Tr, ""), "Etkinlik");
+    assert_eq!(activity_title(Lang::Pl, ""), "Wydarzenie");
+    assert_eq!(activity_title(Lang::En, "Koffie"), "Koffie");
+}

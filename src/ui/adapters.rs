@@ -149,7 +149,7 @@ pub fn item(o: &Occurrence, lang: Lang, today: NaiveDate, now: DateTime<Utc>) ->
     let a = &o.activity;
     ui::ActivityItem {
         id: s(&a.id),
-        title: s(a.title.get(lang)),
+        title: s(i18n::activity_title(lang, a.title.get(lang))),
         time: s(time_of(o, lang)),
         day: s(i18n::capitalise(&i18n::relative_date(
             lang,
@@ -207,7 +207,7 @@ pub fn detail(
     };
     ui::ActivityDetail {
         id: s(&a.id),
-        title: s(a.title.get(lang)),
+        title: s(i18n::activity_title(lang, a.title.get(lang))),
         description: s(a.description.get(lang)),
         when: s(when_of(o, lang, today)),
         next: s(next),
