@@ -5,18 +5,28 @@
 //! character), splits the calendar into its components with a cheap line scan, and
 //! hands each VEVENT/VTIMEZONE to the `icalendar` crate's parser on its own, so that
 //! one broken event costs only that event. It reads DTSTART/DTEND/DURATION (DATE,
-//! UTC, floating and TZID times), RRULE (expanded later by the `rrule` crate in the
-//! event's own zone), RDATE (DATE, DATE-TIME, PERIOD), EXDATE, RECURRENCE-ID
-//! overrides and STATUS. Time zones: IANA names, Windows names (Outlook), IANA names
-//! hidden in longer TZIDs, the VTIMEZONE's X-LIC-LOCATION or its offsets; floating
-//! times use X-WR-TIMEZONE, else Europe/Amsterdam.
+//! UTC, floating and TZID times), every RRULE (their union; expanded later by the
+//! `rrule` crate in the event's own zone), RDATE (DATE, DATE-TIME, PERIOD), EXDATE,
+//! RECURRENCE-ID overrides (RANGE=THISANDFUTURE too; the highest SEQUENCE, then the
+//! latest DTSTAMP / LAST-MODIFIED, wins) and STATUS. Time zones: IANA names, Windows
+//! names (Outlook), IANA names hidden in longer TZIDs, the VTIMEZONE's X-LIC-LOCATION
+//! or its offsets; floating times use X-WR-TIMEZONE, else Europe/Amsterdam.
+//!
+//! Lenient where the data is sloppy (issue #16), each repair a warning with the
+//! event's UID and line: a mismatched or missing END closes the open component; an
+//! empty RRULE, a COUNT beside UNTIL or below 1, and rule parts that are not RFC
+//! 5545's are dropped; DTEND before DTSTART (or a negative DURATION) is read the other
+//! way round; an unreadable DTEND is ignored; a line that is not a property (a text's
+//! line break that was not folded) joins the line before; BEGIN/END lines may be in
+//! lower case or end in blanks. An event without SUMMARY has an empty title. An
+//! event is refused only when no sensible reading exists (no DTSTART, a bad RRULE),
+//! a calendar only when no event in it can be read.
 //!
 //! What it deliberately does not do: it does not evaluate a VTIMEZONE's own
 //! transition rules (it maps the zone to an IANA zone instead, whose rules are
-//! maintained), nor RANGE=THISANDFUTURE, EXRULE, VTODO/VJOURNAL, alarms or
-//! attendees. It refuses sub-hourly rules (FREQ=SECONDLY/MINUTELY): nothing a
-//! welfare kiosk lists happens every minute, and such rules are the classic way to
-//! make an expander spin.
+//! maintained), nor EXRULE, VTODO/VJOURNAL, alarms or attendees. It refuses
+//! sub-hourly rules (FREQ=SECONDLY/MINUTELY): nothing a welfare kiosk lists happens
+//! every minute, and such rules are the classic way to make an expander spin.
 
 use super::{
     capped, repeat_of, resolve, windows_zones, Activity, ImageRef, Location, Organizer, Override,

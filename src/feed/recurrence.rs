@@ -229,10 +229,8 @@ impl Activity {
             .filter_map(|(start, duration)| {
                 // RANGE=THISANDFUTURE: the latest such change before this instance
                 // gives it its title, status and length, and moves it as it moved.
-                let future = futures
-                    .iter()
-                    .rev()
-                    .find(|(rid, _, _)| *rid < start.with_timezone(&Utc));
+                let at = futures.partition_point(|(rid, _, _)| *rid < start.with_timezone(&Utc));
+                let future = at.checked_sub(1).and_then(|i| futures.get(i));
                 let (activity, start, duration) = match future {
                     Some((_, shift, o)) => (
                         &o.activity,
