@@ -730,8 +730,7 @@ fn class_7_an_event_without_summary_is_shown_untitled() {
 fn what_publishers_really_emit_is_read() {
     let mut text = b"\xEF\xBB\xBF".to_vec();
     text.extend_from_slice(
-        format!(
-            "begin:vcalendar
+        "begin:vcalendar
 version:2.0
 prodid:test
 begin:vevent
@@ -781,7 +780,6 @@ SUMMARY:Kale nieuwe regel
 END:VEVENT
 END:VCALENDAR
 "
-        )
         .as_bytes(),
     );
     let (actual, stderr) = run_calendar("publishers", &text);
