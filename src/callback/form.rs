@@ -257,6 +257,19 @@ mod tests {
     }
 
     #[test]
+    fn a_service_number_stays_on_the_number_step_with_its_own_message() {
+        let mut e = at_name();
+        keys(&mut e, "anna");
+        e.proceed().unwrap();
+        for number in ["0800", "0800123", "09001234", "0906123456", "09091234567"] {
+            e.phone.clear();
+            keys(&mut e, number);
+            assert_eq!(e.proceed(), Err("phone-service"), "{number}");
+            assert_eq!(e.step, Step::Phone);
+        }
+    }
+
+    #[test]
     fn confirm_needs_the_consent_step_and_the_box() {
         let mut e = at_name();
         keys(&mut e, "anna");

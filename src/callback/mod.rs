@@ -554,6 +554,28 @@ mod tests {
         }
     }
 
+    /// The form shows `phone-service` with its own sentence, translated in every
+    /// language; `callback submit` prints the error's own text.
+    #[test]
+    fn the_service_number_message_is_in_all_four_languages() {
+        const NL: &str = "Dit is een servicenummer. Vul het nummer in waarop wij u kunnen bellen.";
+        let slint = include_str!("../../ui/callback.slint");
+        assert!(slint.contains(&format!(
+            "if code == \"phone-service\" {{ return @tr(\"{NL}\"); }}"
+        )));
+        for po in [
+            include_str!("../../translations/en/LC_MESSAGES/samen-kiosk.po"),
+            include_str!("../../translations/tr/LC_MESSAGES/samen-kiosk.po"),
+            include_str!("../../translations/pl/LC_MESSAGES/samen-kiosk.po"),
+        ] {
+            let entry = format!("msgid \"{NL}\"\nmsgstr \"");
+            let at = po.find(&entry).expect("translated") + entry.len();
+            assert!(!po[at..].starts_with('"'), "an empty translation");
+        }
+        let err = SubmitError::Phone(PhoneError::ServiceNumber).to_string();
+        assert!(err.contains("service number"), "{err}");
+    }
+
     /// Numbers a visitor can be called back on stay accepted: mobile, fixed line,
     /// VoIP (085, 091), UAN (088), personal (087), foreign mobile and fixed.
     #[test]
