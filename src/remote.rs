@@ -66,9 +66,9 @@ impl LocalFile {
             }),
             Some(path) => {
                 let text = crate::files::read_regular_text(path, crate::files::MAX_CONFIG_BYTES)
-                    .map_err(|source| ConfigError::Read {
+                    .map_err(|error| ConfigError::Read {
                         path: path.display().to_string(),
-                        source,
+                        error,
                     })?;
                 Ok(LocalFile {
                     text,

@@ -133,7 +133,16 @@ fn bad_arguments_give_one_clear_line() {
     for (args, expected) in [
         (
             vec!["screenshot", "--scene", "nope", "--out", out],
-            "unknown scene 'nope'",
+            "invalid value 'nope' for '--scene <SCENE>'",
+        ),
+        (vec!["--bogus"], "unexpected argument '--bogus'"),
+        (
+            vec!["--config", "/does/not/exist.toml", "status"],
+            "cannot read /does/not/exist.toml: No such file or directory",
+        ),
+        (
+            vec!["config", "check"],
+            "the following required arguments were not provided: <FILE>",
         ),
         (
             vec![
@@ -189,6 +198,21 @@ fn bad_arguments_give_one_clear_line() {
         assert!(!o.status.success(), "{args:?} should fail");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("samen-kiosk: "), "{args:?}: {stderr}");
+        assert!(
+            stderr.matches("No such file or directory").count() <= 1,
+            "said twice: {stderr}"
+        );
+    }
+    // Every scene is listed by --help.
+    let o = kiosk(&["screenshot", "--help"], dir.path());
+    let help = String::from_utf8_lossy(&o.stdout);
+    for (name, _) in samen_kiosk::ui::Scene::ALL {
+        assert!(
+            help.contains(name),
+            "{name} missing from screenshot --help: {help}"
+        );
     }
 }
 

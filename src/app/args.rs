@@ -131,9 +131,8 @@ pub struct RunArgs {
 
 #[derive(Args, Debug)]
 pub struct ScreenshotArgs {
-    /// The scene: signage, signage-today, signage-spotlight, signage-week, signage-cta,
-    /// signage-help, today, tomorrow, week, categories, detail, help, callback, warning.
-    #[arg(long)]
+    /// The scene to render.
+    #[arg(long, value_parser = scene_names())]
     pub scene: String,
     /// WIDTHxHEIGHT in pixels.
     #[arg(long, default_value = "1920x1080")]
@@ -156,8 +155,8 @@ pub struct ScreenshotArgs {
 
 #[derive(Args, Debug)]
 pub struct SpeakArgs {
-    /// The scene (as for screenshot).
-    #[arg(long)]
+    /// The scene to read out (as for screenshot).
+    #[arg(long, value_parser = scene_names())]
     pub scene: String,
     /// nl, en, tr or pl (default: the configured default language).
     #[arg(long)]
@@ -218,4 +217,9 @@ pub fn parse_size(text: &str) -> anyhow::Result<(u32, u32)> {
         anyhow::bail!("size {w}x{h} is out of range (320x240 up to 7680x7680)");
     }
     Ok((w, h))
+}
+
+/// Every scene `screenshot` and `speak` know: listed by `--help`, checked by clap.
+fn scene_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::ui::Scene::ALL.map(|(name, _)| name))
 }

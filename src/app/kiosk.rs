@@ -114,7 +114,16 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     if args.fullscreen {
         std::env::set_var("SLINT_FULLSCREEN", "1");
     }
-    let window = AppWindow::new().context("cannot open the kiosk window")?;
+    // Slint's reason spans several lines (one per back end it tried): one line here.
+    let window = AppWindow::new().map_err(|e| {
+        let why = e.to_string();
+        let why: Vec<&str> = why
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        anyhow::anyhow!("cannot open the kiosk window: {}", why.join(" "))
+    })?;
     if let Some(size) = &args.size {
         let (w, h) = super::args::parse_size(size)?;
         slint::ComponentHandle::window(&window).set_size(slint::PhysicalSize::new(w, h));

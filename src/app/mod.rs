@@ -23,7 +23,10 @@ pub fn main() -> ExitCode {
     use clap::Parser;
     crate::memory::tune_allocator();
     crate::state::private_umask();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
     logging::init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -36,6 +39,36 @@ pub fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// A command line clap refused: one line on stderr (the README's promise for every
+/// error), exit code 2; `--help` and `--version` print as clap does.
+fn usage_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        err.exit();
+    }
+    eprintln!(
+        "samen-kiosk: {} (see --help)",
+        one_line_usage_error(&err.render().to_string())
+    );
+    ExitCode::from(2)
+}
+
+/// clap's message up to its first blank line, on one line, without "error: ".
+fn one_line_usage_error(rendered: &str) -> String {
+    let first: Vec<&str> = rendered
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let text = first.join(" ");
+    text.strip_prefix("error: ").unwrap_or(&text).to_string()
 }
 
 /// Runs one command (no command: the kiosk).

@@ -48,7 +48,9 @@ impl NameError {
 
 impl FirstName {
     pub fn parse(raw: &str) -> Result<FirstName, NameError> {
-        let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Composed (NFC) first: "e" + U+0301 is "é", one letter, not a refusal.
+        let composed = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(raw);
+        let collapsed = composed.split_whitespace().collect::<Vec<_>>().join(" ");
         if collapsed.is_empty() {
             return Err(NameError::Empty);
         }
@@ -663,6 +665,15 @@ mod tests {
         );
         assert_eq!(FirstName::parse("Çağla").unwrap().as_str(), "Çağla");
         assert_eq!(FirstName::parse("   "), Err(NameError::Empty));
+        // Decomposed (NFD), as some keyboards and pastes give it: the same name, NFC.
+        assert_eq!(
+            FirstName::parse("Rene\u{301}e").map(|n| n.as_str().to_string()),
+            Ok("Renée".to_string())
+        );
+        assert_eq!(
+            FirstName::parse("S\u{327}u\u{308}kru\u{308}").map(|n| n.as_str().to_string()),
+            Ok("Şükrü".to_string())
+        );
         assert_eq!(FirstName::parse("R2D2"), Err(NameError::Characters));
         assert_eq!(FirstName::parse("--"), Err(NameError::Characters));
         assert_eq!(FirstName::parse(&"a".repeat(41)), Err(NameError::TooLong));

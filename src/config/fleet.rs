@@ -258,10 +258,42 @@ pub(super) fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Serde's message for a table that does not fit the schema, with the key path it is
-/// about in front (`signage.slide_secs: unknown field ...`). Found by narrowing: the
-/// same message from a copy that holds only one key (or one list item) at each level
-/// names the culprit.
+/// about in front (`signage.slide_secs: unknown field ...`).
 pub(super) fn with_key_path(table: &toml::Table, message: &str) -> String {
+    let path = key_path(table, message);
+    if path.is_empty() {
+        message.to_string()
+    } else {
+        format!("{}: {message}", path_text(&path))
+    }
+}
+
+/// One step of a key path: a key of a table or an item of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Step {
+    Key(String),
+    Item(usize),
+}
+
+pub(super) fn path_text(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Item(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// The key path serde's `message` is about. Found by narrowing: the same message
+/// from a copy that holds only one key (or one list item) at each level names the
+/// culprit. Empty when it cannot be narrowed (e.g. a missing key).
+pub(super) fn key_path(table: &toml::Table, message: &str) -> Vec<Step> {
     fn fails_alike(candidate: toml::Value, message: &str) -> bool {
         candidate
             .try_into::<RawConfig>()
@@ -270,23 +302,34 @@ pub(super) fn with_key_path(table: &toml::Table, message: &str) -> String {
     fn narrow(
         wrap: &dyn Fn(toml::Value) -> toml::Value,
         value: &toml::Value,
-        path: String,
+        mut path: Vec<Step>,
         message: &str,
-    ) -> String {
+    ) -> Vec<Step> {
         match value {
             toml::Value::Table(t) => {
-                for (key, inner) in t {
-                    let only = |x: toml::Value| {
+                // A missing field fails alike for every key of its table (and for a
+                // table of one plain value): then the table itself is the culprit.
+                let missing = message.starts_with("missing field");
+                let alike: Vec<&String> = t
+                    .iter()
+                    .filter(|(key, inner)| {
                         let mut one = toml::Table::new();
-                        one.insert(key.clone(), x);
-                        wrap(toml::Value::Table(one))
-                    };
-                    if fails_alike(only(inner.clone()), message) {
-                        let path = if path.is_empty() {
-                            key.clone()
-                        } else {
-                            format!("{path}.{key}")
+                        one.insert((*key).clone(), (*inner).clone());
+                        fails_alike(wrap(toml::Value::Table(one)), message)
+                    })
+                    .map(|(key, _)| key)
+                    .collect();
+                if let [key] = alike.as_slice() {
+                    let inner = &t[*key];
+                    let plain = !matches!(inner, toml::Value::Table(_) | toml::Value::Array(_));
+                    if !(missing && plain) {
+                        let key = (*key).clone();
+                        let only = |x: toml::Value| {
+                            let mut one = toml::Table::new();
+                            one.insert(key.clone(), x);
+                            wrap(toml::Value::Table(one))
                         };
+                        path.push(Step::Key(key.clone()));
                         return narrow(&only, inner, path, message);
                     }
                 }
@@ -295,7 +338,8 @@ pub(super) fn with_key_path(table: &toml::Table, message: &str) -> String {
                 for (i, inner) in items.iter().enumerate() {
                     let only = |x: toml::Value| wrap(toml::Value::Array(vec![x]));
                     if fails_alike(only(inner.clone()), message) {
-                        return narrow(&only, inner, format!("{path}[{i}]"), message);
+                        path.push(Step::Item(i));
+                        return narrow(&only, inner, path, message);
                     }
                 }
             }
@@ -303,15 +347,51 @@ pub(super) fn with_key_path(table: &toml::Table, message: &str) -> String {
         }
         path
     }
-    let path = narrow(
+    narrow(
         &|x| x,
         &toml::Value::Table(table.clone()),
-        String::new(),
+        Vec::new(),
         message,
-    );
-    if path.is_empty() {
-        message.to_string()
-    } else {
-        format!("{path}: {message}")
+    )
+}
+
+/// Removes what `path` names from `table`; false when there is nothing there.
+pub(super) fn remove_path(table: &mut toml::Table, path: &[Step]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut here: &mut toml::Value = match parents.first() {
+        None => {
+            return match last {
+                Step::Key(k) => table.remove(k).is_some(),
+                Step::Item(_) => false,
+            }
+        }
+        Some(Step::Key(k)) => match table.get_mut(k) {
+            Some(v) => v,
+            None => return false,
+        },
+        Some(Step::Item(_)) => return false,
+    };
+    for step in &parents[1..] {
+        here = match (here, step) {
+            (toml::Value::Table(t), Step::Key(k)) => match t.get_mut(k) {
+                Some(v) => v,
+                None => return false,
+            },
+            (toml::Value::Array(a), Step::Item(i)) => match a.get_mut(*i) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (here, last) {
+        (toml::Value::Table(t), Step::Key(k)) => t.remove(k).is_some(),
+        (toml::Value::Array(a), Step::Item(i)) if *i < a.len() => {
+            a.remove(*i);
+            true
+        }
+        _ => false,
     }
 }

@@ -14,7 +14,7 @@ mod fleet;
 mod raw;
 mod validate;
 
-use fleet::{line_of, parse_table, with_key_path};
+use fleet::{key_path, line_of, parse_table, path_text, remove_path};
 pub use fleet::{FleetDoc, MAX_VERSION};
 use raw::RawConfig;
 
@@ -201,11 +201,10 @@ pub struct Config {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    /// The message carries the I/O error's words; it is not a `source` as well, so
+    /// that `{:#}` does not say them twice.
+    #[error("cannot read {path}: {error}")]
+    Read { path: String, error: std::io::Error },
     #[error("{path}: not valid TOML: {message}")]
     Syntax { path: String, message: String },
     #[error("{path}: {}", .problems.join("; "))]
@@ -398,9 +397,9 @@ impl Config {
     /// Reads and validates a TOML file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = crate::files::read_regular_text(path, crate::files::MAX_CONFIG_BYTES).map_err(
-            |source| ConfigError::Read {
+            |error| ConfigError::Read {
                 path: path.display().to_string(),
-                source,
+                error,
             },
         )?;
         Config::parse(&text, &path.display().to_string())
@@ -408,24 +407,73 @@ impl Config {
 
     /// Parses and validates TOML text; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        let table = parse_table(text, origin)?;
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let at = e
-                .span()
-                .map(|s| format!(" (at line {})", line_of(text, s.start)))
-                .unwrap_or_default();
-            let message = e.message().trim().to_string();
-            ConfigError::Invalid {
-                path: origin.to_string(),
-                problems: vec![format!("{}{at}", with_key_path(&table, &message))],
+        let mut table = parse_table(text, origin)?;
+        // Every problem, not only the first: a key of the wrong type (or unknown) is
+        // reported and left out, and the rest is read again, then checked.
+        let first_line = toml::from_str::<RawConfig>(text)
+            .err()
+            .and_then(|e| e.span())
+            .map(|s| format!(" (at line {})", line_of(text, s.start)))
+            .unwrap_or_default();
+        let mut problems = Vec::new();
+        let raw = loop {
+            match toml::Value::Table(table.clone()).try_into::<RawConfig>() {
+                Ok(raw) => break Some(raw),
+                Err(e) => {
+                    let message = e.message().trim().to_string();
+                    let path = key_path(&table, &message);
+                    let at = if problems.is_empty() {
+                        first_line.as_str()
+                    } else {
+                        ""
+                    };
+                    let named = path_text(&path);
+                    // A key left out above now counts as missing: not a new problem.
+                    let consequence = message
+                        .strip_prefix("missing field `")
+                        .and_then(|m| m.strip_suffix('`'))
+                        .is_some_and(|field| {
+                            let full = if named.is_empty() {
+                                field.to_string()
+                            } else {
+                                format!("{named}.{field}")
+                            };
+                            problems
+                                .iter()
+                                .any(|p: &String| p.starts_with(&format!("{full}: ")))
+                        });
+                    if !consequence {
+                        problems.push(if named.is_empty() {
+                            format!("{message}{at}")
+                        } else {
+                            format!("{named}: {message}{at}")
+                        });
+                    }
+                    if problems.len() >= MAX_PROBLEMS || !remove_path(&mut table, &path) {
+                        break None;
+                    }
+                }
             }
-        })?;
-        Config::validate(raw).map_err(|problems| ConfigError::Invalid {
-            path: origin.to_string(),
-            problems,
-        })
+        };
+        match raw.map(Config::validate) {
+            Some(Ok(config)) if problems.is_empty() => Ok(config),
+            Some(Err(more)) => {
+                problems.extend(more);
+                Err(ConfigError::Invalid {
+                    path: origin.to_string(),
+                    problems,
+                })
+            }
+            _ => Err(ConfigError::Invalid {
+                path: origin.to_string(),
+                problems,
+            }),
+        }
     }
 }
+
+/// `config check` names at most this many problems of one file.
+const MAX_PROBLEMS: usize = 50;
 
 #[cfg(test)]
 mod tests;

@@ -305,3 +305,28 @@ fn messages_with_a_window_are_read_and_checked_with_key_paths() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn every_problem_is_named_not_only_the_first_type_error() {
+    let text = "kiosk_id = \"bieb centrum!\"\n\
+                [signage]\nslide_seconds = \"acht\"\nfade_ms = 300\n\
+                [session]\nwarning_seconds = \"tien\"\n\
+                [[feeds]]\nname = \"agenda\"\nurl = 42\n";
+    let Err(ConfigError::Invalid { problems, .. }) = Config::parse(text, "kiosk.toml") else {
+        panic!("refused");
+    };
+    let keys = [
+        "signage.slide_seconds: ",
+        "session.warning_seconds: ",
+        "feeds[0].url: ",
+        "kiosk_id",
+    ];
+    for key in keys {
+        assert!(
+            problems.iter().any(|p| p.starts_with(key)),
+            "{key} missing: {problems:?}"
+        );
+    }
+    assert_eq!(problems.len(), 4, "each once: {problems:?}");
+    assert!(problems[0].contains("(at line "), "{problems:?}");
+}
