@@ -211,10 +211,20 @@ pub fn assess(config: &Config, report: &Report, facts: &Facts, now: DateTime<Utc
                 ),
             );
         }
-        if outbox.expired > 0 {
+        if outbox.expired_recently > 0 {
             reason(
                 codes::OUTBOX_EXPIRED,
-                format!("{} callback request(s) expired undelivered", outbox.expired),
+                format!(
+                    "{} callback request(s) expired undelivered in the last {} days",
+                    outbox.expired_recently,
+                    crate::callback::outbox::RECENT_DAYS
+                ),
+            );
+        }
+        if let Some(error) = &outbox.error {
+            reason(
+                codes::OUTBOX_UNREADABLE,
+                format!("the outbox cannot be read: {error}"),
             );
         }
     }
@@ -387,6 +397,7 @@ mod tests {
             oldest_pending_age_s: Some(3601),
             failed_attention: 1,
             expired: 2,
+            expired_recently: 2,
             ..OutboxReport::default()
         });
         let h = assess(&c, &r, &Facts::default(), now);
@@ -399,6 +410,22 @@ mod tests {
             ]
         );
         assert_eq!(h.state, HealthState::Degraded);
+        // Expiries older than a week are history, not a reason for ever.
+        r.outbox = Some(OutboxReport {
+            expired: 3,
+            expired_recently: 0,
+            ..OutboxReport::default()
+        });
+        assert!(assess(&c, &r, &Facts::default(), now).reasons.is_empty());
+        // An outbox that cannot be read hides whatever waits in it.
+        r.outbox = Some(OutboxReport {
+            error: Some("file is not a database".into()),
+            ..OutboxReport::default()
+        });
+        assert_eq!(
+            codes_of(&assess(&c, &r, &Facts::default(), now)),
+            [codes::OUTBOX_UNREADABLE]
+        );
     }
 
     #[test]

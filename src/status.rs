@@ -278,6 +278,7 @@ pub fn outbox_report(state_dir: &Path, now: DateTime<Utc>) -> Option<OutboxRepor
             delivered: s.delivered,
             failed_attention: s.failed_attention,
             expired: s.expired,
+            expired_recently: s.expired_recently,
             error: None,
         },
         Err(err) => outbox_error(format!("{err:#}")),

@@ -267,6 +267,10 @@ pub fn reason(lang: Lang, code: &str) -> Option<&'static str> {
             "Terugbelverzoeken zijn verlopen zonder aan te komen",
             "Callback requests expired without being delivered",
         ),
+        codes::OUTBOX_UNREADABLE => (
+            "Het terugbelbestand van de kiosk is niet te lezen",
+            "The kiosk's callback outbox cannot be read",
+        ),
         codes::CONFIG_REFUSED => (
             "Het vlootdocument werd geweigerd",
             "The fleet document was refused",

@@ -53,7 +53,12 @@ pub struct OutboxStatus {
     pub failed_attention: u64,
     /// Not delivered within `callback.max_age_days`: erased, counted.
     pub expired: u64,
+    /// Of those, expired in the last [`RECENT_DAYS`] days.
+    pub expired_recently: u64,
 }
+
+/// How long an expiry counts as recent (health's `outbox_expired`).
+pub const RECENT_DAYS: i64 = 7;
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS outbox (
     id TEXT PRIMARY KEY,
@@ -219,9 +224,12 @@ impl Outbox {
     pub fn expire(&self, now: DateTime<Utc>, max_age: chrono::Duration) -> anyhow::Result<usize> {
         let cutoff = (now - max_age).timestamp();
         let n = self.conn.execute(
-            "UPDATE outbox SET body = NULL, state = 'expired', last_error = NULL
+            // An expired row is never attempted again: its `next_attempt_at` keeps
+            // when it expired (what `expired_recently` counts).
+            "UPDATE outbox SET body = NULL, state = 'expired', last_error = NULL,
+                next_attempt_at = ?2
              WHERE state IN ('pending', 'attention') AND created_at <= ?1",
-            params![cutoff],
+            params![cutoff, now.timestamp()],
         )?;
         if n > 0 {
             tracing::warn!(
@@ -235,31 +243,36 @@ impl Outbox {
     }
 
     pub fn status(&self, now: DateTime<Utc>) -> anyhow::Result<OutboxStatus> {
-        let (pending, oldest, delivered, attention, expired) = self.conn.query_row(
-            "SELECT
-                COALESCE(SUM(state IN ('pending', 'attention')), 0),
-                MIN(CASE WHEN state IN ('pending', 'attention') THEN created_at END),
-                COALESCE(SUM(state = 'delivered'), 0),
-                COALESCE(SUM(state = 'attention'), 0),
-                COALESCE(SUM(state = 'expired'), 0)
-             FROM outbox",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, i64>(4)?,
-                ))
-            },
-        )?;
+        let recent = (now - chrono::Duration::days(RECENT_DAYS)).timestamp();
+        let (pending, oldest, delivered, attention, expired, expired_recently) =
+            self.conn.query_row(
+                "SELECT
+                    COALESCE(SUM(state IN ('pending', 'attention')), 0),
+                    MIN(CASE WHEN state IN ('pending', 'attention') THEN created_at END),
+                    COALESCE(SUM(state = 'delivered'), 0),
+                    COALESCE(SUM(state = 'attention'), 0),
+                    COALESCE(SUM(state = 'expired'), 0),
+                    COALESCE(SUM(state = 'expired' AND next_attempt_at >= ?1), 0)
+                 FROM outbox",
+                [recent],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<i64>>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, i64>(5)?,
+                    ))
+                },
+            )?;
         Ok(OutboxStatus {
             pending: pending as u64,
             oldest_pending_age_s: oldest.map(|t| (now.timestamp() - t).max(0)),
             delivered: delivered as u64,
             failed_attention: attention as u64,
             expired: expired as u64,
+            expired_recently: expired_recently as u64,
         })
     }
 }
@@ -381,6 +394,13 @@ mod tests {
         assert_eq!(outbox.expire(now, chrono::Duration::days(14)).unwrap(), 1);
         let status = outbox.status(now).unwrap();
         assert_eq!((status.pending, status.expired), (1, 1));
+        assert_eq!(status.expired_recently, 1);
+        let later = outbox.status(now + chrono::Duration::days(8)).unwrap();
+        assert_eq!(
+            (later.expired, later.expired_recently),
+            (1, 0),
+            "counted for good, recent for a week"
+        );
         assert_eq!(
             outbox.next_due(now).unwrap().map(|p| p.id),
             Some(fresh.id.to_string()),

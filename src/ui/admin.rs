@@ -286,6 +286,7 @@ impl Admin {
                         delivered: r.delivered,
                         failed_attention: r.failed_attention,
                         expired: r.expired,
+                        expired_recently: r.expired_recently,
                     }),
                 }),
         };

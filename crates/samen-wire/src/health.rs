@@ -59,8 +59,10 @@ pub mod codes {
     pub const OUTBOX_STUCK: &str = "outbox_stuck";
     /// A callback request was refused by the intake and needs attention.
     pub const OUTBOX_ATTENTION: &str = "outbox_attention";
-    /// Callback requests expired undelivered.
+    /// Callback requests expired undelivered (in the last 7 days).
     pub const OUTBOX_EXPIRED: &str = "outbox_expired";
+    /// The outbox exists but cannot be read: requests may be waiting unseen.
+    pub const OUTBOX_UNREADABLE: &str = "outbox_unreadable";
     /// The fleet document was refused.
     pub const CONFIG_REFUSED: &str = "config_refused";
     /// Under 100 MB free disk.
@@ -70,11 +72,12 @@ pub mod codes {
     /// No touch at all during the last opening days while open.
     pub const NO_TOUCH: &str = "no_touch";
 
-    pub const ALL: [&str; 8] = [
+    pub const ALL: [&str; 9] = [
         FEED_STALE,
         OUTBOX_STUCK,
         OUTBOX_ATTENTION,
         OUTBOX_EXPIRED,
+        OUTBOX_UNREADABLE,
         CONFIG_REFUSED,
         DISK_LOW,
         CLOCK_UNSYNCED,

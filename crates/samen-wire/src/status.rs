@@ -22,6 +22,10 @@ pub struct OutboxReport {
     /// Requests erased undelivered after `callback.max_age_days` (newer kiosks).
     #[serde(default)]
     pub expired: u64,
+    /// Of those, the ones that expired in the last 7 days (newer kiosks): what
+    /// health counts, so that one old expiry does not mark a kiosk for good.
+    #[serde(default)]
+    pub expired_recently: u64,
     /// The outbox exists but cannot be read (a damaged file, a disk error): why. The
     /// counts are then 0 and unknown, not "nothing waits" (newer kiosks).
     #[serde(default)]
