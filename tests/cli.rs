@@ -7,6 +7,7 @@
 //! - config check: ok, and every problem with its key path
 //! - feed occurrences on the bundled example
 //! - translations: every @tr() string has an English translation
+//! - `screenshot --message`: the hub's preview of one message (issue 20)
 
 use std::path::Path;
 use std::process::Output;
@@ -810,4 +811,70 @@ fn messages_are_checked_planned_reported_and_shown() {
         berry > 800 * 480 / 4,
         "the urgent slide is on: {berry} berry pixels"
     );
+}
+
+/// `screenshot --message FILE` (issue 20, the hub's preview): one message in the feed
+/// format, drawn on its own slide (a campaign slide, or the urgent slide), without
+/// reading or writing state; a message the kiosk would skip is an error.
+#[test]
+fn a_message_file_is_drawn_on_its_slide_without_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("no-state");
+    let draw = |message: serde_json::Value, name: &str| {
+        let file = dir.path().join(format!("{name}.json"));
+        std::fs::write(&file, message.to_string()).unwrap();
+        let out = dir.path().join(format!("{name}.png"));
+        let o = kiosk(
+            &[
+                "screenshot",
+                "--scene",
+                "signage-message",
+                "--message",
+                file.to_str().unwrap(),
+                "--size",
+                "800x480",
+                "--now",
+                NOW,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &state,
+        );
+        (o, out)
+    };
+    let normal = serde_json::json!({
+        "id": "hub-1", "title": {"nl": "Kerstdiner voor iedereen"},
+        "body": "Eet mee op 24 december.", "until": "2020-01-01",
+        "url": "https://example.org/kerst", "kiosks": ["elders"]
+    });
+    let (o, plain) = draw(normal.clone(), "normal");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (w, h, rgb) = read_png(&plain);
+    assert_eq!((w, h), (800, 480));
+    assert!(colours(&rgb) > 20);
+    let mut urgent = normal.clone();
+    urgent["priority"] = "urgent".into();
+    let (o, alarm) = draw(urgent, "urgent");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (_, _, urgent_rgb) = read_png(&alarm);
+    // The urgent slide is mostly the help colour: far more dark-red pixels.
+    let reddish = |rgb: &[u8]| {
+        rgb.chunks(3)
+            .filter(|p| p[0] > 90 && p[1] < 60 && p[2] < 90)
+            .count()
+    };
+    assert!(
+        reddish(&urgent_rgb) > 10 * reddish(&rgb).max(1000),
+        "{} vs {}",
+        reddish(&urgent_rgb),
+        reddish(&rgb)
+    );
+    assert!(!state.exists(), "no state written");
+    let mut bad = normal;
+    bad["from"] = "2026-12-10".into();
+    bad["until"] = "2026-12-01".into();
+    let (o, _) = draw(bad, "bad");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("until: must be after `from`"), "{err}");
 }

@@ -1,5 +1,6 @@
 //! The audit log: who viewed a number, claimed a request, set an outcome or erased
-//! one, and when. It holds request ids and staff names, never a requester's name,
+//! one, saved, published or withdrew an announcement (`announcement-<id>` in
+//! `request_id`), and when. It holds request ids and staff names, never a requester's name,
 //! number or note. Kept when the request itself is erased.
 
 use rusqlite::{params, Connection};
@@ -13,6 +14,11 @@ pub enum Action {
     Login,
     LoginFailed,
     Enrol,
+    AnnouncementSave,
+    AnnouncementPublish,
+    AnnouncementWithdraw,
+    AnnouncementPicture,
+    AnnouncementImport,
 }
 
 impl Action {
@@ -25,6 +31,11 @@ impl Action {
             Action::Login => "login",
             Action::LoginFailed => "login-failed",
             Action::Enrol => "enrol-totp",
+            Action::AnnouncementSave => "announcement-save",
+            Action::AnnouncementPublish => "announcement-publish",
+            Action::AnnouncementWithdraw => "announcement-withdraw",
+            Action::AnnouncementPicture => "announcement-picture",
+            Action::AnnouncementImport => "announcement-import",
         }
     }
 }

@@ -65,6 +65,24 @@ enum Command {
     /// The kiosks' health from their heartbeats, for scripts.
     #[command(subcommand)]
     Fleet(FleetCommand),
+    /// Announcements for the kiosks (the hub's message feed).
+    #[command(subcommand)]
+    Messages(MessagesCommand),
+}
+
+#[derive(Subcommand)]
+enum MessagesCommand {
+    /// Checks and publishes the messages of FILE (TOML `[[messages]]` or JSON
+    /// `{"messages": [...]}`, the feed format's fields; an `image` is a file beside
+    /// FILE). Every problem is named with its place; nothing is imported if one is bad.
+    /// An `id` already on the hub replaces that message.
+    Import { file: PathBuf },
+    /// Every message: id, state (draft, published, withdrawn, expired), priority,
+    /// title, from, until, kiosks.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -113,6 +131,10 @@ enum UserCommand {
     Disable { name: String },
     /// Forgets a user's TOTP (lost phone): they set it up again at their next login.
     ResetTotp { name: String },
+    /// Lets an editor publish urgent notices (admins always may).
+    GrantUrgent { name: String },
+    /// Takes the urgent right back.
+    RevokeUrgent { name: String },
 }
 
 #[derive(Subcommand)]
@@ -220,6 +242,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     db.blocking(|c| accounts::reset_totp(c, &name))?;
                     println!("user {name} sets up TOTP again at their next login");
                 }
+                UserCommand::GrantUrgent { name } => {
+                    db.blocking(|c| crate::announcements::set_urgent_right(c, &name, true))?;
+                    println!("user {name} may publish urgent notices");
+                }
+                UserCommand::RevokeUrgent { name } => {
+                    db.blocking(|c| crate::announcements::set_urgent_right(c, &name, false))?;
+                    println!("user {name} may no longer publish urgent notices");
+                }
             }
             Ok(())
         }
@@ -227,6 +257,38 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let db = open(cli.data)?;
             let report = db.blocking(|c| crate::retention::run(c, config.retention, now))?;
             println!("erased {} request(s)", report.erased);
+            Ok(())
+        }
+        Command::Messages(MessagesCommand::Import { file }) => {
+            let db = open(cli.data)?;
+            match db.blocking(|c| crate::announcements::import(c, &file, now))? {
+                Ok(n) => {
+                    tracing::info!(count = n, "messages imported");
+                    println!("{n} message(s) imported and published");
+                    Ok(())
+                }
+                Err(problems) => {
+                    for p in &problems {
+                        eprintln!("{p}");
+                    }
+                    bail!(
+                        "{}: {} problem(s), nothing imported",
+                        file.display(),
+                        problems.len()
+                    )
+                }
+            }
+        }
+        Command::Messages(MessagesCommand::List { json }) => {
+            let db = open(cli.data)?;
+            let rows = db.blocking(|c| crate::announcements::rows(c, now))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for r in rows {
+                    println!("{}\t{}\t{}\t{}", r.id, r.state.key(), r.priority, r.title);
+                }
+            }
             Ok(())
         }
         Command::Fleet(FleetCommand::List { json }) => {
@@ -412,6 +474,10 @@ fn run_demo(
         println!(
             "  (the IT team's pages, /fleet: user name {}, the same password and code)",
             crate::demo::IT_USER
+        );
+        println!(
+            "  (the editors' pages, /announcements: user name {}, the same password and code)",
+            crate::demo::EDITOR_USER
         );
         println!(
             "  code:      printed below every 30 seconds (an authenticator app would show it)"

@@ -21,6 +21,9 @@
 //! to = ["it@example.org"]                  # sent through [mail]'s server
 //! [metrics]                                # optional: GET /metrics (Prometheus)
 //! token_file = "/etc/samen-hub/metrics-token"
+//! [preview]                                # announcements' preview (issue 20)
+//! kiosk = "/usr/bin/samen-kiosk"           # default: beside samen-hub, then PATH
+//! timeout_s = 20
 //! ```
 
 use anyhow::{bail, Context};
@@ -41,6 +44,14 @@ pub struct RawConfig {
     pub fleet: Option<RawFleet>,
     pub alerts: Option<RawAlerts>,
     pub metrics: Option<RawMetrics>,
+    pub preview: Option<RawPreview>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPreview {
+    pub kiosk: Option<PathBuf>,
+    pub timeout_s: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +105,10 @@ pub struct Config {
     pub alerts_to: Option<Vec<String>>,
     /// The bearer token of `GET /metrics`; `None`: no metrics (404).
     pub metrics_token: Option<Token>,
+    /// The kiosk binary that renders announcements' previews (`None`: beside
+    /// samen-hub, else on PATH) and how long one render may take.
+    pub preview_kiosk: Option<PathBuf>,
+    pub preview_timeout_s: u64,
 }
 
 /// A secret that never prints.
@@ -226,7 +241,14 @@ impl Config {
                 Some(Token(token))
             }
         };
+        let preview = raw.preview.unwrap_or_default();
+        let preview_timeout_s = preview.timeout_s.unwrap_or(20);
+        if !(1..=300).contains(&preview_timeout_s) {
+            bail!("preview.timeout_s: between 1 and 300");
+        }
         Ok(Config {
+            preview_kiosk: preview.kiosk,
+            preview_timeout_s,
             heartbeat_interval_s,
             alerts_to,
             metrics_token,

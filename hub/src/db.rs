@@ -113,6 +113,31 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 3: the reasons the last alert named, so that a new reason is an alert too.
     "ALTER TABLE fleet_alerts ADD COLUMN notified_reasons TEXT NOT NULL DEFAULT '';",
+    // Announcements (issue 20): messages editors write, served as the kiosks' feed;
+    // the right to publish urgent notices without being admin.
+    "CREATE TABLE announcements (
+        id INTEGER PRIMARY KEY,
+        ext_id TEXT UNIQUE,
+        body_json TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('draft', 'published', 'withdrawn')),
+        picture BLOB,
+        picture_name TEXT,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        published_at INTEGER,
+        withdrawn_at INTEGER
+    );
+    CREATE INDEX announcements_by_picture ON announcements (picture_name);
+    CREATE TABLE announcement_previews (
+        announcement_id INTEGER NOT NULL REFERENCES announcements (id) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        size TEXT NOT NULL,
+        png BLOB NOT NULL,
+        PRIMARY KEY (announcement_id, size)
+    );
+    ALTER TABLE users ADD COLUMN urgent_right INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub fn open(dir: &Path) -> anyhow::Result<Connection> {

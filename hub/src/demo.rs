@@ -11,6 +11,9 @@ pub const USER: &str = "demo";
 pub const PASSWORD: &str = "demo-wachtwoord";
 /// The IT team's demo user (role `it`): same password, same TOTP secret.
 pub const IT_USER: &str = "demo-it";
+/// The editors' demo user (role `editor`, with the urgent right): same password and
+/// TOTP secret.
+pub const EDITOR_USER: &str = "demo-redactie";
 /// A fixed TOTP secret (20 bytes) so the demo's codes can be printed.
 pub const TOTP_SECRET: &[u8] = b"samen-hub-demo-totp!";
 
@@ -20,6 +23,10 @@ pub fn seed(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
     accounts::enrol_with_secret(conn, USER, TOTP_SECRET)?;
     accounts::add(conn, IT_USER, Role::It, PASSWORD, now)?;
     accounts::enrol_with_secret(conn, IT_USER, TOTP_SECRET)?;
+    accounts::add(conn, EDITOR_USER, Role::Editor, PASSWORD, now)?;
+    accounts::enrol_with_secret(conn, EDITOR_USER, TOTP_SECRET)?;
+    crate::announcements::set_urgent_right(conn, EDITOR_USER, true)?;
+    seed_announcements(conn, now)?;
     type Person = (
         &'static str,
         &'static str,
@@ -269,5 +276,47 @@ fn fleet(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
         crate::fleet::accept(conn, &received, &Default::default(), &raw, seen)?
             .map_err(|e| anyhow::anyhow!("demo heartbeat refused: {e}"))?;
     }
+    Ok(())
+}
+
+/// Two announcements (issue 20): one published for every kiosk until a week from now,
+/// one draft for the library's kiosk.
+fn seed_announcements(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
+    use crate::announcements::{self as ann, Draft};
+    use std::collections::BTreeMap;
+    let day = |offset: i64| crate::words::local_date(now + offset * 86_400).to_string();
+    let published = Draft {
+        title: BTreeMap::from([
+            ("nl".into(), "Kerstdiner voor iedereen".into()),
+            ("en".into(), "Christmas dinner for everyone".into()),
+        ]),
+        body: BTreeMap::from([(
+            "nl".into(),
+            "Eet mee in Buurthuis Oost. Opgeven kan bij de balie of via de QR-code.".into(),
+        )]),
+        from: day(0),
+        until: day(7),
+        url: "https://example.org/kerstdiner".into(),
+        ..Default::default()
+    };
+    let id = ann::save(conn, None, &published, EDITOR_USER, now)?;
+    if let Some(a) = ann::get(conn, id, now)? {
+        let editor = accounts::login_record(conn, EDITOR_USER)?
+            .map(|r| r.user)
+            .ok_or_else(|| anyhow::anyhow!("no demo editor"))?;
+        ann::publish(conn, id, &a.version(), &editor, now)?;
+    }
+    let draft = Draft {
+        title: BTreeMap::from([("nl".into(), "Taalcafé op dinsdag".into())]),
+        body: BTreeMap::from([(
+            "nl".into(),
+            "Oefen Nederlands met anderen, elke dinsdag van 10 tot 12 uur.".into(),
+        )]),
+        days: vec!["monday".into(), "tuesday".into()],
+        hours: "08:00-12:00".into(),
+        kiosks: Some(vec!["bibliotheek-centrum".into()]),
+        ..Default::default()
+    };
+    ann::save(conn, None, &draft, EDITOR_USER, now)?;
     Ok(())
 }

@@ -63,6 +63,9 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
 }
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+    if let Some(words) = crate::http::announcements::words(key) {
+        return Some(words);
+    }
     Some(match key {
         "skip" => ("Naar de inhoud", "Skip to content"),
         "nav" => ("Account en taal", "Account and language"),

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod announcements;
 pub mod audit;
 pub mod cli;
 pub mod clock;
@@ -20,6 +21,7 @@ pub mod intake;
 pub mod jobs;
 pub mod kiosks;
 pub mod mail;
+pub mod preview;
 pub mod random;
 pub mod retention;
 pub mod sessions;

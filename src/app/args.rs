@@ -151,6 +151,11 @@ pub struct ScreenshotArgs {
     /// The high-contrast colours.
     #[arg(long)]
     pub high_contrast: bool,
+    /// A message to show instead of the configured ones (scene `signage-message`):
+    /// a JSON file with one message in the feed format's fields (docs/feed-format.md),
+    /// its `image` a file beside it. Shown as in force at `--now`. No network, no state.
+    #[arg(long, value_name = "FILE")]
+    pub message: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

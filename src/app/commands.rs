@@ -45,22 +45,34 @@ pub(super) fn screenshot(
     };
     let size = super::args::parse_size(&args.size)?;
     let lang = args.lang.as_deref().map(parse_lang).transpose()?;
-    let config = Arc::new(load_config(global)?);
+    let mut config = load_config(global)?;
+    let now = match &args.now {
+        Some(text) => time::parse_instant(text).map_err(anyhow::Error::msg)?,
+        None => chrono::Utc::now(),
+    };
+    let preview = args
+        .message
+        .as_deref()
+        .map(|file| preview_message(file, now))
+        .transpose()?;
+    if let Some(message) = &preview {
+        config.signage.messages = vec![message.clone()];
+    }
+    let config = Arc::new(config);
     if let Some(lang) = lang {
         if !config.languages.contains(&lang) {
             bail!("language '{lang}' is not offered by this configuration");
         }
     }
-    let now = match &args.now {
-        Some(text) => time::parse_instant(text).map_err(anyhow::Error::msg)?,
-        None => chrono::Utc::now(),
-    };
     let clock: Arc<dyn Clock> = Arc::new(FixedClock::new(now));
     // A preview uses what the kiosk has cached; it never goes to the network.
     let state_dir = crate::state::resolve(global.state_dir.as_deref());
     let state = state_dir.is_dir().then_some(state_dir.as_path());
     let service = FeedService::new(&config.feeds, state, clock.clone());
-    let catalog = service.catalog().prepared(clock.today());
+    let mut catalog = service.catalog().prepared(clock.today());
+    if preview.is_some() {
+        catalog.messages.clear();
+    }
     let image_dir = service.image_dir().map(Path::to_path_buf);
     crate::ui::headless::render(
         KioskOptions {
@@ -87,6 +99,50 @@ pub(super) fn screenshot(
             crate::ui::headless::Output::Png(&args.out)
         },
     )
+}
+
+/// `screenshot --message FILE`: one message in the feed format's fields (a JSON
+/// object, or a feed with one message), read as a feed from a source that may send
+/// urgent notices. Its window is replaced by "in force at `now`, for a day", so the
+/// slide shows whatever the real window says; its picture is a file beside FILE.
+/// Any problem the kiosk would skip the message for is an error here.
+fn preview_message(
+    file: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<crate::messages::Message> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} is not JSON", file.display()))?;
+    let feed = if value.get("messages").is_some() {
+        value
+    } else {
+        serde_json::json!({ "messages": [value] })
+    };
+    let folder = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let images = |name: &str| -> Option<feed::ImageRef> {
+        let plain = !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != "..";
+        plain.then(|| feed::ImageRef::File(folder.join(name)))
+    };
+    let body = serde_json::to_vec(&feed)?;
+    let (mut messages, warnings) = crate::messages::from_feed(&body, true, false, &images);
+    if let Some(first) = warnings.first() {
+        bail!("{}: {first}", file.display());
+    }
+    if messages.len() != 1 {
+        bail!(
+            "{}: expected exactly one message, found {}",
+            file.display(),
+            messages.len()
+        );
+    }
+    let mut message = messages.remove(0);
+    let local = now.with_timezone(&time::ZONE).naive_local();
+    message.window = crate::messages::Window {
+        until: Some(local + chrono::Duration::days(1)),
+        ..Default::default()
+    };
+    message.kiosks = None;
+    Ok(message)
 }
 
 pub(super) fn occurrences(

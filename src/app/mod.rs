@@ -87,6 +87,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 now: args.now,
                 text_size: "normal".into(),
                 high_contrast: false,
+                message: None,
             },
             true,
         ),

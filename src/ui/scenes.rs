@@ -18,6 +18,8 @@ pub enum Scene {
     SignageWeek,
     SignageCallToAction,
     SignageHelp,
+    /// The campaign or urgent slide of the first message in force (`--message`).
+    SignageMessage,
     Today,
     Tomorrow,
     Week,
@@ -41,13 +43,14 @@ pub enum Scene {
 }
 
 impl Scene {
-    pub const ALL: [(&'static str, Scene); 23] = [
+    pub const ALL: [(&'static str, Scene); 24] = [
         ("signage", Scene::Signage),
         ("signage-today", Scene::SignageToday),
         ("signage-spotlight", Scene::SignageSpotlight),
         ("signage-week", Scene::SignageWeek),
         ("signage-cta", Scene::SignageCallToAction),
         ("signage-help", Scene::SignageHelp),
+        ("signage-message", Scene::SignageMessage),
         ("today", Scene::Today),
         ("tomorrow", Scene::Tomorrow),
         ("week", Scene::Week),
@@ -98,6 +101,12 @@ pub fn show(app: &Rc<App>, scene: Scene) {
         }
         Scene::SignageHelp => {
             app.show_first(|k| *k == SlideKind::Help);
+        }
+        Scene::SignageMessage => {
+            // An urgent notice is on screen from the start (it pre-empts the rotation).
+            if app.signage.active().urgent.is_empty() {
+                app.show_first(|k| matches!(k, SlideKind::Campaign(_)));
+            }
         }
         Scene::Today | Scene::Tomorrow | Scene::Week | Scene::Categories => {
             app.wake();

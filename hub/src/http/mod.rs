@@ -5,6 +5,7 @@
 //! Every response carries a strict Content-Security-Policy (no inline scripts or
 //! styles: the CSS is a file), and pages are never cached (they hold personal data).
 
+pub mod announcements;
 pub mod auth;
 pub mod error;
 pub mod fleet;
@@ -21,7 +22,7 @@ use axum::Router;
 use std::future::Future;
 
 pub const CSP: &str = "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; \
-    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub fn router(hub: Hub) -> Router {
     Router::new()
@@ -47,6 +48,37 @@ pub fn router(hub: Hub) -> Router {
         .route("/requests/{id}/claim", post(pages::claim))
         .route("/requests/{id}/outcome", post(pages::outcome))
         .route("/lang/{code}", get(pages::language))
+        .route("/announcements", get(announcements::list))
+        .route(
+            "/announcements/new",
+            get(announcements::new_form).post(announcements::create),
+        )
+        .route("/announcements/{id}", get(announcements::view))
+        .route(
+            "/announcements/{id}/edit",
+            get(announcements::edit_form).post(announcements::update),
+        )
+        .route("/announcements/{id}/publish", post(announcements::publish))
+        .route("/announcements/{id}/withdraw", post(announcements::withdraw))
+        .route(
+            "/announcements/{id}/picture",
+            get(announcements::picture)
+                .post(announcements::upload_picture)
+                .layer(DefaultBodyLimit::max(
+                    crate::announcements::PICTURE_MAX_BYTES + 64 * 1024,
+                )),
+        )
+        .route(
+            "/announcements/{id}/picture/remove",
+            post(announcements::remove_picture),
+        )
+        .route(
+            "/announcements/{id}/preview/{size}",
+            get(announcements::preview_png),
+        )
+        .route("/feeds/messages.json", get(announcements::feed))
+        .route("/feeds/pictures/{name}", get(announcements::feed_picture))
+        .route("/assets/count.js", get(count_js))
         .route("/assets/hub.css", get(css))
         .route(
             "/assets/atkinson-hyperlegible-regular.ttf",
@@ -60,7 +92,10 @@ pub fn router(hub: Hub) -> Router {
 }
 
 async fn security_headers(request: Request, next: Next) -> Response {
-    let asset = request.uri().path().starts_with("/assets/");
+    // Assets and the kiosks' feed set their own caching.
+    let asset = ["/assets/", "/feeds/"]
+        .iter()
+        .any(|p| request.uri().path().starts_with(p));
     // The path only: no query string, never a body. Paths hold request ids at most.
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
     let mut response = next.run(request).await;
@@ -104,6 +139,13 @@ async fn css() -> Response {
     asset(
         "text/css; charset=utf-8",
         include_bytes!("../../assets/hub.css"),
+    )
+}
+
+async fn count_js() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/count.js"),
     )
 }
 

@@ -325,6 +325,9 @@ pub async fn home(visitor: Visitor) -> Result<Response, AppError> {
     if matches!(user.role, Role::It | Role::Admin) {
         return Ok(Redirect::to("/fleet").into_response());
     }
+    if user.role == Role::Editor {
+        return Ok(Redirect::to("/announcements").into_response());
+    }
     html(
         StatusCode::OK,
         HomePage {

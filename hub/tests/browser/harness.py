@@ -145,7 +145,8 @@ class Process:
 class Hub:
     """A real `samen-hub serve` on a port of its own choosing, with its own data."""
 
-    def __init__(self, config_text=None):
+    def __init__(self, config_text=None, log="info"):
+        self.log = log
         self.dir = Path(tempfile.mkdtemp(prefix="samen-hub-browser-"))
         self.data = self.dir / "data"
         self.config = None
@@ -181,7 +182,7 @@ class Hub:
         cmd = [HUB_BIN, "serve", "--listen", "127.0.0.1:0", "--data", self.data]
         if self.config:
             cmd += ["--config", self.config]
-        self.process = Process(cmd, env={"RUST_LOG": "info", "NO_COLOR": "1"}, name="samen-hub")
+        self.process = Process(cmd, env={"RUST_LOG": self.log, "NO_COLOR": "1"}, name="samen-hub")
         m = self.process.wait_for(r"listening on (http://\S+)")
         self.url = m.group(1)
         return self

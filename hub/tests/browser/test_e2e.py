@@ -24,6 +24,7 @@ address gets one alert e-mail naming each of the two (a real SMTP server:
 hub/tests/peers/smtp_peer.py); /metrics parses with prometheus-client's parser.
 """
 
+import datetime
 import json
 import re
 import socket
@@ -228,6 +229,113 @@ class EndToEnd(unittest.TestCase):
                 k.stop()
             hub.stop()
             smtp.stop()
+
+
+class Announcements(unittest.TestCase):
+    """Issue 20: an editor writes a message and an urgent notice in the browser, looks
+    at the kiosk's own preview and publishes; a real kiosk (`run --headless`) reads the
+    hub's feed as a `[[feeds]]` source with `urgent_allowed = true` (refresh 2 s) and
+    `signage plan` shows both; the urgent notice is withdrawn and is gone from the
+    kiosk within one feed refresh.
+
+    Events: the hub logs every request at trace level (`samen_hub::http`); the kiosk's
+    first poll after a change is a 200, and its next one a 304, which it can only send
+    with the new ETag, so it has taken the new feed by then."""
+
+    FEED = r"path=/feeds/messages.json status="
+
+    def wait_feed(self, hub, status, start, timeout=30):
+        return hub.process.wait_for(self.FEED + str(status), timeout=timeout, start=start)
+
+    def plan(self, kiosk):
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        out = subprocess.run(
+            [str(a) for a in kiosk.base() + ["signage", "plan", "--from", now, "--hours", "1"]],
+            capture_output=True, text=True, timeout=60,
+        )
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+
+    def test_editor_publishes_kiosk_shows_urgent_withdrawn_within_one_refresh(self):
+        require_tools()
+        hub = Hub(log="info,samen_hub::http=trace")
+        kiosk = browser = None
+        try:
+            secret = hub.add_kiosk("bieb-berichten")
+            hub.add_user("eva", "editor")
+            hub.cli("user", "grant-urgent", "eva")
+            hub.start()
+
+            browser = b = Browser()
+            b.get(hub.url + "/")
+            b.type("#name", "eva")
+            b.type("#password", PASSWORD)
+            b.click("main form button[type=submit]")
+            key = b.text(".secret code")
+            b.type("#code", totp(key, totp_step()))
+            b.click("main form button[type=submit]")
+            self.assertTrue(b.url.endswith("/announcements"), b.url)
+
+            def write(title, body, urgent_until=None):
+                b.get(hub.url + "/announcements/new")
+                b.type("#title_nl", title)
+                b.type("#body_nl", body)
+                b.click("#target-some")
+                b.click("#kiosk-bieb-berichten")
+                if urgent_until:
+                    b.click("#urgent")
+                    b.js(f"document.querySelector('#until_date').value = '{urgent_until}'")
+                b.click("main form button[type=submit]")
+                self.assertIn("Het concept is opgeslagen", b.text(".notice"))
+                self.assertEqual(
+                    b.js("return [...document.querySelectorAll('figure.preview img')]"
+                         ".filter(i => i.complete && i.naturalWidth > 0).length"), 2,
+                    "the kiosk's preview at both sizes, before publishing")
+                b.click("#publish button")
+                self.assertIn("gepubliceerd", b.text(".notice"))
+                return b.url.split("/announcements/")[1].split("?")[0]
+
+            normal = write("Kerstdiner voor iedereen", "Eet mee op 24 december.")
+            soon = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+            urgent = write("Vandaag gesloten", "Wegens storm.", urgent_until=soon)
+
+            mark = hub.process.mark()
+            kiosk = Kiosk(
+                "bieb-berichten", hub.url + "/intake/callback", secret,
+                extra=("[[feeds]]\n"
+                       'name = "Berichten van de hub"\n'
+                       f'url = "{hub.url}/feeds/messages.json"\n'
+                       'refresh = "2s"\n'
+                       "urgent_allowed = true\n"),
+            ).run()
+            first = self.wait_feed(hub, 200, mark, timeout=60)
+            self.wait_feed(hub, 304, hub.process.lines.index(first.string) + 1)
+            plan = self.plan(kiosk)
+            kinds = {(p["kind"], p.get("id")) for p in plan}
+            self.assertIn(("urgent", f"hub-{urgent}"), kinds, plan)
+            self.assertIn(("message", f"hub-{normal}"), kinds, plan)
+
+            # Withdraw the urgent notice: the kiosk's next poll gets the new feed.
+            b.get(hub.url + f"/announcements/{urgent}")
+            mark = hub.process.mark()
+            withdrawn = time.monotonic()
+            b.click("form[action$='/withdraw'] button")
+            self.assertIn("ingetrokken", b.text(".notice"))
+            changed = self.wait_feed(hub, 200, mark)
+            took = time.monotonic() - withdrawn
+            self.assertLess(took, 2 + 3, "within one refresh (2 s) and some slack")
+            self.wait_feed(hub, 304, hub.process.lines.index(changed.string) + 1)
+            plan = self.plan(kiosk)
+            kinds = {(p["kind"], p.get("id")) for p in plan}
+            self.assertNotIn("urgent", {k for k, _ in kinds}, plan)
+            self.assertIn(("message", f"hub-{normal}"), kinds, plan)
+            print(f"  the urgent notice left the kiosk's feed {took:.1f} s after withdrawal")
+        finally:
+            if browser:
+                browser.quit()
+            if kiosk:
+                kiosk.stop()
+            hub.stop()
 
 
 if __name__ == "__main__":

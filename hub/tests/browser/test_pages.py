@@ -20,6 +20,7 @@ class Pages(unittest.TestCase):
         cls.hub = Hub()
         cls.hub.add_user("ans", "coordinator")
         cls.hub.add_user("ict", "it")
+        cls.hub.add_user("eva", "editor")
         cls.secret = cls.hub.add_kiosk("bieb-centrum")
         cls.secret_noord = cls.hub.add_kiosk("buurthuis-noord")
         cls.hub.start()
@@ -69,6 +70,60 @@ class Pages(unittest.TestCase):
         b.type("#code", totp(key, step))
         b.click("main form button[type=submit]")
         return key, step
+
+    def test_announcement_pages(self):
+        """The editors' pages (issue 20): the empty list, the form, its error summary,
+        a message's page with the kiosk's own preview (samen-kiosk beside samen-hub),
+        the list; in Dutch and English. Logs out at the end."""
+        b, hub = self.browser, self.hub
+        self.log_in("eva")
+        self.enrol()
+        self.assertTrue(b.url.endswith("/announcements"), b.url)
+        self.assertIn("Er zijn nog geen berichten", b.text("main"))
+        self.check("announcements-empty")
+        b.click("main a.button")
+        self.assertTrue(b.url.endswith("/announcements/new"), b.url)
+        self.check("announcement-new")
+        # Nothing filled in, a text too long: the summary links to the field.
+        b.type("#body_nl", "x" * 170)
+        self.assertIn("170 van 160", b.text(".count[data-for='body_nl']"), "the live count")
+        b.click("main form button[type=submit]")
+        self.assertIn("Vul een Nederlandse kop in", b.text(".error-summary"))
+        self.assertIn("langer dan 160 tekens", b.text(".error-summary"))
+        self.check("announcement-error")
+        b.click(".error-summary a")
+        self.assertEqual(b.active_id(), "title_nl")
+        b.js("document.querySelector('#body_nl').value = ''")
+        b.type("#title_nl", "Kerstdiner voor iedereen")
+        b.type("#body_nl", "Eet mee op 24 december in Buurthuis Oost. Opgeven kan bij de balie.")
+        b.type("#title_en", "Christmas dinner for everyone")
+        b.type("#url", "https://example.org/kerstdiner")
+        b.click("main form button[type=submit]")
+        self.assertIn("Het concept is opgeslagen", b.text(".notice"))
+        self.assertTrue(
+            b.js("return [...document.querySelectorAll('figure.preview img')]"
+                 ".every(i => i.complete && i.naturalWidth > 0)"), "the previews load")
+        self.assertEqual(
+            b.js("return [...document.querySelectorAll('figure.preview img')]"
+                 ".map(i => i.naturalWidth + 'x' + i.naturalHeight)"),
+            ["800x480", "1920x1080"])
+        self.check("announcement")
+        b.click("#publish button")
+        self.assertIn("Het bericht is gepubliceerd", b.text(".notice"))
+        self.check("announcement-published")
+        b.get(hub.url + "/announcements")
+        self.assertIn("Gepubliceerd", b.text("main"))
+        self.check("announcements")
+        b.click("a[hreflang='en'], a[lang='en']")
+        self.assertIn("Messages on the kiosks", b.text("h1"))
+        self.check("announcements-en")
+        b.click(".card h2 a")
+        self.check("announcement-en")
+        b.click("a[hreflang='nl'], a[lang='nl']")
+        b.click("header form[action='/logout'] button")
+        self.assertTrue(b.url.endswith("/login"), b.url)
+        mine = [p for p in self.problems if p.startswith("announcement")]
+        self.assertEqual(mine, [], "\n" + "\n".join(mine))
 
     def test_every_page(self):
         b, hub = self.browser, self.hub

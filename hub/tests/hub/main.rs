@@ -14,11 +14,16 @@
 //!   with mock time and its history, alert e-mails to a real SMTP server (batched, one
 //!   per kiosk per 15 minutes), `/metrics` read by a Prometheus text-format parser,
 //!   the IT pages (roles, escaping, screenshots), `fleet list --json`;
+//! - `announcements`: the editors' messages (issue 20): roles, CSRF, the form's checks,
+//!   urgent rules, the preview by the real kiosk binary (missing, hanging, failing),
+//!   pictures, publish/withdraw and the audit log, the feed's ETag/Last-Modified/304,
+//!   `messages import` / `messages list --json`;
 //! - `process`: the binary itself: the command line, and no personal data in its
 //!   log at trace level.
 
 mod support;
 
+mod announcements;
 mod fleet;
 mod intake;
 mod mail;

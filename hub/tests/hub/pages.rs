@@ -74,10 +74,11 @@ async fn the_wrong_role_gets_403() {
     t.deliver(&secret, &body("req-1", "k1", "Anna", "+31612345678"))
         .await;
     let mut editor = t.login("eva", Role::Editor).await;
-    assert_eq!(editor.get("/").await.status, 200);
+    let home = editor.get("/").await;
+    assert_eq!(home.location.as_deref(), Some("/announcements"));
     assert_eq!(editor.get("/worklist").await.status, 403);
     assert_eq!(editor.get("/requests/req-1").await.status, 403);
-    let csrf = editor.get("/").await.csrf();
+    let csrf = editor.get("/announcements").await.csrf();
     let r = editor
         .post("/requests/req-1/number", &[("csrf", &csrf)])
         .await;
