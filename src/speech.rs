@@ -5,6 +5,11 @@
 //! only sends a message: a new text interrupts the one being spoken, `stop` silences
 //! it. Without espeak-ng or without a sound card, speech is not available: the
 //! "Voorlezen" control is shown disabled and the log says why, once.
+//!
+//! Private listening (issue 21): speech goes to a headset when there is one, a USB
+//! sound card that appears while the kiosk runs ([`watch_headsets`]: a slow poll of
+//! `/proc/asound/cards` on a thread of its own) or a fixed device declared private in
+//! the configuration (`[speech] private_output`). espeak-ng plays on it with `-d`.
 
 use crate::i18n::Lang;
 use std::path::Path;
@@ -17,6 +22,92 @@ pub trait Speaker: Send + Sync {
     /// the default (0), from -3 to +3.
     fn say(&self, text: &str, lang: Lang, volume: i32);
     fn stop(&self);
+    /// The same on an ALSA device (`Some`: a private output only the visitor hears).
+    /// Speakers that know only one output say it there.
+    fn say_to(&self, text: &str, lang: Lang, volume: i32, device: Option<&str>) {
+        let _ = device;
+        self.say(text, lang, volume);
+    }
+}
+
+/// Whether `name` looks like an ALSA device name ("plughw:CARD=Headset,DEV=0",
+/// "hw:1", "default"): what `[speech] private_output` may hold.
+pub fn is_alsa_device(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_:,=.-".contains(c))
+}
+
+/// A sound card of `/proc/asound/cards`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub index: u32,
+    /// ALSA's id of the card ("Headset"), for `plughw:CARD=<id>`.
+    pub id: String,
+    pub driver: String,
+}
+
+/// The cards listed in `/proc/asound/cards`.
+pub fn cards(text: &str) -> Vec<Card> {
+    text.lines()
+        .filter_map(|line| {
+            // " 1 [Headset        ]: USB-Audio - Logitech USB Headset"
+            let (head, rest) = line.split_once("]:")?;
+            let (index, id) = head.split_once('[')?;
+            let index = index.trim().parse().ok()?;
+            let driver = rest.split(" - ").next()?.trim().to_string();
+            Some(Card {
+                index,
+                id: id.trim().to_string(),
+                driver,
+            })
+        })
+        .collect()
+}
+
+/// The private output among the cards: the first USB sound card (a USB headset or a
+/// USB sound card with headphones), as an ALSA device for espeak-ng's `-d`.
+pub fn usb_headset(cards: &[Card]) -> Option<String> {
+    cards
+        .iter()
+        .find(|c| c.driver == "USB-Audio")
+        .map(|c| format!("plughw:CARD={},DEV=0", c.id))
+        .filter(|d| is_alsa_device(d))
+}
+
+/// How often `/proc/asound/cards` is read: reading it costs a few microseconds, and a
+/// headset plugged in is noticed within this time.
+pub const HEADSET_POLL: std::time::Duration = std::time::Duration::from_millis(700);
+
+/// Watches for a USB headset on a thread of its own and calls `changed` with the
+/// new private output (or `None`) whenever one appears or goes. Never on the UI
+/// thread; `changed` is called on the watcher's thread.
+pub fn watch_headsets(changed: impl Fn(Option<String>) + Send + 'static) {
+    let spawned = std::thread::Builder::new()
+        .name("headsets".into())
+        .spawn(move || {
+            let mut last: Option<String> = None;
+            loop {
+                let now = std::fs::read_to_string("/proc/asound/cards")
+                    .map(|text| usb_headset(&cards(&text)))
+                    .unwrap_or(None);
+                if now != last {
+                    tracing::info!(
+                        headset = now.is_some(),
+                        "speech: private output {}",
+                        if now.is_some() { "connected" } else { "gone" }
+                    );
+                    changed(now.clone());
+                    last = now;
+                }
+                std::thread::sleep(HEADSET_POLL);
+            }
+        });
+    if let Err(err) = spawned {
+        tracing::warn!("speech: cannot watch for headsets: {err}");
+    }
 }
 
 /// The espeak-ng voice for a language.
@@ -55,7 +146,7 @@ fn sound_card() -> bool {
 }
 
 enum Message {
-    Say(String, Lang, i32),
+    Say(String, Lang, i32, Option<String>),
     Stop,
 }
 
@@ -85,10 +176,15 @@ impl Espeak {
                         let _ = child.kill();
                         let _ = child.wait();
                     }
-                    if let Message::Say(text, lang, volume) = message {
-                        let child = Command::new("espeak-ng")
+                    if let Message::Say(text, lang, volume, device) = message {
+                        let mut command = Command::new("espeak-ng");
+                        command
                             .args(["-v", voice(lang), "-s", RATE, "-a"])
-                            .arg(amplitude(volume).to_string())
+                            .arg(amplitude(volume).to_string());
+                        if let Some(device) = &device {
+                            command.arg("-d").arg(device);
+                        }
+                        let child = command
                             .arg("--")
                             .arg(&text)
                             .stdin(Stdio::null())
@@ -124,7 +220,18 @@ impl Espeak {
 
 impl Speaker for Espeak {
     fn say(&self, text: &str, lang: Lang, volume: i32) {
-        let _ = self.tx.send(Message::Say(text.to_string(), lang, volume));
+        let _ = self
+            .tx
+            .send(Message::Say(text.to_string(), lang, volume, None));
+    }
+
+    fn say_to(&self, text: &str, lang: Lang, volume: i32, device: Option<&str>) {
+        let _ = self.tx.send(Message::Say(
+            text.to_string(),
+            lang,
+            volume,
+            device.map(str::to_string),
+        ));
     }
 
     fn stop(&self) {
@@ -149,4 +256,42 @@ pub fn to_wav(text: &str, lang: Lang, out: &Path) -> anyhow::Result<()> {
         anyhow::bail!("espeak-ng failed ({status})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_usb_card_is_a_private_output_the_built_in_ones_are_not() {
+        let pi = " 0 [Headphones     ]: bcm2835_headpho - bcm2835 Headphones\n                      bcm2835 Headphones\n 1 [vc4hdmi0       ]: vc4-hdmi - vc4-hdmi-0\n                      vc4-hdmi-0\n";
+        assert_eq!(cards(pi).len(), 2);
+        assert_eq!(usb_headset(&cards(pi)), None);
+        let with_headset = format!(
+            "{pi} 2 [Headset        ]: USB-Audio - Logitech USB Headset\n                      Logitech Logitech USB Headset at usb-0000:01:00.0-1.3, full speed\n"
+        );
+        let found = cards(&with_headset);
+        assert_eq!(found[2].index, 2);
+        assert_eq!(found[2].driver, "USB-Audio");
+        assert_eq!(
+            usb_headset(&found).as_deref(),
+            Some("plughw:CARD=Headset,DEV=0")
+        );
+        assert_eq!(usb_headset(&cards("--- no soundcards ---")), None);
+    }
+
+    #[test]
+    fn alsa_device_names() {
+        for ok in [
+            "default",
+            "plughw:CARD=Headphones,DEV=0",
+            "hw:1",
+            "sysdefault:CARD=vc4hdmi0",
+        ] {
+            assert!(is_alsa_device(ok), "{ok}");
+        }
+        for bad in ["", "plughw:1; rm -rf /", "a b", "x\ny", &"a".repeat(101)] {
+            assert!(!is_alsa_device(bad), "{bad}");
+        }
+    }
 }

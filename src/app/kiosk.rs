@@ -145,6 +145,15 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     );
     app.load_pictures();
     app.prepare_pictures();
+    // A USB headset plugged in or pulled out (issue 21): noticed on a thread of its
+    // own, handed to the UI thread.
+    crate::speech::watch_headsets(|device| {
+        let _ = slint::invoke_from_event_loop(move || {
+            if let Some(app) = App::current() {
+                app.set_headset(device);
+            }
+        });
+    });
     let _ = ui_ready.send(true);
     // Ready once the event loop runs; then the watchdog pings come from the UI
     // thread's own event loop, so a frozen UI means no pings and a restart.

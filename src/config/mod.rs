@@ -197,6 +197,10 @@ pub struct Config {
     pub display_width_mm: u32,
     /// `theme = "high-contrast"`: every visit (and signage) starts in high contrast.
     pub high_contrast: bool,
+    /// `[speech] private_output`: an ALSA device only the visitor hears (a headset on
+    /// a jack that cannot detect a plug). Speech always goes there, and the visitor
+    /// can have what they typed read back (`docs/accessibility.md`).
+    pub private_output: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -389,6 +393,7 @@ impl Default for Config {
             config_version: None,
             display_width_mm: 154,
             high_contrast: false,
+            private_output: None,
         }
     }
 }

@@ -29,8 +29,16 @@ pub(super) struct RawConfig {
     pub(super) schedule: Option<RawSchedule>,
     pub(super) admin: Option<RawAdmin>,
     pub(super) display: Option<RawDisplay>,
+    pub(super) speech: Option<RawSpeech>,
     /// "normal" or "high-contrast": the colours every visit starts with.
     pub(super) theme: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSpeech {
+    /// An ALSA device that only the visitor hears (a headset jack): speech goes there.
+    pub(super) private_output: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

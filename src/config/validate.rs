@@ -567,6 +567,21 @@ impl Config {
                 false
             }
         };
+        let private_output = raw
+            .speech
+            .and_then(|s| s.private_output)
+            .and_then(|device| {
+                let device = device.trim().to_string();
+                if crate::speech::is_alsa_device(&device) {
+                    Some(device)
+                } else {
+                    p.push(
+                        "speech.private_output",
+                        "not an ALSA device name (like \"plughw:CARD=Headphones\"; `aplay -L` lists them)",
+                    );
+                    None
+                }
+            });
         let display_width_mm = p.range(
             "display.width_mm",
             raw.display.and_then(|d| d.width_mm),
@@ -596,6 +611,7 @@ impl Config {
             config_version: None,
             display_width_mm,
             high_contrast,
+            private_output,
         })
     }
 }

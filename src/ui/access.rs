@@ -6,6 +6,11 @@
 //! (the "armed" control lives in the `Access` global), any other touch stops the
 //! voice, "Herhaal" reads the screen again. The visitor's name and number are never
 //! read: they are taken out of whatever would be said (`without_personal_data`).
+//!
+//! Private listening (issue 21): with a headset (a USB sound card, `speech::
+//! watch_headsets`) or a configured `[speech] private_output`, speech goes there, and
+//! only there can the visitor have their name and number read back (`read_back`);
+//! the moment the headset goes, the voice stops.
 
 use super::context::Context;
 use super::generated as ui;
@@ -32,6 +37,8 @@ pub struct Access {
     settings: Cell<Settings>,
     /// Speech mode's voice; `None`: speech is not available on this machine.
     speaker: Option<Arc<dyn Speaker>>,
+    /// A USB headset's ALSA device, while one is plugged in.
+    headset: std::cell::RefCell<Option<String>>,
 }
 
 impl Access {
@@ -43,6 +50,7 @@ impl Access {
             ctx,
             settings: Cell::default(),
             speaker,
+            headset: std::cell::RefCell::new(None),
         });
         let g = access.ctx.window.global::<ui::Access>();
         g.set_speech_available(access.speaker.is_some());
@@ -125,6 +133,7 @@ impl Access {
         g.set_volume(a.volume);
         g.set_text_size(a.text_size);
         g.set_high_contrast(a.high_contrast);
+        g.set_private_output(self.speaker.is_some() && self.private_device().is_some());
         let theme = self.ctx.window.global::<ui::Theme>();
         theme.set_scale(SCALES[a.text_size.clamp(0, 2) as usize]);
         theme.set_high_contrast(a.high_contrast);
@@ -169,12 +178,85 @@ impl Access {
         }
         if let Some(speaker) = &self.speaker {
             let settings = self.settings.get();
-            speaker.say(
+            speaker.say_to(
                 &self.without_personal_data(text),
                 self.ctx.lang(),
                 settings.volume,
+                self.private_device().as_deref(),
             );
         }
+    }
+
+    /// The private output speech goes to, if any: a headset plugged in, else the
+    /// configured `[speech] private_output`.
+    pub fn private_device(&self) -> Option<String> {
+        self.headset
+            .borrow()
+            .clone()
+            .or_else(|| self.ctx.config().private_output.clone())
+    }
+
+    /// A headset appeared (`Some`) or went (`None`). Returns whether there is now a
+    /// private output where there was none. When it goes, the voice stops at once:
+    /// whatever was being read back must not go on anywhere else.
+    pub fn set_headset(&self, device: Option<String>) -> bool {
+        let before = self.private_device().is_some();
+        let gone = device.is_none() && self.headset.borrow().is_some();
+        *self.headset.borrow_mut() = device;
+        if gone {
+            self.hush();
+        }
+        self.sync();
+        !before && self.private_device().is_some()
+    }
+
+    /// Speech on (if available), saying `intro` before the screen (the speech key
+    /// on signage, a headset plugged in).
+    pub fn speech_on_with(&self, intro: &str) {
+        if self.speaker.is_none() {
+            return;
+        }
+        self.update(|s| s.speech = true);
+        let text = format!("{intro} {}", self.screen_speech());
+        self.say(&text);
+    }
+
+    /// A character typed on a hardware keyboard, said only on a private output.
+    pub fn echo(&self, typed: &str) {
+        if self.settings.get().speech && self.private_device().is_some() {
+            let spoken = if typed == " " {
+                read_back_words(self.ctx.lang()).space
+            } else {
+                typed
+            };
+            self.say_private(spoken);
+        }
+    }
+
+    /// "Lees voor wat ik heb ingevuld": the name and the number (digit by digit), only
+    /// on a private output; on the loudspeaker nothing at all.
+    pub fn read_back(&self) {
+        let form = self.ctx.window.global::<ui::Callback>();
+        let text = read_back_text(
+            self.ctx.lang(),
+            form.get_step(),
+            form.get_name().as_str(),
+            form.get_phone().as_str(),
+        );
+        self.say_private(&text);
+    }
+
+    /// Says `text` on the private output, and nowhere else.
+    fn say_private(&self, text: &str) {
+        let (Some(speaker), Some(device)) = (&self.speaker, self.private_device()) else {
+            return;
+        };
+        speaker.say_to(
+            text,
+            self.ctx.lang(),
+            self.settings.get().volume,
+            Some(&device),
+        );
     }
 
     /// Reads the view on screen, if speech is on.
@@ -241,5 +323,77 @@ impl Access {
             out = out.replace(&digits, "");
         }
         out
+    }
+}
+
+/// The words of the read-back, per language.
+struct ReadBackWords {
+    name: &'static str,
+    phone: &'static str,
+    empty: &'static str,
+    space: &'static str,
+}
+
+fn read_back_words(lang: Lang) -> ReadBackWords {
+    match lang {
+        Lang::Nl => ReadBackWords {
+            name: "Voornaam",
+            phone: "Telefoonnummer",
+            empty: "nog niets ingevuld",
+            space: "spatie",
+        },
+        Lang::En => ReadBackWords {
+            name: "First name",
+            phone: "Phone number",
+            empty: "nothing entered yet",
+            space: "space",
+        },
+        Lang::Tr => ReadBackWords {
+            name: "Adınız",
+            phone: "Telefon numarası",
+            empty: "henüz bir şey girilmedi",
+            space: "boşluk",
+        },
+        Lang::Pl => ReadBackWords {
+            name: "Imię",
+            phone: "Numer telefonu",
+            empty: "jeszcze nic nie wpisano",
+            space: "spacja",
+        },
+    }
+}
+
+/// What the read-back says on a step: the name on the name step, the number digit by
+/// digit on the number step, both on the consent step.
+pub fn read_back_text(lang: Lang, step: ui::CallbackStep, name: &str, phone: &str) -> String {
+    let words = read_back_words(lang);
+    let name_part = || {
+        let name = name.trim();
+        format!(
+            "{}: {}.",
+            words.name,
+            if name.is_empty() { words.empty } else { name }
+        )
+    };
+    let phone_part = || {
+        let digits: Vec<String> = phone
+            .chars()
+            .filter(char::is_ascii_digit)
+            .map(|d| d.to_string())
+            .collect();
+        format!(
+            "{}: {}.",
+            words.phone,
+            if digits.is_empty() {
+                words.empty.to_string()
+            } else {
+                digits.join(" ")
+            }
+        )
+    };
+    match step {
+        ui::CallbackStep::Name => name_part(),
+        ui::CallbackStep::Phone => phone_part(),
+        _ => format!("{} {}", name_part(), phone_part()),
     }
 }

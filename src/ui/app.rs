@@ -14,6 +14,7 @@ use super::browse::Browse;
 use super::callback::{Back, Callback, Confirmed};
 use super::context::Context;
 use super::generated::{self as ui, AppWindow};
+use super::keys::Focus;
 use super::pictures::{self, Decoded, Pictures};
 use super::schedule::Schedule;
 use super::session::{Hooks, Session};
@@ -61,6 +62,8 @@ pub struct App {
     pub(super) session: Rc<Session>,
     pub(super) access: Rc<Access>,
     pub(super) admin: Rc<Admin>,
+    /// The keyboard focus and its ring (`keys.rs`).
+    pub(super) focus: Rc<Focus>,
     schedule: Rc<Schedule>,
     pictures: Pictures,
     runtime: Option<crate::status::Shared>,
@@ -122,6 +125,7 @@ impl App {
                     },
                 ),
                 access: Access::new(ctx.clone(), options.speaker),
+                focus: Focus::new(ctx.clone()),
                 admin: Admin::new(
                     ctx.clone(),
                     admin::Services {
@@ -229,6 +233,19 @@ impl App {
         access.on_say(hook1(weak, |a, label: slint::SharedString| {
             a.restart_inactivity();
             a.access.say(&label);
+        }));
+        let keys_weak = weak.clone();
+        self.ctx
+            .window
+            .global::<ui::Keys>()
+            .on_key(move |text, shift, modified| {
+                keys_weak
+                    .upgrade()
+                    .is_some_and(|a| a.key(&text, shift, modified))
+            });
+        access.on_read_back(hook(weak, |a| {
+            a.restart_inactivity();
+            a.access.read_back();
         }));
         let admin = self.ctx.window.global::<ui::Admin>();
         admin.on_corner_held(hook(weak, |a| a.open_admin()));
@@ -448,6 +465,7 @@ impl App {
     }
 
     fn set_screen(&self, screen: ui::Screen) {
+        self.focus.clear();
         self.ctx.set_screen(screen);
         self.access.after_view_change();
     }
@@ -523,7 +541,8 @@ impl App {
         self.open(ui::Screen::Admin);
     }
 
-    fn touched(self: &Rc<Self>) {
+    pub(super) fn touched(self: &Rc<Self>) {
+        self.focus.touched();
         self.touches.touched(self.ctx.clock.today());
         // A touch interrupts the voice.
         self.access.hush();
@@ -551,6 +570,9 @@ impl App {
         }
         self.session.warn();
         self.access.after_view_change();
+        // With keys in use, the focus goes to "Ja, ik ben er nog".
+        self.focus.clear();
+        self.focus.refocus();
     }
 
     /// Back to signage with everything the visitor did forgotten: screen, tab, filter,
@@ -565,6 +587,23 @@ impl App {
         self.set_language(self.ctx.config().default_language);
         self.advance();
         self.start_rotation();
+    }
+
+    /// A headset appeared (`Some`: its ALSA device) or went (`None`): speech goes to
+    /// it. Plugged in on signage it starts a visit with speech on and the keys
+    /// explained; pulled out, the voice stops at once (`Access::set_headset`).
+    pub fn set_headset(self: &Rc<Self>, device: Option<String>) {
+        let plugged = self.access.set_headset(device);
+        if !plugged || !self.ctx.screen_on() {
+            return;
+        }
+        if self.ctx.screen() == ui::Screen::Signage {
+            self.wake();
+        }
+        if !self.ctx.window.global::<ui::Access>().get_speech() {
+            self.access
+                .speech_on_with(super::keys::keys_explained(self.ctx.lang()));
+        }
     }
 
     /// Text size (0, 1, 2) and contrast, as the visitor's panel sets them (previews).

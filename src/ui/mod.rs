@@ -31,6 +31,7 @@ mod browse;
 mod callback;
 mod context;
 pub mod headless;
+pub mod keys;
 mod pictures;
 mod scenes;
 mod schedule;
