@@ -324,6 +324,7 @@ mod tests {
             free_disk_bytes: Some(10_000_000_000),
             warnings: vec![],
             messages: None,
+            figures: None,
             at: now,
         }
     }

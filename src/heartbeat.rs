@@ -11,6 +11,7 @@ use crate::config::{Config, HeartbeatConfig, HeartbeatStyle};
 use crate::health::{self, Facts};
 use crate::status::Report;
 use chrono::{DateTime, Utc};
+use samen_wire::figures::HeartbeatAnswer;
 use samen_wire::health::{Health, HealthState, Heartbeat};
 
 /// The heartbeat object for `report`: its health and the configured interval.
@@ -22,12 +23,14 @@ pub fn build(config: &Config, report: Report, facts: &Facts, now: DateTime<Utc>)
     heartbeat
 }
 
-/// Sends one heartbeat in the configured style. `Err` says why it did not get through.
+/// Sends one heartbeat in the configured style. `Ok`: the receiver's answer (a hub
+/// lists the days of figures it stored; other receivers' answers are empty). `Err`
+/// says why it did not get through.
 pub async fn send(
     client: &reqwest::Client,
     config: &HeartbeatConfig,
     heartbeat: &Heartbeat,
-) -> Result<(), String> {
+) -> Result<HeartbeatAnswer, String> {
     let degraded = heartbeat
         .health
         .as_ref()
@@ -77,7 +80,12 @@ pub async fn send(
         .await
         .map_err(|e| e.without_url().to_string())?;
     if response.status().is_success() {
-        Ok(())
+        if config.style != HeartbeatStyle::Json {
+            return Ok(HeartbeatAnswer::default());
+        }
+        // Any other answer (a plain "ok", an older hub) acknowledges nothing.
+        let body = response.bytes().await.unwrap_or_default();
+        Ok(serde_json::from_slice(&body).unwrap_or_default())
     } else {
         Err(format!("server answered {}", response.status().as_u16()))
     }

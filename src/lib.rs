@@ -12,6 +12,7 @@ pub mod feed_cache;
 pub mod feed_policy;
 pub mod feed_service;
 pub mod fetch;
+pub mod figures;
 pub mod files;
 pub mod health;
 pub mod heartbeat;

@@ -250,6 +250,9 @@ pub fn report(
                     messages_report(&board.active(now))
                 }),
         ),
+        figures: state_dir.and_then(|dir| {
+            crate::figures::recent(dir, now.with_timezone(&crate::time::ZONE).date_naive())
+        }),
         at: now,
     }
 }
@@ -309,6 +312,11 @@ pub async fn send_heartbeat(
     heartbeat: &crate::config::HeartbeatConfig,
     report: &Report,
 ) -> Result<(), String> {
-    let beat = samen_wire::health::Heartbeat::from_status(report.clone());
-    crate::heartbeat::send(client, heartbeat, &beat).await
+    let mut beat = samen_wire::health::Heartbeat::from_status(report.clone());
+    // The figures go with the running kiosk's heartbeats (which know what the hub
+    // acknowledged), not with this one.
+    beat.status.figures = None;
+    crate::heartbeat::send(client, heartbeat, &beat)
+        .await
+        .map(|_| ())
 }

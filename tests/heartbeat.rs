@@ -11,6 +11,9 @@
 //! - json_heartbeats_are_signed_like_webhooks
 //! - uptime_kuma_heartbeats_push_status_and_msg
 //! - healthchecks_heartbeats_ping_or_fail_with_the_reasons
+//! - figures_are_resent_until_the_hub_acknowledges_them: impact figures (issue 20) in
+//!   the heartbeat through a hub outage (503s), acknowledged by the hub's answer, then
+//!   no longer sent; `status --json` shows the last 7 days
 //!
 //! Waiting is for the request itself (`TestServer::next_request`), with a deadline.
 
@@ -384,4 +387,104 @@ fn healthchecks_heartbeats_ping_or_fail_with_the_reasons() {
     });
     assert_eq!(r.line(), "POST /ping/5f1c");
     assert_eq!(String::from_utf8_lossy(&r.body), "OK\n");
+}
+
+/// Issue 20: the days of figures the hub has not acknowledged go with every heartbeat,
+/// also through an outage (the receiver answers 503 twice); once the answer names
+/// them they are not sent again. The receiver answers as samen-hub does.
+#[test]
+fn figures_are_resent_until_the_hub_acknowledges_them() {
+    use samen_kiosk::figures::{DayFigures, Store};
+    let today = chrono::Utc::now()
+        .with_timezone(&samen_kiosk::time::ZONE)
+        .date_naive();
+    let days: Vec<chrono::NaiveDate> = [20u64, 2, 1]
+        .iter()
+        .map(|back| today - chrono::Days::new(*back))
+        .collect();
+    let calls = Arc::new(std::sync::Mutex::new(0u32));
+    let counter = calls.clone();
+    let server = TestServer::start(move |r| {
+        let mut n = counter.lock().unwrap();
+        *n += 1;
+        if *n <= 2 {
+            return Reply::status(503);
+        }
+        // The hub's answer: the days it stored.
+        let sent: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+        let ack: Vec<serde_json::Value> = sent["figures"]
+            .as_array()
+            .map(|a| a.iter().map(|d| d["day"].clone()).collect())
+            .unwrap_or_default();
+        Reply::body(
+            200,
+            "application/json",
+            serde_json::json!({"status": "stored", "figures_ack": ack}).to_string(),
+        )
+    });
+    let kiosk = start_after(
+        &format!(
+            "[heartbeat]\nurl = \"{}\"\ninterval = \"10s\"\n",
+            server.url("/beat")
+        ),
+        Some(true),
+        |_, state| {
+            let mut store = Store::open_in(state).unwrap();
+            for (i, day) in days.iter().enumerate() {
+                let mut d = DayFigures::new(*day);
+                d.visits = 5 + i as u64;
+                d.visits_by_language.insert("nl".into(), d.visits);
+                store.add(&d).unwrap();
+            }
+        },
+    );
+    let sent_days = |r: &Request| -> Vec<String> {
+        beat(r)
+            .and_then(|b| b["figures"].as_array().cloned())
+            .map(|a| {
+                a.iter()
+                    .map(|d| d["day"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let expected: Vec<String> = days.iter().map(|d| d.to_string()).collect();
+    let limit = Duration::from_secs(60);
+    // Two heartbeats into the outage and the one that gets through: all three days.
+    for n in 1..=3 {
+        let r = wait_for(&server, limit, "a heartbeat", |r| r.path == "/beat");
+        assert_eq!(sent_days(&r), expected, "heartbeat {n}");
+        let body = beat(&r).unwrap();
+        assert_eq!(body["figures"][0]["visits"], 5, "{body}");
+    }
+    // Acknowledged: the next heartbeat carries none.
+    let r = wait_for(&server, limit, "a heartbeat", |r| r.path == "/beat");
+    assert!(
+        sent_days(&r).is_empty(),
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert!(beat(&r).unwrap().get("figures").is_none());
+    // `status --json`: the last 7 days (not the one of 20 days ago), acknowledged or not.
+    let out = support::kiosk::command(&kiosk.state)
+        .args([
+            "--config",
+            kiosk.config.to_str().unwrap(),
+            "status",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shown: Vec<&str> = status["figures"]
+        .as_array()
+        .expect("figures in status")
+        .iter()
+        .filter_map(|d| d["day"].as_str())
+        .collect();
+    assert_eq!(
+        shown,
+        [expected[1].as_str(), expected[2].as_str()],
+        "{status}"
+    );
 }

@@ -138,6 +138,15 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (announcement_id, size)
     );
     ALTER TABLE users ADD COLUMN urgent_right INTEGER NOT NULL DEFAULT 0;",
+    // Impact figures (issue 20): each kiosk's counts per local day, stored once per
+    // kiosk and day (a resent day replaces it). Nothing personal: counts only.
+    "CREATE TABLE figures_days (
+        kiosk_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (kiosk_id, day)
+    );",
 ];
 
 pub fn open(dir: &Path) -> anyhow::Result<Connection> {

@@ -98,7 +98,83 @@ pub fn seed(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
         };
         crate::intake::store_unsigned(conn, &body, received)?;
     }
-    fleet(conn, now)
+    fleet(conn, now)?;
+    figures(conn, now)
+}
+
+/// Ten weeks of impact figures for three kiosks (issue 20), made up but steady: a few
+/// visits a day, more on weekdays, a small kiosk with counts under 5 (the CSV's `<5`).
+fn figures(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    use samen_wire::figures::DayFigures;
+    let today = crate::words::local_date(now);
+    let activities = [
+        ("koffie", "Koffieochtend in de bibliotheek"),
+        ("wandelen", "Samen wandelen in het park"),
+        ("taalcafe", "Taalcafé"),
+        ("repair", "Repair café"),
+        ("bingo", "Bingo-middag"),
+    ];
+    let tx = conn.transaction()?;
+    for (k, (kiosk, scale)) in [
+        ("bibliotheek-centrum", 6u64),
+        ("buurthuis-noord", 4),
+        ("station-west", 1),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut days = Vec::new();
+        for back in 0..70u64 {
+            let Some(day) = today.checked_sub_days(chrono::Days::new(back)) else {
+                continue;
+            };
+            // A fixed, varied pattern (no randomness: the demo looks the same each time).
+            let seed = back * 7 + k as u64 * 13 + u64::from(day.day());
+            let weekend = day.weekday().number_from_monday() > 5;
+            let visits = if weekend {
+                scale / 2
+            } else {
+                scale + seed % (scale + 2)
+            };
+            let mut d = DayFigures::new(day);
+            d.visits = visits;
+            for (i, lang) in ["nl", "en", "tr", "pl"].into_iter().enumerate() {
+                let n = match i {
+                    0 => visits - visits / 3,
+                    1 => (visits / 3) / 2,
+                    2 => (visits / 3) - (visits / 3) / 2,
+                    _ => 0,
+                };
+                if n > 0 {
+                    d.visits_by_language.insert(lang.into(), n);
+                }
+            }
+            for (i, (id, title)) in activities.iter().enumerate() {
+                let n = (visits + seed) / (i as u64 + 2) % (visits + 1);
+                if n > 0 {
+                    d.add_activity(id, title, n);
+                }
+            }
+            d.qr_shown = d.activities_opened() / 2;
+            if seed % 4 == 0 && visits > 0 {
+                d.callbacks_by_topic.insert("activity".into(), 1);
+            }
+            if seed % 9 == 0 && visits > 0 {
+                d.callbacks_by_topic.insert("loneliness".into(), 1);
+            }
+            d.help_opened = seed % 3;
+            d.helpline_slides = if weekend { 0 } else { 40 + seed % 20 };
+            d.speech_visits = u64::from(seed % 5 == 0);
+            d.larger_text_visits = visits / 4;
+            d.high_contrast_visits = u64::from(seed % 6 == 0);
+            d.timeouts = visits / 5;
+            days.push(d);
+        }
+        crate::figures::store(&tx, kiosk, &days, now)?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 const SPOTLIGHT: &[u8] = include_bytes!("../assets/demo/screen-spotlight.png");

@@ -71,6 +71,18 @@ pub fn accept(
     raw: &[u8],
     now: i64,
 ) -> anyhow::Result<Result<(String, Accepted), Refusal>> {
+    Ok(accept_with_figures(conn, received, legacy, raw, now)?.map(|(k, a, _)| (k, a)))
+}
+
+/// [`accept`], also saying which days of impact figures it stored (issue 20: the
+/// answer acknowledges them). A stale heartbeat stores none.
+pub fn accept_with_figures(
+    conn: &mut Connection,
+    received: &Received<'_>,
+    legacy: &Legacy<'_>,
+    raw: &[u8],
+    now: i64,
+) -> anyhow::Result<Result<(String, Accepted, Vec<chrono::NaiveDate>), Refusal>> {
     let (kiosk_id, _) = match intake::verify_signed(conn, received, legacy, raw, now)? {
         Ok(v) => v,
         Err(refusal) => return Ok(Err(refusal)),
@@ -87,6 +99,11 @@ pub fn accept(
         }
     };
     if let Err(why) = check(&heartbeat) {
+        return Ok(Err(Refusal::Heartbeat(why)));
+    }
+    // The figures are kept per kiosk and day, not in the last status.
+    let days = heartbeat.status.figures.take().unwrap_or_default();
+    if let Err(why) = crate::figures::check(&days, now) {
         return Ok(Err(Refusal::Heartbeat(why)));
     }
     let screenshot = match heartbeat.screenshot.take() {
@@ -119,8 +136,9 @@ pub fn accept(
         )
         .optional()?;
     if stored.is_some_and(|s| s > signed_at) {
-        return Ok(Ok((kiosk_id, Accepted::Stale)));
+        return Ok(Ok((kiosk_id, Accepted::Stale, Vec::new())));
     }
+    let acknowledged = crate::figures::store(&tx, &kiosk_id, &days, now)?;
     let (mime, taken_at, bytes) = match screenshot {
         Some((m, t, b)) => (Some(m), Some(t), Some(b)),
         None => (None, None, None),
@@ -183,7 +201,7 @@ pub fn accept(
     } else {
         Accepted::Stored
     };
-    Ok(Ok((kiosk_id, accepted)))
+    Ok(Ok((kiosk_id, accepted, acknowledged)))
 }
 
 /// Limits on what a page, an e-mail or the metrics will show; a kiosk never comes

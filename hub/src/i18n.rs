@@ -66,6 +66,9 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
     if let Some(words) = crate::http::announcements::words(key) {
         return Some(words);
     }
+    if let Some(words) = crate::http::figures::words(key) {
+        return Some(words);
+    }
     Some(match key {
         "skip" => ("Naar de inhoud", "Skip to content"),
         "nav" => ("Account en taal", "Account and language"),

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod figures;
 pub mod fleet;
 pub mod http;
 pub mod i18n;

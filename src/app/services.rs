@@ -263,6 +263,8 @@ impl Services {
                     );
                     let mut beat =
                         crate::heartbeat::build(&config, report, &facts, self.clock.now());
+                    // The days of figures the hub has not acknowledged (issue 20).
+                    let sent_figures = self.unacknowledged_figures(hb, &mut beat);
                     if hb.screenshot {
                         // Drawn on the screenshot thread; a visit gives no new one.
                         let mut ready = self.ui_ready.clone();
@@ -285,12 +287,15 @@ impl Services {
                         sent = crate::heartbeat::send(&client, hb, &beat) => sent,
                         _ = stopped.wait_for(|stop| *stop) => return,
                     };
+                    if let Ok(answer) = &sent {
+                        self.acknowledge_figures(&sent_figures, &answer.figures_ack);
+                    }
                     match sent {
-                        Ok(()) if failing => {
+                        Ok(_) if failing => {
                             tracing::info!("heartbeat delivered again");
                             failing = false;
                         }
-                        Ok(()) => {}
+                        Ok(_) => {}
                         Err(err) if !failing => {
                             tracing::warn!("heartbeat not delivered: {err}");
                             failing = true;
@@ -310,6 +315,55 @@ impl Services {
                 changed = config_rx.changed() => if changed.is_err() { return },
                 _ = stopped.wait_for(|stop| *stop) => return,
             }
+        }
+    }
+}
+
+impl Services {
+    /// Puts the days of figures the hub has not acknowledged into `beat` (JSON style
+    /// only) and returns them with the revisions sent.
+    fn unacknowledged_figures(
+        &self,
+        hb: &crate::config::HeartbeatConfig,
+        beat: &mut samen_wire::health::Heartbeat,
+    ) -> Vec<(chrono::NaiveDate, i64)> {
+        beat.status.figures = None;
+        if hb.style != crate::config::HeartbeatStyle::Json {
+            return Vec::new();
+        }
+        let Some(store) = self
+            .state
+            .as_deref()
+            .and_then(crate::figures::Store::open_existing)
+        else {
+            return Vec::new();
+        };
+        match store.unacknowledged(crate::figures::MAX_DAYS_PER_HEARTBEAT) {
+            Ok(days) if !days.is_empty() => {
+                let sent = days.iter().map(|(d, rev)| (d.day, *rev)).collect();
+                beat.status.figures = Some(days.into_iter().map(|(d, _)| d).collect());
+                sent
+            }
+            Ok(_) => Vec::new(),
+            Err(err) => {
+                tracing::warn!("figures cannot be read: {err:#}");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The hub stored `acked` of the days sent.
+    fn acknowledge_figures(&self, sent: &[(chrono::NaiveDate, i64)], acked: &[chrono::NaiveDate]) {
+        if sent.is_empty() || acked.is_empty() {
+            return;
+        }
+        let result = self
+            .state
+            .as_deref()
+            .and_then(crate::figures::Store::open_existing)
+            .map(|store| store.acknowledge(sent, acked));
+        if let Some(Err(err)) = result {
+            tracing::warn!("figures acknowledgement not kept: {err:#}");
         }
     }
 }

@@ -37,6 +37,9 @@ pub struct Access {
     settings: Cell<Settings>,
     /// Speech mode's voice; `None`: speech is not available on this machine.
     speaker: Option<Arc<dyn Speaker>>,
+    /// What the visitor switched on during this visit (speech, larger text, high
+    /// contrast), for the figures; cleared by `reset`.
+    used: Cell<(bool, bool, bool)>,
     /// A USB headset's ALSA device, while one is plugged in.
     headset: std::cell::RefCell<Option<String>>,
 }
@@ -50,6 +53,7 @@ impl Access {
             ctx,
             settings: Cell::default(),
             speaker,
+            used: Cell::default(),
             headset: std::cell::RefCell::new(None),
         });
         let g = access.ctx.window.global::<ui::Access>();
@@ -99,7 +103,19 @@ impl Access {
         let mut settings = self.settings.get();
         change(&mut settings);
         self.settings.set(settings);
+        let (speech, larger, contrast) = self.used.get();
+        self.used.set((
+            speech || settings.speech,
+            larger || settings.text_size > 0,
+            contrast || (settings.high_contrast && !self.ctx.config().high_contrast),
+        ));
         self.sync();
+    }
+
+    /// What the visitor switched on since the last `reset` (speech, larger text, high
+    /// contrast).
+    pub fn used(&self) -> (bool, bool, bool) {
+        self.used.get()
     }
 
     fn set_speech(&self, on: bool) {
@@ -147,6 +163,7 @@ impl Access {
             high_contrast: self.ctx.config().high_contrast,
             ..Settings::default()
         });
+        self.used.set(Default::default());
         let g = self.ctx.window.global::<ui::Access>();
         g.set_panel_open(false);
         g.set_languages_open(false);

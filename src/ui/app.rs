@@ -69,6 +69,8 @@ pub struct App {
     runtime: Option<crate::status::Shared>,
     /// The last day with a touch, for health's `no_touch` (`health::TouchRecord`).
     touches: crate::health::TouchRecord,
+    /// The impact figures (issue 20): counted here, written when a visit ends.
+    figures: crate::figures::Recorder,
 }
 
 /// A callback that reaches the owner while it lives.
@@ -111,6 +113,8 @@ impl App {
                 }
             });
         let touches = crate::health::TouchRecord::new(options.state_dir.clone(), ctx.clock.today());
+        let figures =
+            crate::figures::Recorder::new(options.state_dir.as_deref(), ctx.clock.clone());
         let app = Rc::new_cyclic(|weak: &Weak<App>| {
             let on_off = weak.clone();
             App {
@@ -121,7 +125,7 @@ impl App {
                     ctx.clone(),
                     Hooks {
                         idle: Box::new(hook(weak, |a| a.idle())),
-                        timeout: Box::new(hook(weak, |a| a.end_session())),
+                        timeout: Box::new(hook(weak, |a| a.timed_out())),
                     },
                 ),
                 access: Access::new(ctx.clone(), options.speaker),
@@ -147,6 +151,7 @@ impl App {
                 pictures: Pictures::new(options.image_dir, App::pictures_ready),
                 runtime: options.runtime,
                 touches,
+                figures,
                 ctx,
             }
         });
@@ -186,6 +191,7 @@ impl App {
             if a.ctx.screen() == ui::Screen::Signage {
                 a.wake();
             }
+            a.figures.help_opened();
             a.open(ui::Screen::Help)
         }));
         nav.on_open_callback(hook(weak, |a| a.open_callback()));
@@ -211,6 +217,7 @@ impl App {
             a.stepped();
         }));
         form.on_choose_topic(hook1(weak, |a, key: slint::SharedString| {
+            a.figures.topic_chosen(&key);
             a.form.choose_topic(&key);
             a.stepped();
         }));
@@ -361,6 +368,7 @@ impl App {
         } else {
             // Dark first (above), so that ending the visit decodes nothing new.
             self.end_session();
+            self.figures.flush_signage();
             self.pictures.clear();
             self.signage.blank();
             self.session.stop();
@@ -382,6 +390,17 @@ impl App {
     pub fn advance(&self) {
         self.signage.next(true, &self.pictures);
         self.load_pictures();
+        if self.ctx.screen() == ui::Screen::Signage && self.ctx.screen_on() {
+            let signage = self.ctx.window.global::<ui::Signage>();
+            let front = if signage.get_front_is_a() {
+                signage.get_slide_a()
+            } else {
+                signage.get_slide_b()
+            };
+            if front.kind == ui::SlideKind::Help {
+                self.figures.helpline_slide();
+            }
+        }
     }
 
     /// Signage at base step `step` (the heartbeat's screenshot: the step on screen).
@@ -473,6 +492,7 @@ impl App {
     /// A tap on signage: the home screen with today's activities.
     pub fn wake(self: &Rc<Self>) {
         self.touches.touched(self.ctx.clock.today());
+        self.figures.visit_started();
         self.signage.stop_rotation();
         self.browse.reset();
         self.browse.refresh();
@@ -490,6 +510,17 @@ impl App {
         self.browse.select(id);
         self.load_pictures();
         self.browse.refresh_detail(&self.pictures);
+        {
+            // Counted by id with the Dutch title (the same in every language).
+            let title = self
+                .ctx
+                .catalog()
+                .find(id)
+                .map(|a| a.title.get(Lang::Nl).to_string())
+                .unwrap_or_default();
+            let with_qr = self.ctx.window.global::<ui::Detail>().get_activity().has_qr;
+            self.figures.activity_opened(id, &title, with_qr);
+        }
         self.open(ui::Screen::Detail);
     }
 
@@ -528,6 +559,7 @@ impl App {
         match self.form.confirm() {
             Confirmed::Ignored => {}
             Confirmed::Saved => {
+                self.figures.callback_saved();
                 self.access.after_view_change();
                 self.session.thank_you();
             }
@@ -537,6 +569,8 @@ impl App {
 
     pub(super) fn open_admin(self: &Rc<Self>) {
         self.wake();
+        // Staff at work: not a visit.
+        self.figures.staff();
         self.admin.reset();
         self.open(ui::Screen::Admin);
     }
@@ -575,9 +609,23 @@ impl App {
         self.focus.refocus();
     }
 
+    /// Nobody answered "Bent u er nog?" (the thank-you running out is no time-out).
+    fn timed_out(self: &Rc<Self>) {
+        self.finish_visit(self.form.step() != Step::Done);
+        self.end_session();
+    }
+
+    /// The visit's figures are written (before its settings and language are reset).
+    fn finish_visit(&self, timed_out: bool) {
+        let (speech, larger, contrast) = self.access.used();
+        self.figures.access_used(speech, larger, contrast);
+        self.figures.visit_ended(self.ctx.lang().code(), timed_out);
+    }
+
     /// Back to signage with everything the visitor did forgotten: screen, tab, filter,
     /// selected activity, form, settings, language.
     pub fn end_session(self: &Rc<Self>) {
+        self.finish_visit(false);
         self.session.stop();
         self.access.reset();
         self.browse.clear();

@@ -14,6 +14,7 @@
 //! crate and must not pull a web server in with it.
 
 pub mod callback;
+pub mod figures;
 pub mod health;
 pub mod legacy;
 pub mod standard;

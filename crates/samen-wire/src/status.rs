@@ -68,6 +68,10 @@ pub struct StatusReport {
     /// The messages in force (newer kiosks; older ones send none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<MessagesReport>,
+    /// Impact figures per local day (issue 20, newer kiosks): in `status --json` the
+    /// last 7 days, in the heartbeat the days the hub has not acknowledged yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figures: Option<Vec<crate::figures::DayFigures>>,
     pub at: DateTime<Utc>,
 }
 

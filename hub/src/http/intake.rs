@@ -83,6 +83,23 @@ pub async fn callback(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) -
     }
 }
 
+/// 200 `stored`, with the days of figures stored (the kiosk stops sending them).
+fn stored(days: Vec<chrono::NaiveDate>) -> Response {
+    let answer = samen_wire::figures::HeartbeatAnswer {
+        status: "stored".into(),
+        figures_ack: days,
+    };
+    match serde_json::to_string(&answer) {
+        Ok(body) => (
+            StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        Err(_) => json(StatusCode::OK, "stored"),
+    }
+}
+
 fn refusal_status(refusal: &Refusal) -> StatusCode {
     match refusal {
         Refusal::Timestamp(_) | Refusal::UnknownKiosk | Refusal::Signature(_) => {
@@ -121,7 +138,7 @@ pub async fn heartbeat(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) 
                 signature: legacy_signature.as_deref(),
                 idempotency_key: idempotency_key.as_deref(),
             };
-            crate::fleet::accept(conn, &received, &legacy, &body, now)
+            crate::fleet::accept_with_figures(conn, &received, &legacy, &body, now)
         })
         .await;
     match result {
@@ -129,15 +146,15 @@ pub async fn heartbeat(State(hub): State<Hub>, headers: HeaderMap, body: Bytes) 
             tracing::error!("heartbeat intake failed: {e:#}");
             json(StatusCode::INTERNAL_SERVER_ERROR, "error")
         }
-        Ok(Ok((kiosk, crate::fleet::Accepted::Stored))) => {
-            tracing::debug!(kiosk = %kiosk, "heartbeat stored");
-            json(StatusCode::OK, "stored")
+        Ok(Ok((kiosk, crate::fleet::Accepted::Stored, days))) => {
+            tracing::debug!(kiosk = %kiosk, figures_days = days.len(), "heartbeat stored");
+            stored(days)
         }
-        Ok(Ok((kiosk, crate::fleet::Accepted::Changed(state)))) => {
+        Ok(Ok((kiosk, crate::fleet::Accepted::Changed(state), days))) => {
             tracing::info!(kiosk = %kiosk, health = state.key(), "heartbeat stored: health changed");
-            json(StatusCode::OK, "stored")
+            stored(days)
         }
-        Ok(Ok((kiosk, crate::fleet::Accepted::Stale))) => {
+        Ok(Ok((kiosk, crate::fleet::Accepted::Stale, _))) => {
             tracing::info!(kiosk = %kiosk, "heartbeat older than the stored one: not stored");
             json(StatusCode::OK, "stale")
         }

@@ -8,6 +8,7 @@
 pub mod announcements;
 pub mod auth;
 pub mod error;
+pub mod figures;
 pub mod fleet;
 pub mod intake;
 pub mod pages;
@@ -38,6 +39,8 @@ pub fn router(hub: Hub) -> Router {
         .route("/fleet/{id}", get(fleet::kiosk_page))
         .route("/fleet/{id}/screenshot", get(fleet::screenshot))
         .route("/metrics", get(fleet::metrics))
+        .route("/figures", get(figures::page))
+        .route("/figures.csv", get(figures::csv))
         .route("/", get(pages::home))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))

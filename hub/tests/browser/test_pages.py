@@ -334,7 +334,10 @@ class Demo(unittest.TestCase):
             self.assertTrue(b.url.endswith("/fleet"), b.url)
             for name, path in [("demo-fleet", "/fleet"),
                                ("demo-fleet-kiosk", "/fleet/buurthuis-noord"),
-                               ("demo-fleet-offline", "/fleet/gemeentehuis-hal")]:
+                               ("demo-fleet-offline", "/fleet/gemeentehuis-hal"),
+                               # Issue 20: ten weeks of figures, per month and per week.
+                               ("demo-figures", "/figures"),
+                               ("demo-figures-week", "/figures?by=week")]:
                 b.get(url + path)
                 for width in (360, 1280):
                     b.viewport(width)
@@ -342,6 +345,17 @@ class Demo(unittest.TestCase):
                     problems += [f"{name} at {width}: under 16 px: {s}" for s in b.small_text()]
                 b.viewport(1280)
                 b.screenshot(name)
+            # The figures page: its charts are described, a table beside each.
+            b.get(url + "/figures")
+            self.assertEqual(len(b.find_all("svg[role=img] desc")), 2)
+            self.assertTrue(b.find_all("table.history tbody tr"), "the tables")
+            b.click("a[hreflang='en'], a[lang='en']")
+            self.assertIn("Visits per kiosk", b.text("main"))
+            for width in (360, 1280):
+                b.viewport(width)
+                problems += [f"demo-figures-en at {width}: {v}" for v in b.axe()[0]]
+            b.viewport(1280)
+            b.screenshot("demo-figures-en")
             self.assertEqual(problems, [], "\n" + "\n".join(problems))
         finally:
             if b:

@@ -18,12 +18,15 @@
 //!   urgent rules, the preview by the real kiosk binary (missing, hanging, failing),
 //!   pictures, publish/withdraw and the audit log, the feed's ETag/Last-Modified/304,
 //!   `messages import` / `messages list --json`;
+//! - `figures`: impact figures in heartbeats (each kiosk-day stored once, also when
+//!   resent after an outage), the figures page's roles, the CSV's `<5` rule;
 //! - `process`: the binary itself: the command line, and no personal data in its
 //!   log at trace level.
 
 mod support;
 
 mod announcements;
+mod figures;
 mod fleet;
 mod intake;
 mod mail;
