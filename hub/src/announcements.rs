@@ -1155,7 +1155,6 @@ mod tests {
             "hours",
             "url",
             "urgent_right",
-            "urgent_until",
             "kiosk",
         ] {
             assert!(codes.contains(&code), "{code} in {codes:?}");
