@@ -234,8 +234,8 @@ class EndToEnd(unittest.TestCase):
 class Announcements(unittest.TestCase):
     """Issue 20: an editor writes a message and an urgent notice in the browser, looks
     at the kiosk's own preview and publishes; a real kiosk (`run --headless`) reads the
-    hub's feed as a `[[feeds]]` source with `urgent_allowed = true` (refresh 2 s) and
-    `signage plan` shows both; the urgent notice is withdrawn and is gone from the
+    hub's feed as a `[[feeds]]` source with `urgent_allowed = true` (refresh 2 s),
+    fetches the message's picture from the hub, and `signage plan` shows both; the urgent notice is withdrawn and is gone from the
     kiosk within one feed refresh.
 
     Events: the hub logs every request at trace level (`samen_hub::http`); the kiosk's
@@ -276,7 +276,7 @@ class Announcements(unittest.TestCase):
             b.click("main form button[type=submit]")
             self.assertTrue(b.url.endswith("/announcements"), b.url)
 
-            def write(title, body, urgent_until=None):
+            def write(title, body, urgent_until=None, picture=None):
                 b.get(hub.url + "/announcements/new")
                 b.type("#title_nl", title)
                 b.type("#body_nl", body)
@@ -287,6 +287,12 @@ class Announcements(unittest.TestCase):
                     b.js(f"document.querySelector('#until_date').value = '{urgent_until}'")
                 b.click("main form button[type=submit]")
                 self.assertIn("Het concept is opgeslagen", b.text(".notice"))
+                if picture:
+                    b.cmd("POST", f"/element/{b.find('#picture')}/value", {"text": str(picture)})
+                    b.click("form[action$='/picture'] button")
+                    self.assertIn("De foto is opgeslagen", b.text(".notice"))
+                    self.assertTrue(b.js("const i = document.querySelector('img.picture');"
+                                         "return i.complete && i.naturalWidth > 0"))
                 self.assertEqual(
                     b.js("return [...document.querySelectorAll('figure.preview img')]"
                          ".filter(i => i.complete && i.naturalWidth > 0).length"), 2,
@@ -295,7 +301,8 @@ class Announcements(unittest.TestCase):
                 self.assertIn("gepubliceerd", b.text(".notice"))
                 return b.url.split("/announcements/")[1].split("?")[0]
 
-            normal = write("Kerstdiner voor iedereen", "Eet mee op 24 december.")
+            photo = Path(__file__).resolve().parents[2] / "assets" / "demo" / "screen-spotlight.png"
+            normal = write("Kerstdiner voor iedereen", "Eet mee op 24 december.", picture=photo)
             soon = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
             urgent = write("Vandaag gesloten", "Wegens storm.", urgent_until=soon)
 
@@ -310,6 +317,10 @@ class Announcements(unittest.TestCase):
             ).run()
             first = self.wait_feed(hub, 200, mark, timeout=60)
             self.wait_feed(hub, 304, hub.process.lines.index(first.string) + 1)
+            # The message's picture: fetched by the kiosk from below the feed's folder
+            # (its feed policy allows that without image_hosts).
+            hub.process.wait_for(rf"path=/feeds/pictures/hub-{normal}-[0-9a-f]+\.jpg status=200",
+                                 start=mark)
             plan = self.plan(kiosk)
             kinds = {(p["kind"], p.get("id")) for p in plan}
             self.assertIn(("urgent", f"hub-{urgent}"), kinds, plan)
