@@ -28,6 +28,8 @@
 //! - configured_theme_is_where_every_visit_starts
 //! - every_text_and_background_pair_meets_wcag_contrast
 //! - every_control_is_at_least_9_mm_and_labelled
+//! - figures_count_what_visits_did: issue 20's counts from the real screens, written
+//!   when a visit ends (none during it), admin visits not counted
 //!
 //! The testing backend can only be initialised once per process, so this file has its
 //! own `main` (harness = false) and runs the scenarios in order, each on a new window.
@@ -1254,6 +1256,93 @@ fn callback_is_offered_only_when_someone_will_call() {
     assert_eq!((status.pending, status.delivered), (0, 0), "nothing stored");
 }
 
+/// Issue 20: what visits did, counted from the screens themselves and written to
+/// `figures.sqlite3` when each visit ends.
+fn figures_count_what_visits_did() {
+    use samen_kiosk::figures::Store;
+    let state = tempfile::tempdir().unwrap();
+    let c = kiosk_in(configured(), Some(state.path()));
+    let days = || {
+        Store::open_in(state.path())
+            .unwrap()
+            .since(chrono::NaiveDate::MIN)
+            .unwrap()
+    };
+    // 1: an activity with a QR code, help, English, larger text and high contrast;
+    // "Stoppen".
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Tuinieren in de buurtmoestuin");
+    tap(&c, "Terug");
+    tap(&c, "Hulp nodig?");
+    tap(&c, "Terug");
+    choose_language(&c, "English");
+    tap(&c, "Text and colour");
+    tap(&c, "Extra large");
+    tap(&c, "High contrast");
+    tap(&c, "Done");
+    assert!(days().is_empty(), "nothing is written during a visit");
+    tap(&c, "Stop");
+    let d = &days()[0];
+    assert_eq!(d.day.to_string(), "2026-11-28");
+    assert_eq!(d.visits, 1);
+    assert_eq!(
+        d.visits_by_language.get("en"),
+        Some(&1),
+        "the language it ended in"
+    );
+    assert_eq!(d.activities.len(), 1);
+    assert_eq!(d.activities[0].title, "Tuinieren in de buurtmoestuin");
+    assert_eq!((d.qr_shown, d.help_opened), (1, 1));
+    assert_eq!(
+        (
+            d.larger_text_visits,
+            d.high_contrast_visits,
+            d.speech_visits
+        ),
+        (1, 1, 0)
+    );
+    // 2: a callback request about an activity; the thank-you ends it (no time-out).
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Tuinieren in de buurtmoestuin");
+    tap(&c, "Bel mij terug");
+    tap(&c, "Ja, 16 of ouder");
+    tap(&c, "Over deze activiteit");
+    type_text(&c, "anna");
+    tap(&c, "Verder");
+    type_text(&c, "0612345678");
+    tap(&c, "Verder");
+    tap(&c, "'s Ochtends");
+    tap(&c, "Ja, dat is goed");
+    tap(&c, "Ja, bel mij");
+    mock_elapsed_time(Duration::from_secs(20));
+    assert_eq!(screen(&c), Screen::Signage);
+    // 3: nobody answers "Bent u er nog?".
+    tap(&c, "Tik op het scherm");
+    mock_elapsed_time(Duration::from_secs(60));
+    let nav = c.window().global::<Nav>();
+    for _ in 0..nav.get_countdown() {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(screen(&c), Screen::Signage);
+    // 4: staff on the admin screen: not a visit.
+    c.window()
+        .global::<samen_kiosk::ui::generated::Admin>()
+        .invoke_corner_held();
+    assert_eq!(screen(&c), Screen::Admin);
+    c.end_session();
+    let d = &days()[0];
+    assert_eq!(d.visits, 3, "{d:?}");
+    assert_eq!(d.visits_by_language.get("nl"), Some(&2));
+    assert_eq!(d.callbacks_by_topic.get("activity"), Some(&1));
+    assert_eq!(d.activities_opened(), 2);
+    assert_eq!(d.timeouts, 1, "only the walk-away");
+    let text = serde_json::to_string(d).unwrap();
+    assert!(
+        !text.contains("Anna") && !text.contains("0612345678"),
+        "{text}"
+    );
+}
+
 fn main() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     let scenarios: &[(&str, fn())] = &[
@@ -1343,6 +1432,10 @@ fn main() {
         (
             "every_control_is_at_least_9_mm_and_labelled",
             every_control_is_at_least_9_mm_and_labelled,
+        ),
+        (
+            "figures_count_what_visits_did",
+            figures_count_what_visits_did,
         ),
     ];
     let filter: Vec<String> = std::env::args()
