@@ -32,6 +32,9 @@ pub const FILE_NAME: &str = "figures.sqlite3";
 pub const KEEP_DAYS: i64 = 400;
 /// Counts outside visits are written at least this often.
 pub const SIGNAGE_FLUSH: Duration = Duration::minutes(30);
+/// At most about this much JSON of figures in one heartbeat (the hub takes 256 KB with
+/// a screenshot of up to about 90 KB); a day is at most about 30 KB (100 activities).
+pub const HEARTBEAT_BYTES: usize = 96 * 1024;
 /// How many days `status --json` shows.
 pub const STATUS_DAYS: u64 = 7;
 
@@ -133,7 +136,8 @@ impl Store {
     }
 
     /// The days the hub has not acknowledged in their current revision, oldest first,
-    /// at most `limit`, each with the revision sent.
+    /// at most `limit` and [`HEARTBEAT_BYTES`] of JSON (always one), each with the
+    /// revision sent.
     pub fn unacknowledged(&self, limit: usize) -> anyhow::Result<Vec<(DayFigures, i64)>> {
         let mut stmt = self
             .conn
@@ -142,8 +146,13 @@ impl Store {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?;
         let mut days = Vec::new();
+        let mut bytes = 0;
         for row in rows {
             let (data, rev) = row?;
+            bytes += data.len();
+            if !days.is_empty() && bytes > HEARTBEAT_BYTES {
+                break;
+            }
             if let Ok(day) = serde_json::from_str(&data) {
                 days.push((day, rev));
             }
@@ -517,6 +526,39 @@ mod tests {
         assert_eq!(again[0].0.visits, 4);
         let revs: Vec<(NaiveDate, i64)> = again.iter().map(|(d, r)| (d.day, *r)).collect();
         store.acknowledge(&revs, &[]).unwrap();
+        // Big days go a few at a time (a heartbeat stays under the hub's limit).
+        for n in 2..=20 {
+            let mut big = DayFigures::new(day("2026-11-01") + Duration::days(n));
+            for a in 0..100 {
+                big.add_activity(&format!("{a:0>100}"), &"t".repeat(100), 1);
+            }
+            store.add(&big).unwrap();
+        }
+        let first = store.unacknowledged(14).unwrap();
+        assert!((2..14).contains(&first.len()), "{}", first.len());
+        let size: usize = first
+            .iter()
+            .map(|(d, _)| serde_json::to_string(d).unwrap().len())
+            .sum();
+        assert!(size <= HEARTBEAT_BYTES, "{size}");
+        // The hub acknowledges them heartbeat by heartbeat (not the 1st of December).
+        loop {
+            let sent: Vec<(NaiveDate, i64)> = store
+                .unacknowledged(14)
+                .unwrap()
+                .iter()
+                .map(|(d, r)| (d.day, *r))
+                .collect();
+            let acked: Vec<NaiveDate> = sent
+                .iter()
+                .map(|(d, _)| *d)
+                .filter(|d| *d != day("2026-12-01"))
+                .collect();
+            if acked.is_empty() {
+                break;
+            }
+            store.acknowledge(&sent, &acked).unwrap();
+        }
         assert_eq!(
             store.unacknowledged(14).unwrap().len(),
             1,
@@ -524,6 +566,29 @@ mod tests {
         );
         store.acknowledge(&revs, &[day("2026-12-01")]).unwrap();
         assert!(store.unacknowledged(14).unwrap().is_empty());
+    }
+
+    /// What ending a visit costs on this machine's disk (docs/figures.md):
+    /// `cargo test --lib figures::tests::write_cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn write_cost() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::new(at("2026-12-01T10:00")));
+        let r = Recorder::new(Some(dir.path()), clock.clone());
+        let mut times = Vec::new();
+        for i in 0..200 {
+            r.visit_started();
+            r.activity_opened(&format!("e{}", i % 30), "Koffieochtend", true);
+            let start = std::time::Instant::now();
+            r.visit_ended("nl", false);
+            times.push(start.elapsed());
+        }
+        times.sort();
+        println!(
+            "visit end: median {:?}, 95th percentile {:?}, largest {:?}",
+            times[100], times[190], times[199]
+        );
     }
 
     #[test]
