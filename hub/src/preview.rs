@@ -39,21 +39,38 @@ pub fn kiosk_binary(configured: Option<&Path>) -> Option<PathBuf> {
     })
 }
 
+/// The languages a preview can be drawn in (the kiosk's).
+pub const LANGS: [(&str, &str); 4] = [
+    ("nl", "Nederlands"),
+    ("en", "English"),
+    ("tr", "Türkçe"),
+    ("pl", "Polski"),
+];
+
 /// Renders `message` (a feed-format message, its `image` a name in `picture`) at
-/// `size` at the instant `now`; the PNG's bytes.
+/// `size` in `lang` at the instant `now`; the PNG's bytes.
 pub async fn render(
     kiosk: Option<&Path>,
     timeout: Duration,
     message: &serde_json::Value,
     picture: Option<(&str, &[u8])>,
-    size: &str,
+    (size, lang): (&str, &str),
     now: i64,
 ) -> Result<Vec<u8>, Failure> {
     let Some(binary) = kiosk_binary(kiosk) else {
         return Err(Failure::Missing);
     };
     let dir = tempdir().map_err(|e| Failure::Failed(format!("temporary directory: {e}")))?;
-    let result = run(&binary, &dir.0, timeout, message, picture, size, now).await;
+    let result = run(
+        &binary,
+        &dir.0,
+        timeout,
+        message,
+        picture,
+        (size, lang),
+        now,
+    )
+    .await;
     drop(dir);
     result
 }
@@ -64,7 +81,7 @@ async fn run(
     timeout: Duration,
     message: &serde_json::Value,
     picture: Option<(&str, &[u8])>,
-    size: &str,
+    (size, lang): (&str, &str),
     now: i64,
 ) -> Result<Vec<u8>, Failure> {
     let fail = |e: std::io::Error| Failure::Failed(e.to_string());
@@ -86,7 +103,7 @@ async fn run(
         .arg(&file)
         .arg("--out")
         .arg(&out)
-        .args(["--now", &at, "--lang", "nl"])
+        .args(["--now", &at, "--lang", lang])
         // Its own settings never apply: no configuration file, no state.
         .env_remove("SAMEN_KIOSK_STATE_DIR")
         .env("RUST_LOG", "warn")

@@ -91,6 +91,7 @@ pub fn words(key: &str) -> Option<(&'static str, &'static str)> {
             "This is how the kiosk draws this message.",
         ),
         "ann_preview_alt" => ("Voorbeeld op een scherm van", "Preview on a screen of"),
+        "ann_preview_langs" => ("Voorbeeld in", "Preview in"),
         "ann_preview_missing" => (
             "Er is geen voorbeeld: het kioskprogramma (samen-kiosk) staat niet op deze server. Vraag de IT-afdeling om het te installeren of [preview] kiosk in te stellen.",
             "There is no preview: the kiosk program (samen-kiosk) is not on this server. Ask IT to install it or to set [preview] kiosk.",
@@ -336,6 +337,8 @@ struct FormPage {
     was_published: bool,
     title_max: usize,
     body_max: usize,
+    body_max_short: usize,
+    has_picture: bool,
 }
 
 fn split_moment(text: &str) -> (String, String) {
@@ -359,9 +362,15 @@ async fn form_page(
     let session = visitor.require(ROLES)?;
     let lang = visitor.lang;
     let user = session.user.clone();
-    let (known, may_urgent) = hub
+    let (known, may_urgent, has_picture) = hub
         .db
-        .call(move |c| Ok((ann::kiosk_ids(c)?, ann::may_urgent(c, &user)?)))
+        .call(move |c| {
+            let picture = match id {
+                Some(id) => ann::picture_of(c, id)?.is_some(),
+                None => false,
+            };
+            Ok((ann::kiosk_ids(c)?, ann::may_urgent(c, &user)?, picture))
+        })
         .await?;
     let error = |field: &str| {
         problems
@@ -453,6 +462,8 @@ async fn form_page(
         was_published,
         title_max: ann::TITLE_MAX,
         body_max: ann::BODY_MAX,
+        body_max_short: ann::BODY_MAX_SHORT,
+        has_picture,
     };
     html(status, page)
 }
@@ -640,24 +651,36 @@ struct ViewPage {
     changed: String,
     notice: Option<&'static str>,
     shots: Vec<Shot>,
+    preview_langs: Vec<LangLink>,
     preview_error: Option<&'static str>,
     has_picture: bool,
     can_publish: bool,
     can_withdraw: bool,
 }
 
-/// The preview PNGs of `a`'s current version: from the cache, else drawn now by the
-/// kiosk (both sizes at once). `Err`: the page's words for why there is none.
-async fn previews(hub: &Hub, a: &Announcement) -> Result<(), &'static str> {
+/// The cache key of a preview: its size and language (`800x480-nl`).
+fn shot_key(size: &str, lang: &str) -> String {
+    format!("{size}-{lang}")
+}
+
+/// The preview PNGs of `a`'s current version in `lang`: from the cache, else drawn now
+/// by the kiosk (both sizes at once). `Err`: the page's words for why there is none.
+async fn previews(hub: &Hub, a: &Announcement, lang: &'static str) -> Result<(), &'static str> {
     let id = a.id;
     let version = a.version();
     let v = version.clone();
+    let keys: Vec<String> = crate::preview::SIZES
+        .iter()
+        .map(|s| shot_key(s, lang))
+        .collect();
+    let k = keys.clone();
     let cached: i64 = hub
         .db
         .call(move |c| {
             Ok(c.query_row(
-                "SELECT COUNT(*) FROM announcement_previews WHERE announcement_id = ?1 AND version = ?2",
-                rusqlite::params![id, v],
+                "SELECT COUNT(*) FROM announcement_previews
+                 WHERE announcement_id = ?1 AND version = ?2 AND size IN (?3, ?4)",
+                rusqlite::params![id, v, k[0], k[1]],
                 |r| r.get(0),
             )?)
         })
@@ -688,8 +711,8 @@ async fn previews(hub: &Hub, a: &Announcement) -> Result<(), &'static str> {
     let kiosk = hub.config.preview_kiosk.as_deref();
     let [small, large] = crate::preview::SIZES;
     let (a1, a2) = tokio::join!(
-        crate::preview::render(kiosk, timeout, &message, pic, small, now),
-        crate::preview::render(kiosk, timeout, &message, pic, large, now),
+        crate::preview::render(kiosk, timeout, &message, pic, (small, lang), now),
+        crate::preview::render(kiosk, timeout, &message, pic, (large, lang), now),
     );
     let pngs = match (a1, a2) {
         (Ok(x), Ok(y)) => [x, y],
@@ -705,7 +728,7 @@ async fn previews(hub: &Hub, a: &Announcement) -> Result<(), &'static str> {
     };
     hub.db
         .call(move |c| {
-            for (size, png) in crate::preview::SIZES.iter().zip(pngs) {
+            for (size, png) in keys.iter().zip(pngs) {
                 c.execute(
                     "INSERT INTO announcement_previews (announcement_id, version, size, png)
                      VALUES (?1, ?2, ?3, ?4)
@@ -722,6 +745,15 @@ async fn previews(hub: &Hub, a: &Announcement) -> Result<(), &'static str> {
 #[derive(Deserialize)]
 pub struct Done {
     done: Option<String>,
+    /// The preview's language (nl, en, tr, pl).
+    preview: Option<String>,
+}
+
+struct LangLink {
+    href: String,
+    name: &'static str,
+    code: &'static str,
+    current: bool,
 }
 
 async fn view_page(
@@ -732,20 +764,36 @@ async fn view_page(
     notice: Option<&'static str>,
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
+    view_page_in(hub, visitor, id, status, notice, errors, "nl").await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn view_page_in(
+    hub: &Hub,
+    visitor: &Visitor,
+    id: i64,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    errors: Vec<FieldError>,
+    preview_lang: &'static str,
+) -> Result<Response, AppError> {
     visitor.require(ROLES)?;
     let lang = visitor.lang;
     let now = hub.clock.now().timestamp();
     let Some(a) = hub.db.call(move |c| ann::get(c, id, now)).await? else {
         return Err(not_found(visitor));
     };
-    let preview = previews(hub, &a).await;
+    let preview = previews(hub, &a, preview_lang).await;
     let version = a.version();
     let title = a.draft.title.get("nl").cloned().unwrap_or_default();
     let shots = match preview {
         Ok(()) => crate::preview::SIZES
             .iter()
             .map(|size| Shot {
-                src: format!("/announcements/{id}/preview/{size}?v={version}"),
+                src: format!(
+                    "/announcements/{id}/preview/{}?v={version}",
+                    shot_key(size, preview_lang)
+                ),
                 alt: format!(
                     "{} {}: {title}",
                     t(lang, "ann_preview_alt"),
@@ -772,6 +820,15 @@ async fn view_page(
         ),
         notice,
         preview_error: preview.err(),
+        preview_langs: crate::preview::LANGS
+            .iter()
+            .map(|(code, name)| LangLink {
+                href: format!("/announcements/{id}?preview={code}#preview-title"),
+                name,
+                code,
+                current: *code == preview_lang,
+            })
+            .collect(),
         has_picture: a.picture.is_some(),
         can_publish: a.state == State::Draft,
         can_withdraw: matches!(a.state, State::Published | State::Expired),
@@ -794,13 +851,19 @@ pub async fn view(
         Some("picture") => Some("ann_picture_saved"),
         _ => None,
     };
-    view_page(
+    let lang = crate::preview::LANGS
+        .iter()
+        .map(|(code, _)| *code)
+        .find(|code| done.preview.as_deref() == Some(*code))
+        .unwrap_or("nl");
+    view_page_in(
         &hub,
         &visitor,
         id,
         StatusCode::OK,
         notice.map(|k| t(visitor.lang, k)),
         Vec::new(),
+        lang,
     )
     .await
 }

@@ -283,7 +283,10 @@ class Announcements(unittest.TestCase):
                 b.click("#target-some")
                 b.click("#kiosk-bieb-berichten")
                 if urgent_until:
+                    self.assertIn("van 160", b.text(".count[data-for='body_nl']"))
                     b.click("#urgent")
+                    self.assertIn("van 90", b.text(".count[data-for='body_nl']"),
+                                  "an urgent notice's text has the shorter limit")
                     b.js(f"document.querySelector('#until_date').value = '{urgent_until}'")
                 b.click("main form button[type=submit]")
                 self.assertIn("Het concept is opgeslagen", b.text(".notice"))

@@ -108,6 +108,13 @@ class Pages(unittest.TestCase):
                  ".map(i => i.naturalWidth + 'x' + i.naturalHeight)"),
             ["800x480", "1920x1080"])
         self.check("announcement")
+        # The preview in English: the kiosk draws the English headline.
+        b.click("nav.filter a[hreflang='en']")
+        self.assertIn("?preview=en", b.url)
+        self.assertEqual(b.attr("nav.filter a[aria-current]", "hreflang"), "en")
+        self.assertTrue(
+            b.js("return [...document.querySelectorAll('figure.preview img')]"
+                 ".every(i => i.complete && i.naturalWidth > 0 && i.src.includes('-en?'))"))
         b.click("#publish button")
         self.assertIn("Het bericht is gepubliceerd", b.text(".notice"))
         self.check("announcement-published")

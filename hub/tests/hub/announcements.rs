@@ -279,20 +279,20 @@ async fn publish_after_the_kiosks_preview_then_the_feed_with_etag_and_304_then_w
     let page = eva.get(&format!("/announcements/{id}")).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(!page.body.contains("Er is geen voorbeeld"), "{}", page.body);
+    let mut dutch = Vec::new();
     for size in ["800x480", "1920x1080"] {
-        let src = format!("/announcements/{id}/preview/{size}?v=");
+        let src = format!("/announcements/{id}/preview/{size}-nl?v=");
         assert!(page.body.contains(&src), "{size}");
-        let png = client()
-            .get(format!("{}/announcements/{id}/preview/{size}", t.url))
-            .header("cookie", cookie_header(&eva))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(png.headers()["content-type"], "image/png");
-        let bytes = png.bytes().await.unwrap();
+        let bytes = preview(&t, &eva, id, &format!("{size}-nl")).await;
         let (w, h) = png_size(&bytes);
         assert_eq!(format!("{w}x{h}"), size);
+        dutch.push(bytes);
     }
+    // In English: the kiosk draws the English title.
+    let english = eva.get(&format!("/announcements/{id}?preview=en")).await;
+    assert!(english.body.contains("/preview/800x480-en?v="));
+    assert!(english.body.contains("aria-current=\"page\">English"));
+    assert_ne!(preview(&t, &eva, id, "800x480-en").await, dutch[0]);
     // Publishing an older version (the editor saw another preview) is refused.
     let r = eva
         .post(
@@ -499,6 +499,18 @@ fn cookie_header(b: &Browser) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+async fn preview(t: &TestHub, b: &Browser, id: i64, key: &str) -> Vec<u8> {
+    let r = client()
+        .get(format!("{}/announcements/{id}/preview/{key}", t.url))
+        .header("cookie", cookie_header(b))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{key}");
+    assert_eq!(r.headers()["content-type"], "image/png");
+    r.bytes().await.unwrap().to_vec()
 }
 
 fn png_size(bytes: &[u8]) -> (u32, u32) {
