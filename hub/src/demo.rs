@@ -173,6 +173,45 @@ fn figures(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
         }
         crate::figures::store(&tx, kiosk, &days, now)?;
     }
+    // Earlier requests, called and long erased (no name or number left), so that the
+    // outcomes and the time to the first call have something to show.
+    for i in 0..36i64 {
+        let received = now - (3 + i * 2) * 86_400 + (i % 5) * 3600;
+        let first_call = received + (2 + (i * 7) % 30) * 3600;
+        let outcome = match i % 6 {
+            0 | 5 => "not-reached",
+            3 => "no-contact",
+            _ => "reached",
+        };
+        let id = format!("demo-past-{i:02}");
+        tx.execute(
+            "INSERT INTO requests (id, kiosk_id, received_at, best_time, topic_kind, language,
+                consent_version, consented_at, attempts, outcome, outcome_at, final, erased_at)
+             VALUES (?1, ?2, ?3, 'morning', 'activity', 'nl', '2026-11-28.1', ?3, 1, ?4, ?5,
+                ?6, ?7)",
+            rusqlite::params![
+                id,
+                if i % 3 == 0 {
+                    "buurthuis-noord"
+                } else {
+                    "bibliotheek-centrum"
+                },
+                received,
+                outcome,
+                first_call,
+                outcome != "not-reached",
+                first_call + 86_400,
+            ],
+        )?;
+        crate::audit::record(
+            &tx,
+            first_call,
+            "demo",
+            crate::audit::Action::Outcome,
+            Some(outcome),
+            Some(&id),
+        )?;
+    }
     tx.commit()?;
     Ok(())
 }

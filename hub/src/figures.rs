@@ -390,6 +390,9 @@ pub fn protect(cells: &mut [Cell], groups: &[(Vec<usize>, usize)]) {
     }
 }
 
+/// (measure, key) -> the cells of every kiosk, and the total's cell.
+type Across = BTreeMap<(&'static str, String), (Vec<usize>, Option<usize>)>;
+
 /// The CSV: `period,kiosk,measure,key,count`, one count a line, every kiosk and
 /// `total` per period, the breakdowns (languages, topics, activities) beside their
 /// measure; then the worklist's lines (kiosk `total`): requests received, reached,
@@ -424,8 +427,7 @@ pub fn csv(summary: &Summary) -> String {
         let mut names: Vec<&str> = summary.kiosks.iter().map(String::as_str).collect();
         names.push("total");
         // (measure, key) -> indices per kiosk, and the total's index.
-        let mut across: BTreeMap<(&'static str, String), (Vec<usize>, Option<usize>)> =
-            BTreeMap::new();
+        let mut across: Across = BTreeMap::new();
         let empty = Counts::default();
         let mut titles: BTreeMap<String, String> = BTreeMap::new();
         for a in &summary.top {

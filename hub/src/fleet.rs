@@ -74,6 +74,9 @@ pub fn accept(
     Ok(accept_with_figures(conn, received, legacy, raw, now)?.map(|(k, a, _)| (k, a)))
 }
 
+/// The kiosk, what became of its heartbeat, and the days of figures stored.
+pub type WithFigures = (String, Accepted, Vec<chrono::NaiveDate>);
+
 /// [`accept`], also saying which days of impact figures it stored (issue 20: the
 /// answer acknowledges them). A stale heartbeat stores none.
 pub fn accept_with_figures(
@@ -82,7 +85,7 @@ pub fn accept_with_figures(
     legacy: &Legacy<'_>,
     raw: &[u8],
     now: i64,
-) -> anyhow::Result<Result<(String, Accepted, Vec<chrono::NaiveDate>), Refusal>> {
+) -> anyhow::Result<Result<WithFigures, Refusal>> {
     let (kiosk_id, _) = match intake::verify_signed(conn, received, legacy, raw, now)? {
         Ok(v) => v,
         Err(refusal) => return Ok(Err(refusal)),

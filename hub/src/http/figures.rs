@@ -361,7 +361,7 @@ pub async fn page(
         }
     }
     let mut languages: Vec<(String, u64)> = by_language.into_iter().collect();
-    languages.sort_by(|a, b| b.1.cmp(&a.1));
+    languages.sort_by_key(|l| std::cmp::Reverse(l.1));
     let languages = languages
         .into_iter()
         .map(|(code, n)| Row {
