@@ -43,5 +43,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 export PYTHONDONTWRITEBYTECODE=1
-[ $# -gt 0 ] || set -- test_pages test_e2e
+[ $# -gt 0 ] || set -- test_pages test_e2e test_figures_e2e
 exec python3 -m unittest -v "$@"
