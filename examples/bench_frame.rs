@@ -6,10 +6,16 @@
 //! controller built, the first frame of signage rendered; then it exits.
 //! `bench_frame slides N [WxH]`: as above, then the bundled pictures are decoded and
 //! handed to the UI (redrawn), then N slide changes, each ticked at 60 Hz until its
-//! cross-fade (stepped at about 30 frames a second) is over. The cost of one slide change is
+//! cross-fade (stepped at 20 frames a second) is over. The cost of one slide change is
 //! `slides 1` minus `slides 0` (everything else is the same in both runs).
 //!
 //! Environment: `FADE_MS` overrides the cross-fade (`[signage] fade_ms`, 400 ms).
+//! `REGIONS=1` prints the region(s) each frame of a slide change draws.
+//! `MIDPOINT_PNG=file.png` writes the first frame of the first slide change in which
+//! the new slide's opacity is at least 0.5 (the middle of the cross-fade) as PNG, to
+//! compare fades by eye; with `FADE_AT=x` it is instead the frame with the opacity set
+//! to x by hand after the change (e.g. 0.5576, the frame 7 of 13 of the earlier
+//! eased fade).
 //!
 //! `bench_frame clock [WxH]`: as `slides 0`, with slides of 10 minutes, then the wall
 //! clock and Slint's clock move to the next minute: prints the region drawn again
@@ -22,6 +28,7 @@
 use samen_kiosk::config::Config;
 use samen_kiosk::feed::{bundled, Catalog};
 use samen_kiosk::time::{parse_instant, Clock, FixedClock};
+use samen_kiosk::ui::generated::Signage;
 use samen_kiosk::ui::headless::Headless;
 use samen_kiosk::ui::{App, AppWindow, KioskOptions};
 use slint::ComponentHandle;
@@ -37,27 +44,52 @@ fn frame(screen: &mut Headless) -> bool {
     screen.frame().is_some()
 }
 
-/// Moves Slint's clock one frame on and draws.
-fn tick(screen: &mut Headless) -> bool {
-    screen.advance(FRAME);
-    frame(screen)
+/// Frames drawn until nothing moves any more (at most 10 s of them). The cross-fade
+/// is stepped by a 20 Hz timer, so 60 Hz ticks without a frame are normal during
+/// it: settled means four ticks (67 ms) in a row without one.
+fn settle(screen: &mut Headless) -> u32 {
+    settle_with(screen, false, None)
 }
 
-/// Frames drawn until nothing moves any more (at most 10 s of them). The cross-fade
-/// is stepped by a ~30 Hz timer, so a 60 Hz tick without a frame is normal during
-/// it: settled means three ticks (50 ms) in a row without one.
-fn settle(screen: &mut Headless) -> u32 {
+/// As [`settle`]; `regions`: prints what each frame draws; `midpoint`: writes the
+/// first frame with the new slide's opacity at 0.5 or more as PNG.
+fn settle_with(
+    screen: &mut Headless,
+    regions: bool,
+    mut midpoint: Option<(&str, &AppWindow)>,
+) -> u32 {
     let mut frames = 0;
     let mut idle = 0;
-    for _ in 0..600 {
-        let drew = tick(screen);
+    for n in 1..=600 {
+        screen.advance(FRAME);
+        let drawn = screen.frame();
+        if regions {
+            if let Some(r) = &drawn {
+                println!("tick {n}: {r:?}");
+            }
+        }
+        if let Some((path, window)) = midpoint {
+            let fade = window.global::<Signage>().get_fade_in();
+            if drawn.is_some() && fade >= 0.5 {
+                println!("midpoint: opacity {fade} at tick {n}");
+                write_png(screen, path);
+                midpoint = None;
+            }
+        }
+        let drew = drawn.is_some();
         frames += u32::from(drew);
         idle = if drew { 0 } else { idle + 1 };
-        if idle >= 3 && !screen.has_active_animations() {
+        if idle >= 4 && !screen.has_active_animations() {
             break;
         }
     }
     frames
+}
+
+fn write_png(screen: &Headless, path: &str) {
+    if let Err(e) = screen.write_png(std::path::Path::new(path)) {
+        eprintln!("cannot write {path}: {e:#}");
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -128,10 +160,23 @@ fn main() -> anyhow::Result<()> {
         .collect();
     controller.add_pictures(pictures);
     let settled = settle(&mut screen);
+    let regions = std::env::var_os("REGIONS").is_some();
+    let midpoint = std::env::var("MIDPOINT_PNG").ok();
+    let fade_at: Option<f32> = std::env::var("FADE_AT").ok().and_then(|v| v.parse().ok());
     let mut frames = Vec::new();
-    for _ in 0..slides {
+    for n in 0..slides {
         controller.advance();
-        frames.push(settle(&mut screen));
+        let png = midpoint
+            .as_deref()
+            .filter(|_| n == 0 && fade_at.is_none())
+            .map(|p| (p, controller.window()));
+        frames.push(settle_with(&mut screen, regions, png));
+        if let (0, Some(at), Some(path)) = (n, fade_at, midpoint.as_deref()) {
+            controller.window().global::<Signage>().set_fade_in(at);
+            frame(&mut screen);
+            println!("midpoint: opacity {at} set by hand");
+            write_png(&screen, path);
+        }
     }
     println!("pictures: {settled} frame(s); slide changes: {frames:?} frames each");
     if clock_mode {

@@ -1,9 +1,9 @@
 //! Signage (the `Signage` global) and the top bar's clock (in `Kiosk`):
 //! - rotation: one step of the [`SlidePlaylist`](crate::playlist::SlidePlaylist) every
 //!   `slide_seconds`, only while signage shows (the owner says what a step does);
-//! - fade: the cross-fade between two slide layers, stepped about 30 times a second
-//!   for `fade_ms` and then stopped (not a Slint `animate`, which would draw at the
-//!   display's rate: twice the frames for the same look, see docs/performance.md);
+//! - fade: the cross-fade between two slide layers, stepped 20 times a second in
+//!   equal steps for `fade_ms` and then stopped (not a Slint `animate`, which would
+//!   draw at the display's rate: three times the frames, see docs/performance.md);
 //! - clock: the top bar's time and date at the start of every minute;
 //! - messages: the [`Rotation`] decides which message or urgent notice shows (issue
 //!   17); the urgent notices in force go to `Kiosk.urgent` (the strip at the top of
@@ -19,15 +19,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::time::Duration;
 
-/// The cross-fade is drawn at about 30 frames a second, whatever the display's rate:
-/// a 400 ms fade is 13 frames instead of 25 at 60 Hz, and looks the same.
-const FADE_FRAME: Duration = Duration::from_millis(33);
-
-/// Ease-in-out (smoothstep) of `t` in 0..=1.
-fn ease_in_out(t: f32) -> f32 {
-    let t = t.clamp(0.0, 1.0);
-    t * t * (3.0 - 2.0 * t)
-}
+/// The cross-fade is drawn at 20 frames a second, whatever the display's rate, in
+/// equal steps of opacity: a 400 ms fade is 8 frames of 1/8 each (25 at 60 Hz with an
+/// animation). The largest step is about what it was with 13 eased frames (0.125
+/// against 0.115: smoothstep is steepest in the middle), so it looks the same, and
+/// each frame draws both slides over the whole slide area (docs/performance.md).
+const FADE_FRAME: Duration = Duration::from_millis(50);
 
 pub struct Signage {
     ctx: Rc<Context>,
@@ -234,14 +231,14 @@ impl Signage {
         self.ctx
             .window
             .global::<ui::Signage>()
-            .set_fade_in(ease_in_out(step as f32 / steps as f32));
+            .set_fade_in(step as f32 / steps as f32);
         let window = self.ctx.window.as_weak();
         let timer = Rc::downgrade(&self.fade);
         self.fade.start(TimerMode::Repeated, FADE_FRAME, move || {
             step += 1;
             let t = step as f32 / steps as f32;
             if let Some(window) = window.upgrade() {
-                window.global::<ui::Signage>().set_fade_in(ease_in_out(t));
+                window.global::<ui::Signage>().set_fade_in(t.min(1.0));
             }
             if step >= steps {
                 if let Some(timer) = timer.upgrade() {
