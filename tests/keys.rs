@@ -8,6 +8,8 @@
 //! - keyboard_alone_from_signage_to_detail_and_through_the_form
 //! - keypad_alone_with_speech_from_signage_through_the_form
 //! - back_escape_and_zero_and_panels
+//! - keys_count_as_touches_and_the_warning_takes_the_focus
+//! - focus_order_follows_the_screen
 //! - private_read_back_only_on_a_headset_and_stops_when_it_goes
 //! - configured_private_output_and_plugging_in_on_signage
 //! - focus_ring_contrast_in_both_themes
@@ -222,6 +224,15 @@ fn assert_ring(screen: &mut Headless, app: &App) {
     }
 }
 
+/// With SAMEN_KIOSK_READBACK_SHOTS=DIR, the frame as DIR/NAME.png (to look at).
+fn look(screen: &mut Headless, name: &str) {
+    if let Some(dir) = std::env::var_os("SAMEN_KIOSK_READBACK_SHOTS") {
+        screen.redraw();
+        let path = std::path::Path::new(&dir).join(format!("{name}.png"));
+        screen.write_png(&path).expect("png written");
+    }
+}
+
 /// Presses `k` until `label` has the focus, checking the ring at every stop.
 fn focus_on(screen: &mut Headless, app: &App, k: &str, label: &str) {
     if app.focused().as_deref() == Some(label) {
@@ -315,18 +326,31 @@ fn keyboard_alone_from_signage_to_detail_and_through_the_form(screen: &mut Headl
     app.end_session();
 }
 
-/// `focus_on`, and speech reads the focused control.
+/// `focus_on`, and speech reads every control the focus reaches on the way.
 /// Where the focus already is (a new view starts on its first control), the screen
 /// was just read with its choices.
 fn reach(screen: &mut Headless, k: &Kiosk, key_: &str, label: &str) {
-    let there = k.app.focused().as_deref() == Some(label);
-    focus_on(screen, &k.app, key_, label);
-    let said = k.audio.last_said().map(|s| s.0).unwrap_or_default();
-    if there {
-        assert!(said.contains(label), "the screen with '{label}': {said}");
-    } else {
-        assert_eq!(said, label, "speech reads the focused control");
+    let app = &k.app;
+    let said = || k.audio.last_said().map(|s| s.0).unwrap_or_default();
+    if app.focused().as_deref() == Some(label) {
+        assert_ring(screen, app);
+        assert!(
+            said().contains(label),
+            "the screen with '{label}': {}",
+            said()
+        );
+        return;
     }
+    for _ in 0..80 {
+        send(app, key_);
+        assert_ring(screen, app);
+        let focused = app.focused().unwrap_or_default();
+        assert_eq!(said(), focused, "speech reads the focused control");
+        if focused == label {
+            return;
+        }
+    }
+    panic!("'{label}' never got the focus with {key_:?}");
 }
 
 fn keypad_alone_with_speech_from_signage_through_the_form(screen: &mut Headless) {
@@ -366,6 +390,15 @@ fn keypad_alone_with_speech_from_signage_through_the_form(screen: &mut Headless)
     send(app, "5");
     assert_eq!(step_of(app), CallbackStep::Phone);
     // On the number step the keypad's digits type; its Enter (LinuxKMS: "\r") moves on.
+    // Too short: speech says what is wrong.
+    send(app, "0");
+    send(app, "3");
+    send(app, "\r");
+    assert_eq!(step_of(app), CallbackStep::Phone);
+    let (said, _) = k.audio.last_said().expect("said");
+    assert!(said.starts_with("Dit nummer is te kort."), "{said}");
+    send(app, "-");
+    send(app, "-");
     for d in "0351234567".chars() {
         send(app, &d.to_string());
     }
@@ -402,6 +435,18 @@ fn keypad_alone_with_speech_from_signage_through_the_form(screen: &mut Headless)
     assert_eq!(app.window().global::<Access>().get_volume(), 2);
     send(app, &key(Key::PageDown));
     assert_eq!(app.window().global::<Access>().get_volume(), 1);
+    // And on screen, in the "Aa" panel, found by ear.
+    reach(screen, &k, "6", "Tekst en kleur");
+    send(app, "5");
+    reach(screen, &k, "6", "Harder");
+    send(app, "5");
+    assert_eq!(app.window().global::<Access>().get_volume(), 2);
+    assert_eq!(
+        k.audio.last_said().map(|s| s.0).as_deref(),
+        Some("Zo hard.")
+    );
+    send(app, "0");
+    assert!(!app.window().global::<Access>().get_panel_open());
     app.end_session();
     assert_eq!(app.window().global::<Access>().get_volume(), 0);
     assert!(!app.window().global::<Access>().get_speech());
@@ -441,6 +486,111 @@ fn back_escape_and_zero_and_panels(screen: &mut Headless) {
     send(app, &key(Key::Tab));
     assert_ring(screen, app);
     app.end_session();
+}
+
+/// Time moves on the platform's own clock, one second at a time (timers fire at most
+/// once per step).
+fn let_time_pass(screen: &Headless, seconds: u64) {
+    for _ in 0..seconds {
+        screen.advance(Duration::from_secs(1));
+    }
+}
+
+fn keys_count_as_touches_and_the_warning_takes_the_focus(screen: &mut Headless) {
+    let k = kiosk(screen, configured(), (800, 480));
+    let app = &k.app;
+    send(app, "x");
+    let_time_pass(screen, 50);
+    send(app, "2");
+    let_time_pass(screen, 50);
+    assert!(
+        !app.window().global::<Nav>().get_warning(),
+        "a key restarted the inactivity timer (60 s)"
+    );
+    let_time_pass(screen, 11);
+    assert!(app.window().global::<Nav>().get_warning());
+    // With keys in use the focus is on "Ja, ik ben er nog" at once, ring and all.
+    assert_eq!(app.focused().as_deref(), Some("Ja"));
+    assert_ring(screen, app);
+    send(app, "5");
+    assert!(!app.window().global::<Nav>().get_warning());
+    assert_eq!(screen_of(app), Screen::Home);
+    assert_ring(screen, app);
+    // Nobody there: back to signage, no ring.
+    let_time_pass(screen, 95);
+    assert_eq!(screen_of(app), Screen::Signage);
+    assert!(!app.window().global::<Keys>().get_ring_shown());
+    app.end_session();
+}
+
+/// The ring's box (the focused control, as ui/app.slint draws the ring around it).
+fn ring_box(app: &App) -> (f32, f32, f32, f32) {
+    let keys = app.window().global::<Keys>();
+    (
+        keys.get_ring_x(),
+        keys.get_ring_y(),
+        keys.get_ring_width(),
+        keys.get_ring_height(),
+    )
+}
+
+/// Tab visits every control once, in the order of the screen: each next one is to
+/// the right in the same row or lower down, never up (until it comes round).
+fn assert_tab_order(screen: &mut Headless, app: &App, what: &str) -> usize {
+    let start = app.focused();
+    let mut seen = vec![(start.clone(), ring_box(app))];
+    for _ in 0..120 {
+        send(app, &key(Key::Tab));
+        if app.focused() == start {
+            break;
+        }
+        seen.push((app.focused(), ring_box(app)));
+    }
+    assert_eq!(app.focused(), start, "{what}: Tab comes round");
+    // The round, from the top left control (the focus starts on the content's first
+    // control, below any in the top bar).
+    let top = (0..seen.len())
+        .min_by(|&i, &j| {
+            let ((_, a), (_, b)) = (&seen[i], &seen[j]);
+            a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0))
+        })
+        .unwrap_or(0);
+    seen.rotate_left(top);
+    for pair in seen.windows(2) {
+        let ((a, (ax, ay, _, ah)), (b, (bx, by, _, bh))) = (&pair[0], &pair[1]);
+        let (a_mid, b_mid) = (ay + ah / 2.0, by + bh / 2.0);
+        let same_row = b_mid <= ay + ah && a_mid >= *by;
+        assert!(
+            (same_row && bx > ax) || b_mid > ay + ah,
+            "{what}: {a:?} at ({ax}, {ay}) then {b:?} at ({bx}, {by})"
+        );
+    }
+    assert_ring(screen, app);
+    seen.len()
+}
+
+fn focus_order_follows_the_screen(screen: &mut Headless) {
+    for size in [(800, 480), (1080, 1920)] {
+        let k = kiosk(screen, configured(), size);
+        let app = &k.app;
+        send(app, "x");
+        let n = assert_tab_order(screen, app, "home");
+        assert!(n >= 8, "home has {n} controls");
+        focus_on(screen, app, &key(Key::Tab), "Tuinieren in de buurtmoestuin");
+        send(app, &key(Key::Return));
+        assert_tab_order(screen, app, "detail");
+        focus_on(screen, app, &key(Key::Tab), "Bel mij terug");
+        send(app, &key(Key::Return));
+        focus_on(screen, app, &key(Key::Tab), "Ja, 16 of ouder");
+        send(app, &key(Key::Return));
+        focus_on(screen, app, &key(Key::Tab), "Sla over");
+        send(app, &key(Key::Return));
+        assert_eq!(step_of(app), CallbackStep::Name);
+        // The on-screen keyboard row by row, then the form's buttons.
+        let n = assert_tab_order(screen, app, "name step");
+        assert!(n >= 30, "name step has {n} controls");
+        app.end_session();
+    }
 }
 
 /// To the name step by keys, "Anna" typed.
@@ -486,6 +636,7 @@ fn private_read_back_only_on_a_headset_and_stops_when_it_goes(screen: &mut Headl
     screen.redraw();
     assert!(visible(app, READ_BACK));
     focus_on(screen, app, &key(Key::Tab), READ_BACK);
+    look(screen, "read-back-name");
     assert_eq!(
         k.audio.last_said(),
         Some((READ_BACK.to_string(), Some(HEADSET.to_string()))),
@@ -508,6 +659,7 @@ fn private_read_back_only_on_a_headset_and_stops_when_it_goes(screen: &mut Headl
     for d in "0612345678".chars() {
         send(app, &d.to_string());
     }
+    look(screen, "read-back-phone");
     app.window().global::<Access>().invoke_read_back();
     assert_eq!(
         k.audio.last_said(),
@@ -558,6 +710,28 @@ fn configured_private_output_and_plugging_in_on_signage(screen: &mut Headless) {
             "Voornaam: Anna.".to_string(),
             Some("plughw:CARD=Headphones,DEV=0".to_string())
         ))
+    );
+    // On the consent step both, the number digit by digit, by the focused control.
+    send(app, &key(Key::Return));
+    for d in "0612345678".chars() {
+        send(app, &d.to_string());
+    }
+    send(app, &key(Key::Return));
+    focus_on(screen, app, &key(Key::Tab), "'s Middags");
+    send(app, &key(Key::Return));
+    assert_eq!(step_of(app), CallbackStep::Consent);
+    focus_on(screen, app, &key(Key::Tab), READ_BACK);
+    send(app, &key(Key::Return));
+    assert_eq!(
+        k.audio.last_said(),
+        Some((
+            "Voornaam: Anna. Telefoonnummer: 0 6 1 2 3 4 5 6 7 8.".to_string(),
+            Some("plughw:CARD=Headphones,DEV=0".to_string())
+        ))
+    );
+    assert!(
+        k.audio.on_loudspeaker().is_empty(),
+        "nothing on the loudspeaker"
     );
     app.end_session();
     drop(k);
@@ -645,10 +819,13 @@ fn focus_ring_screenshots(screen: &mut Headless) {
     }
 }
 
+/// One scenario, on the process's one headless screen.
+type Scenario = fn(&mut Headless);
+
 fn main() {
     let mut screen = Headless::install((800, 480), false).expect("headless platform");
     screen.advance(Duration::from_millis(1));
-    let scenarios: &[(&str, fn(&mut Headless))] = &[
+    let scenarios: &[(&str, Scenario)] = &[
         (
             "keyboard_alone_from_signage_to_detail_and_through_the_form",
             keyboard_alone_from_signage_to_detail_and_through_the_form,
@@ -660,6 +837,14 @@ fn main() {
         (
             "back_escape_and_zero_and_panels",
             back_escape_and_zero_and_panels,
+        ),
+        (
+            "keys_count_as_touches_and_the_warning_takes_the_focus",
+            keys_count_as_touches_and_the_warning_takes_the_focus,
+        ),
+        (
+            "focus_order_follows_the_screen",
+            focus_order_follows_the_screen,
         ),
         (
             "private_read_back_only_on_a_headset_and_stops_when_it_goes",

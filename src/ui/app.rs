@@ -224,6 +224,14 @@ impl App {
         form.on_next(hook(weak, |a| {
             if a.form.proceed() {
                 a.stepped();
+            } else {
+                // Speech mode says what is wrong (EN 301 549 5.1.3.15).
+                let w = &a.ctx.window;
+                let code = w.global::<ui::Callback>().get_error();
+                if !code.is_empty() {
+                    a.access
+                        .say(&w.global::<ui::CallbackWords>().invoke_error(code));
+                }
             }
         }));
         form.on_choose_slot(hook1(weak, |a, slot: slint::SharedString| {

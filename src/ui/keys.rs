@@ -654,6 +654,8 @@ impl App {
                     nav.invoke_back();
                 }
             }
+            // Never on the admin screen: its PIN pad must not be read out.
+            Command::Speech if self.ctx.screen() == ui::Screen::Admin => {}
             Command::Speech => access.invoke_toggle_speech(),
             Command::Help => {
                 if self.ctx.screen() != ui::Screen::Help {

@@ -11,6 +11,7 @@
 //! | `callback.rs` | `Callback` | the form's entry (`callback::form`), the outbox |
 //! | `session.rs` | `Nav` (warning) | inactivity and countdown timers |
 //! | `access.rs` | `Access`, `Theme` | speech, text size, contrast, volume |
+//! | `keys.rs` | `Keys` | keys and keypad: the focus, its ring, what a key means |
 //! | `admin.rs` | `Admin` | PIN gate, lock-out timer, status lines |
 //! | `schedule.rs` | (`Kiosk.screen-on` through the owner) | the dark/light timer |
 //! | `pictures.rs` | (images in slides and detail) | picture store, decode threads |
