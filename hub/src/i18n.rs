@@ -71,7 +71,7 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
     }
     Some(match key {
         "skip" => ("Naar de inhoud", "Skip to content"),
-        "nav" => ("Account en taal", "Account and language"),
+        "nav" => ("Taal, pagina's en account", "Language, pages and account"),
         "logout" => ("Uitloggen", "Log out"),
         "error_summary" => ("Er is een probleem", "There is a problem"),
         "error_prefix" => ("Fout", "Error"),
@@ -317,6 +317,8 @@ pub struct PageCtx {
     pub csrf: String,
     pub path: String,
     pub errors: Vec<FieldError>,
+    /// A link to the figures page in the header (roles `editor`, `it`, `admin`).
+    pub figures_link: bool,
 }
 
 impl PageCtx {

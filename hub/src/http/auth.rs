@@ -143,6 +143,10 @@ impl Visitor {
                 .unwrap_or(&self.path)
                 .to_string(),
             errors,
+            figures_link: self.session.as_ref().is_some_and(|s| {
+                s.stage == Stage::Full
+                    && matches!(s.user.role, Role::Editor | Role::It | Role::Admin)
+            }),
         }
     }
 }

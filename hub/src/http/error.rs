@@ -62,6 +62,7 @@ fn anonymous(lang: Lang) -> PageCtx {
         csrf: String::new(),
         path: "/".into(),
         errors: Vec::new(),
+        figures_link: false,
     }
 }
 

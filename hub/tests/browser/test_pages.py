@@ -118,8 +118,25 @@ class Pages(unittest.TestCase):
         b.click("#publish button")
         self.assertIn("Het bericht is gepubliceerd", b.text(".notice"))
         self.check("announcement-published")
+        page = b.url.split("?")[0]
+        # Editing what was published: the form holds what was saved.
+        b.click("a[href$='/edit']")
+        self.assertEqual(b.js("return document.querySelector('#title_nl').value"),
+                         "Kerstdiner voor iedereen")
+        self.check("announcement-edit")
+        b.get(page)
+        b.click("form[action$='/withdraw'] button")
+        self.assertIn("ingetrokken", b.text(".notice"))
+        self.check("announcement-withdrawn")
+        # The figures, from the header (editors see them too): none yet on a new hub.
+        b.click("header a[href='/figures']")
+        self.assertEqual(b.attr("header a[href='/figures']", "aria-current"), "page")
+        self.assertIn("Nog geen cijfers", b.text("main"))
+        self.check("figures-empty")
+        b.click("header a.brand")
+        self.assertTrue(b.url.endswith("/announcements"), "the brand goes to the start page")
         b.get(hub.url + "/announcements")
-        self.assertIn("Gepubliceerd", b.text("main"))
+        self.assertIn("Ingetrokken", b.text("main"))
         self.check("announcements")
         b.click("a[hreflang='en'], a[lang='en']")
         self.assertIn("Messages on the kiosks", b.text("h1"))

@@ -745,3 +745,71 @@ until = "2099-01-01"
 async fn json(r: reqwest::Response) -> serde_json::Value {
     serde_json::from_slice(&r.bytes().await.unwrap()).unwrap()
 }
+
+#[test]
+fn a_broken_import_file_says_where_and_saves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(hub_cli(&data, &["kiosk", "add", "oost"]).status.success());
+    // (file name, its text, what the error must say)
+    let cases = [
+        (
+            "unclosed.toml",
+            "[[messages]]\ntitle = \"Koffieochtend\"\nuntil = \"2099-01-01\n",
+            vec!["unclosed.toml", "line 3"],
+        ),
+        (
+            "comma.json",
+            "{\"messages\": [{\"title\": \"Koffieochtend\", \"until\": \"2099-01-01\",}]}",
+            vec!["comma.json", "trailing comma", "line 1"],
+        ),
+        (
+            "typo.toml",
+            "[[messages]]\ntitel = \"Koffieochtend\"\nuntil = \"2099-01-01\"\n",
+            vec!["messages[0]", "unknown field `titel`"],
+        ),
+        (
+            "no-messages.json",
+            "{\"berichten\": []}",
+            vec!["no-messages.json", "berichten"],
+        ),
+    ];
+    for (name, text, says) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = hub_cli(&data, &["messages", "import", file.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        for s in says {
+            assert!(err.contains(s), "{name}: {s:?} in\n{err}");
+        }
+        assert!(err.contains("nothing imported"), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+    let out = hub_cli(
+        &data,
+        &["messages", "import", "/nonexistent/berichten.toml"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot read /nonexistent/berichten.toml"),
+        "{err}"
+    );
+
+    let list = hub_cli(&data, &["messages", "list", "--json"]);
+    assert!(list.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(rows, serde_json::json!([]), "nothing saved");
+    let db = samen_hub::db::Db::open(&data).unwrap();
+    let audited: i64 = db
+        .blocking(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM audit WHERE action LIKE 'announcement%'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(audited, 0, "nothing audited either");
+}

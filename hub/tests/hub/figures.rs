@@ -156,15 +156,35 @@ async fn the_figures_page_is_for_editors_it_and_admins() {
     for path in ["/figures", "/figures?by=week", "/figures.csv"] {
         assert_eq!(coordinator.get(path).await.status, 403, "{path}");
     }
+    let worklist = coordinator.get("/worklist").await;
+    assert_eq!(worklist.status, 200);
+    assert!(
+        !worklist.body.contains("href=\"/figures\""),
+        "no link to a page the coordinator may not see"
+    );
     for (name, role) in [
         ("ed", Role::Editor),
         ("ict", Role::It),
         ("baas", Role::Admin),
     ] {
         let mut b = t.login(name, role).await;
+        // The header of the role's start page links to the figures.
+        let start = b.get("/").await;
+        let start = b.get(start.location.as_deref().unwrap_or("/")).await;
+        assert_eq!(start.status, 200, "{name}");
+        assert!(
+            start.body.contains("<a href=\"/figures\">Cijfers</a>"),
+            "{name}: {}",
+            start.body
+        );
         for path in ["/figures", "/figures?by=week", "/figures?by=nonsense"] {
             let page = b.get(path).await;
             assert_eq!(page.status, 200, "{name} {path}");
+            assert!(
+                page.body
+                    .contains("<a href=\"/figures\" aria-current=\"page\">Cijfers</a>"),
+                "{name} {path}: the header says where one is"
+            );
             assert!(page.body.contains("<svg"), "a chart");
             assert!(page.body.contains("<desc id=\"visits-desc\">"), "described");
             assert!(
