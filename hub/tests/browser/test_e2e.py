@@ -235,8 +235,9 @@ class Announcements(unittest.TestCase):
     """Issue 20: an editor writes a message and an urgent notice in the browser, looks
     at the kiosk's own preview and publishes; a real kiosk (`run --headless`) reads the
     hub's feed as a `[[feeds]]` source with `urgent_allowed = true` (refresh 2 s),
-    fetches the message's picture from the hub, and `signage plan` shows both; the urgent notice is withdrawn and is gone from the
-    kiosk within one feed refresh.
+    fetches the message's picture from the hub, and `signage plan` shows both; the
+    urgent notice is withdrawn and is gone from the kiosk within one feed refresh, then
+    the message likewise.
 
     Events: the hub logs every request at trace level (`samen_hub::http`); the kiosk's
     first poll after a change is a 200, and its next one a 304, which it can only send
@@ -298,7 +299,8 @@ class Announcements(unittest.TestCase):
                                          "return i.complete && i.naturalWidth > 0"))
                 self.assertEqual(
                     b.js("return [...document.querySelectorAll('figure.preview img')]"
-                         ".filter(i => i.complete && i.naturalWidth > 0).length"), 2,
+                         ".filter(i => i.complete).map(i => i.naturalWidth + 'x' + i.naturalHeight)"),
+                    ["800x480", "1920x1080"],
                     "the kiosk's preview at both sizes, before publishing")
                 b.click("#publish button")
                 self.assertIn("gepubliceerd", b.text(".notice"))
@@ -344,6 +346,22 @@ class Announcements(unittest.TestCase):
             self.assertNotIn("urgent", {k for k, _ in kinds}, plan)
             self.assertIn(("message", f"hub-{normal}"), kinds, plan)
             print(f"  the urgent notice left the kiosk's feed {took:.1f} s after withdrawal")
+
+            # Withdraw the other message too: after one refresh the kiosk shows none of
+            # the hub's messages.
+            b.get(hub.url + f"/announcements/{normal}")
+            mark = hub.process.mark()
+            withdrawn = time.monotonic()
+            b.click("form[action$='/withdraw'] button")
+            self.assertIn("ingetrokken", b.text(".notice"))
+            changed = self.wait_feed(hub, 200, mark)
+            took = time.monotonic() - withdrawn
+            self.assertLess(took, 2 + 3, "within one refresh (2 s) and some slack")
+            self.wait_feed(hub, 304, hub.process.lines.index(changed.string) + 1)
+            plan = self.plan(kiosk)
+            ids = [p.get("id") or "" for p in plan]
+            self.assertEqual([i for i in ids if i.startswith("hub-")], [], plan)
+            print(f"  the message left the kiosk's feed {took:.1f} s after withdrawal")
         finally:
             if browser:
                 browser.quit()
