@@ -163,6 +163,18 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         std::time::Duration::ZERO,
         || crate::systemd::notify("READY=1"),
     );
+    // Start-up's code is not needed again: 30 s in (the first frame, the feeds from
+    // the cache and the first slide changes are done), the kernel may have its pages
+    // back (docs/performance.md, "Resident pages").
+    let start_up_over = slint::Timer::default();
+    start_up_over.start(
+        slint::TimerMode::SingleShot,
+        std::time::Duration::from_secs(30),
+        || {
+            let bytes = crate::memory::drop_start_up_pages();
+            tracing::debug!("start-up pages handed back: {} KiB advised", bytes / 1024);
+        },
+    );
     let watchdog = slint::Timer::default();
     if let Some(every) = crate::systemd::watchdog_interval() {
         watchdog.start(slint::TimerMode::Repeated, every, || {

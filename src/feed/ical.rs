@@ -1505,6 +1505,18 @@ mod tests {
     }
 
     #[test]
+    fn a_zone_left_out_of_the_build_uses_its_vtimezone() {
+        // The build keeps only some zones (.cargo/config.toml, issue 24): Jakarta is
+        // not among them, so its VTIMEZONE's fixed offset (+07:00) is used.
+        assert!("Asia/Jakarta".parse::<Tz>().is_err());
+        let bytes = cal("BEGIN:VTIMEZONE\r\nTZID:Asia/Jakarta\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0700\r\nTZOFFSETTO:+0700\r\nTZNAME:WIB\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:j\r\nDTSTART;TZID=Asia/Jakarta:20260707T100000\r\nSUMMARY:J\r\nEND:VEVENT\r\n");
+        let feed = parse(&bytes).expect("parses");
+        assert!(feed.warnings.is_empty(), "{:?}", feed.warnings);
+        let got = list(&bytes, "2026-07-01T00:00:00Z", "2026-08-01T00:00:00Z");
+        assert_eq!(got[0].1, "2026-07-07T05:00:00+02:00");
+    }
+
+    #[test]
     fn floating_times_use_x_wr_timezone() {
         let bytes = b"BEGIN:VCALENDAR\r\nX-WR-TIMEZONE:Europe/London\r\nBEGIN:VEVENT\r\nUID:f\r\nDTSTART:20261201T100000\r\nDURATION:PT1H\r\nSUMMARY:F\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let got = list(bytes, "2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z");
