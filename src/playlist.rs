@@ -67,20 +67,48 @@ pub struct SlidePlaylist {
 }
 
 impl SlidePlaylist {
-    /// The playlist for a configuration on a screen of `width` x `height` pixels.
-    pub fn for_screen(config: &crate::config::Config, width: u32, height: u32) -> SlidePlaylist {
-        let portrait = height > width;
+    /// The playlist for a configuration on a screen of `width` x `height` pixels, with
+    /// text at `scale` times the normal size (1.0, 1.25, 1.5: `Theme.scale`).
+    pub fn for_screen(
+        config: &crate::config::Config,
+        width: u32,
+        height: u32,
+        scale: f32,
+    ) -> SlidePlaylist {
         SlidePlaylist {
             messages: config.signage.messages.len(),
             help_every: config.signage.help_every,
-            // A 480-pixel-high panel has room for three rows under the bottom bar.
-            max_items: match (portrait, height) {
-                (true, _) => 7,
-                (false, h) if h < 600 => 3,
-                _ => 4,
-            },
+            max_items: rows(width, height, scale),
         }
     }
+}
+
+/// Rows of a list slide (today, week) that fit at a text `scale` (1.0, 1.25, 1.5),
+/// as measured on the five screen sizes tests/fold.rs renders. Larger text makes the
+/// rows and the headline taller, so there are fewer rows. Signage itself is always at
+/// the normal size; the larger ones are for `screenshot --text-size`. A row that would
+/// still not fit wholly (a long title, another language) is not drawn (`ListSlide` in
+/// ui/signage.slint).
+fn rows(width: u32, height: u32, scale: f32) -> usize {
+    let by_size: [usize; 3] = if height > width {
+        [7, 4, 3]
+    } else if height < 800 {
+        // 800x480, 1024x600.
+        [3, 2, 2]
+    } else if width < 1600 {
+        // 1280x800: the bottom bar's invitation shares its line with the languages
+        // and wraps.
+        [3, 2, 1]
+    } else {
+        [4, 3, 2]
+    };
+    by_size[if scale >= 1.4 {
+        2
+    } else if scale >= 1.1 {
+        1
+    } else {
+        0
+    }]
 }
 
 /// The order of one round. Spotlights come often: they sell single activities.
@@ -878,5 +906,15 @@ mod tests {
         assert!(lines[13..].iter().all(|l| !l.contains("urgent")));
         assert_eq!(plan[7].at, "2026-11-28T10:00:00+01:00");
         assert_eq!(plan[7].title, "storm");
+    }
+
+    #[test]
+    fn list_slides_have_fewer_rows_at_larger_text() {
+        let at = |w, h| [1.0, 1.25, 1.5].map(|scale| rows(w, h, scale));
+        assert_eq!(at(800, 480), [3, 2, 2]);
+        assert_eq!(at(1024, 600), [3, 2, 2]);
+        assert_eq!(at(1280, 800), [3, 2, 1]);
+        assert_eq!(at(1920, 1080), [4, 3, 2]);
+        assert_eq!(at(1080, 1920), [7, 4, 3]);
     }
 }

@@ -403,7 +403,7 @@ pub(super) fn signage_plan(
     let entries = crate::playlist::plan_with_catalog(
         &config,
         messages,
-        &crate::playlist::SlidePlaylist::for_screen(&config, width, height),
+        &crate::playlist::SlidePlaylist::for_screen(&config, width, height, 1.0),
         catalog,
         from,
         chrono::Duration::hours(i64::from(hours)),

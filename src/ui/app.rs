@@ -665,6 +665,10 @@ impl App {
     /// Text size (0, 1, 2) and contrast, as the visitor's panel sets them (previews).
     pub fn set_look(&self, text_size: i32, high_contrast: bool) {
         self.access.set_look(text_size, high_contrast);
+        // A list slide has as many rows as fit at this text size.
+        if self.ctx.screen() == ui::Screen::Signage {
+            self.signage.refresh(&self.pictures);
+        }
     }
 
     /// Previews show the kiosk as it looks with a loudspeaker.

@@ -155,10 +155,11 @@ impl Context {
         self.window.window().size()
     }
 
-    /// The slide playlist for this configuration and window.
+    /// The slide playlist for this configuration, window and text size.
     pub fn playlist(&self) -> SlidePlaylist {
         let size = self.size();
-        SlidePlaylist::for_screen(&self.config.borrow(), size.width, size.height)
+        let scale = self.window.global::<ui::Theme>().get_scale();
+        SlidePlaylist::for_screen(&self.config.borrow(), size.width, size.height, scale)
     }
 }
 
