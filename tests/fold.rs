@@ -1,6 +1,7 @@
-//! Nothing important hidden below the fold (issue 22), checked from the layout on
-//! Slint's testing backend: every scene at five window sizes, three text sizes and four
-//! languages (1380 views).
+//! Nothing important hidden below the fold (issue 22) and no layout faults (issue 23),
+//! checked from the layout on Slint's testing backend: every scene at six window sizes
+//! (800x480 to 3840x2160, and portrait), three text sizes (signage: normal only) and
+//! four languages.
 //!
 //! - Every `Flickable` is a `ScrollArea`'s; when its content is taller than what shows,
 //!   its scroll bar and its "Meer" / "Terug naar boven" buttons are there, inside the
@@ -9,11 +10,16 @@
 //!   open) none runs under the bottom bar.
 //! - On the help screen the "Bel 112" line is whole inside the window and above the
 //!   bottom bar, and in each helpline card the number comes before its description.
+//! - No shown control, picture or text lies outside the window (outside scrolling areas).
+//! - Every shown text fits its box (issue 23): Slint's own layout answer for the text
+//!   (`layout_info`: its longest word or unwrapped width, its wrapped height at the width
+//!   it was given) is compared with the size it got; a text that is narrower than its
+//!   longest word, shorter than its lines, or shortened with "…" is a fault.
+//! - The bottom bar (signage's and the interactive screens') has the same height in
+//!   every language, so the layout does not jump when a visitor switches.
+//! - The helpline slide shows "In direct gevaar? Bel 112." whole, above its bottom bar.
 //! - All of it again with three urgent notices in force (issue 17): their strip on
 //!   every interactive screen, their slide on signage.
-//!
-//! Words broken in the middle are not measurable from here (the element tree does not
-//! give a text's longest word); `docs/img/fold-*.png` shows those screens.
 //!
 //! The testing backend can be set up once per process: own `main` (harness = false).
 
@@ -26,7 +32,8 @@ use samen_kiosk::time::{parse_instant, Clock, FixedClock};
 use samen_kiosk::ui::generated::{Kiosk, Theme};
 use samen_kiosk::ui::{show_scene, App, AppWindow, KioskOptions, Scene};
 use slint::{ComponentHandle, Model};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,12 +41,13 @@ use std::time::{Duration, Instant};
 /// Saturday 28 November 2026, 10:42 in Hilversum (as in tests/ui.rs).
 const NOW: &str = "2026-11-28T10:42:00+01:00";
 
-const SIZES: [(u32, u32); 5] = [
+const SIZES: [(u32, u32); 6] = [
     (800, 480),
     (1024, 600),
     (1280, 800),
     (1920, 1080),
     (1080, 1920),
+    (3840, 2160),
 ];
 
 const LANGS: [Lang; 4] = [Lang::Nl, Lang::En, Lang::Tr, Lang::Pl];
@@ -218,8 +226,15 @@ fn keys_under(e: &ElementHandle) -> HashSet<String> {
         .collect()
 }
 
-/// Checks one view; returns whether something in it scrolls.
-fn check_view(app: &App, what: &str, lang: Lang, scene: Scene, out: &mut Vec<String>) -> bool {
+/// Checks one view; returns whether something in it scrolls, and the height of its
+/// bottom bar.
+fn check_view(
+    app: &App,
+    what: &str,
+    lang: Lang,
+    scene: Scene,
+    out: &mut Vec<String>,
+) -> (bool, Option<f32>) {
     let window = app.window();
     let size = window.window().size();
     let win = Rect {
@@ -350,6 +365,34 @@ fn check_view(app: &App, what: &str, lang: Lang, scene: Scene, out: &mut Vec<Str
         in_bars.extend(keys_under(&b.handle));
     }
     let panel_open = all.iter().any(|i| i.shown && i.accessible_id == "sheet");
+    // Signage's bottom bar (the invitation, the languages, "Hulp nodig?").
+    let signage_bar = all
+        .iter()
+        .find(|i| i.shown && i.id == "SignageScreen::bottom")
+        .map(|i| i.rect);
+    let footer = footer.or(signage_bar);
+    if let Some(bar) = all
+        .iter()
+        .find(|i| i.shown && i.id == "SignageScreen::bottom")
+    {
+        in_bars.extend(keys_under(&bar.handle));
+    }
+
+    // No control or picture outside the window (outside scrolling areas).
+    for c in all.iter().filter(|i| {
+        i.shown
+            && matches!(
+                i.role,
+                Some(AccessibleRole::Button | AccessibleRole::Checkbox | AccessibleRole::Image)
+            )
+    }) {
+        if !in_flicks.contains(&c.key()) && !c.rect.inside(&win) {
+            out.push(format!(
+                "{what}: '{}' ({:?}) lies outside the window at {:?}",
+                c.label, c.role, c.rect
+            ));
+        }
+    }
 
     // Texts outside scrolling areas stay in the window and off the bottom bar.
     for t in all
@@ -415,6 +458,23 @@ fn check_view(app: &App, what: &str, lang: Lang, scene: Scene, out: &mut Vec<Str
         }
     }
 
+    if scene == Scene::SignageHelp {
+        let line = emergency_line(lang);
+        let limit = footer.map_or(win.h, |f| f.y);
+        let whole = all.iter().any(|i| {
+            i.shown && i.label == line && i.rect.inside(&win) && i.rect.bottom() <= limit + 1.0
+        });
+        if !whole {
+            let at: Vec<Rect> = all
+                .iter()
+                .filter(|i| i.label == line)
+                .map(|i| i.rect)
+                .collect();
+            out.push(format!(
+                "{what}: '{line}' is not whole above the bottom bar (at {at:?}, bar at {limit:.0})"
+            ));
+        }
+    }
     if scene == Scene::Help {
         let line = emergency_line(lang);
         let found: Vec<&Info> = all.iter().filter(|i| i.shown && i.label == line).collect();
@@ -465,7 +525,99 @@ fn check_view(app: &App, what: &str, lang: Lang, scene: Scene, out: &mut Vec<Str
             }
         }
     }
-    overflowing > 0
+    text_faults(app, what, &win, out);
+    (overflowing > 0, footer.map(|f| f.h))
+}
+
+/// Texts that do not fit their box (issue 23), from Slint's own layout answers: every
+/// shown `Text` item (also those inside buttons, which the accessibility tree does not
+/// list as texts) is asked for its longest word or unwrapped width and for its wrapped
+/// height at the width it has. Returns the texts' rectangles, for the window check.
+fn text_faults(app: &App, what: &str, win: &Rect, out: &mut Vec<String>) {
+    use i_slint_core::item_tree::{ItemRc, ParentItemTraversalMode};
+    use i_slint_core::items::{
+        ComplexText, Flickable, ItemRef, Opacity, Orientation, SimpleText, TextOverflow, TextWrap,
+    };
+    let window = app.window();
+    let adapter = i_slint_core::window::WindowInner::from_pub(window.window()).window_adapter();
+    let root = ItemRc::new_root(ElementRoot::item_tree(window));
+    // The opacity an item is drawn with, and whether it is in a scrolling area.
+    let ancestry = |item: &ItemRc| {
+        let (mut o, mut scrolls) = (1.0, false);
+        let mut at = item.parent_item(ParentItemTraversalMode::FindAllParents);
+        while let Some(i) = at {
+            if let Some(op) = ItemRef::downcast_pin::<Opacity>(i.borrow()) {
+                o *= op.opacity();
+            }
+            scrolls |= ItemRef::downcast_pin::<Flickable>(i.borrow()).is_some();
+            at = i.parent_item(ParentItemTraversalMode::FindAllParents);
+        }
+        (o, scrolls)
+    };
+    root.visit_descendants(|item| {
+        let (text, wrap, overflow) =
+            if let Some(t) = ItemRef::downcast_pin::<ComplexText>(item.borrow()) {
+                (t.text().to_string(), t.wrap(), t.overflow())
+            } else if let Some(t) = ItemRef::downcast_pin::<SimpleText>(item.borrow()) {
+                (t.text().to_string(), TextWrap::NoWrap, TextOverflow::Clip)
+            } else {
+                return ControlFlow::<()>::Continue(());
+            };
+        let g = item.geometry();
+        let (w, h) = (g.size.width, g.size.height);
+        if text.trim().is_empty() || w <= 0.0 || h <= 0.0 || !item.is_visible() {
+            return ControlFlow::Continue(());
+        }
+        let (opacity, scrolls) = ancestry(item);
+        if opacity < 0.01 {
+            return ControlFlow::Continue(());
+        }
+        let p = item.map_to_window(Default::default());
+        let r = Rect {
+            x: p.x,
+            y: p.y,
+            w,
+            h,
+        };
+        let line = text.replace('\n', " ");
+        let r_ = item.borrow();
+        let horizontal = r_
+            .as_ref()
+            .layout_info(Orientation::Horizontal, -1.0, &adapter, item);
+        let vertical = r_
+            .as_ref()
+            .layout_info(Orientation::Vertical, w, &adapter, item);
+        if overflow == TextOverflow::Elide {
+            if wrap == TextWrap::NoWrap && horizontal.preferred > w + 1.0 {
+                out.push(format!(
+                    "{what}: '{line}' is shortened with … ({w:.0} px for {:.0})",
+                    horizontal.preferred
+                ));
+            }
+        } else if horizontal.min > w + 1.0 {
+            out.push(format!(
+                "{what}: '{line}' is wider than its box ({w:.0} px for {:.0}{})",
+                horizontal.min,
+                if wrap == TextWrap::NoWrap {
+                    ""
+                } else {
+                    ", its longest word"
+                }
+            ));
+        }
+        if vertical.preferred > h + 1.0
+            && !(overflow == TextOverflow::Elide && wrap == TextWrap::NoWrap)
+        {
+            out.push(format!(
+                "{what}: '{line}' is taller than its box ({h:.0} px for {:.0})",
+                vertical.preferred
+            ));
+        }
+        if !scrolls && !r.inside(win) {
+            out.push(format!("{what}: '{line}' lies outside the window at {r:?}"));
+        }
+        ControlFlow::Continue(())
+    });
 }
 
 fn is_signage(scene: Scene) -> bool {
@@ -482,21 +634,25 @@ fn is_signage(scene: Scene) -> bool {
 }
 
 fn every_scene_at_every_size_shows_what_it_hides() {
-    every_scene(Config::default, 50);
+    every_scene(Config::default, &SIZES, 50);
 }
 
 /// The same with three urgent notices in force: the strip takes its room at the top
 /// of every interactive screen and nothing else is pushed out of sight.
+/// (At the five sizes up to 1920x1080: 3840x2160 is the same layout at twice the size,
+/// and the whole run would take twice as long.)
 fn every_scene_with_urgent_notices_still_fits() {
-    every_scene(urgent_config, 50);
+    every_scene(urgent_config, &SIZES[..5], 50);
 }
 
-fn every_scene(config: fn() -> Config, min_scrolling: usize) {
+fn every_scene(config: fn() -> Config, sizes: &[(u32, u32)], min_scrolling: usize) {
     let started = Instant::now();
     let mut failures = Vec::new();
     let (mut views, mut scrolling) = (0, 0);
     let mut setup = Duration::ZERO;
-    for (w, h) in SIZES {
+    // The bottom bar's height per view without the language: the same in every language.
+    let mut bar_heights: HashMap<String, Vec<(Lang, f32)>> = HashMap::new();
+    for &(w, h) in sizes {
         for (name, scene) in Scene::ALL {
             let t0 = Instant::now();
             let app = kiosk_with(w, h, config());
@@ -521,13 +677,34 @@ fn every_scene(config: fn() -> Config, min_scrolling: usize) {
                     app.set_look(text_size, false);
                     let what = format!("{name} {w}x{h} {lang} text size {text_size}");
                     views += 1;
-                    if check_view(&app, &what, lang, scene, &mut failures) {
+                    let (scrolls, bar) = check_view(&app, &what, lang, scene, &mut failures);
+                    if scrolls {
                         scrolling += 1;
+                    }
+                    if let Some(bar) = bar {
+                        bar_heights
+                            .entry(format!("{name} {w}x{h} text size {text_size}"))
+                            .or_default()
+                            .push((lang, bar));
                     }
                 }
             }
         }
     }
+    let mut jumps: Vec<String> = bar_heights
+        .iter()
+        .filter(|(_, hs)| {
+            let (lo, hi) = hs.iter().fold((f32::MAX, f32::MIN), |(lo, hi), (_, h)| {
+                (lo.min(*h), hi.max(*h))
+            });
+            hi - lo > 1.0
+        })
+        .map(|(view, hs)| {
+            format!("{view}: the bottom bar changes height between languages: {hs:?}")
+        })
+        .collect();
+    jumps.sort();
+    failures.extend(jumps);
     eprintln!(
         "  {views} views, {scrolling} with scrolling content, {:.1} s ({:.1} s building kiosks)",
         started.elapsed().as_secs_f32(),

@@ -197,10 +197,13 @@ fn front_slide(c: &App) -> (SlideKind, String) {
 fn tap_leaves_signage() {
     let c = kiosk();
     assert_eq!(screen(&c), Screen::Signage);
-    assert!(!visible(&c, "Stoppen"), "signage has no Stoppen button");
+    assert!(
+        !visible(&c, "Ik ben klaar"),
+        "signage has no \"Ik ben klaar\" button"
+    );
     tap(&c, "Tik op het scherm");
     assert_eq!(screen(&c), Screen::Home);
-    assert!(visible(&c, "Stoppen"));
+    assert!(visible(&c, "Ik ben klaar"));
     assert!(visible(&c, "Vandaag"));
     assert!(!visible(&c, "Tik op het scherm"));
     // Today's activities that have not ended are listed.
@@ -215,7 +218,8 @@ fn help_is_one_tap_from_signage() {
     tap(&c, "Hulp nodig?");
     assert_eq!(screen(&c), Screen::Help);
     assert!(visible(&c, "De Luisterlijn"));
-    assert!(visible(&c, "088 0767 000"));
+    // No-break spaces keep the number on one line (issue 23).
+    assert!(visible(&c, "088\u{a0}0767\u{a0}000"));
     assert!(visible(&c, "In direct gevaar? Bel 112."));
 }
 
@@ -376,12 +380,13 @@ fn list_opens_detail_and_back() {
     assert_eq!(screen(&c), Screen::Detail);
     let detail = c.window().global::<Detail>().get_activity();
     assert_eq!(detail.title, "Tuinieren in de buurtmoestuin");
-    assert_eq!(detail.when, "Elke zaterdag 10:00 - 12:00");
+    // The time range kept on one line (no-break spaces and a word joiner, issue 23).
+    assert_eq!(detail.when, "Elke zaterdag 10:00\u{a0}-\u{2060}\u{a0}12:00");
     assert!(detail.has_qr, "a QR code to the activity's page");
     assert!(visible(&c, "QR-code"));
     tap(&c, "Terug");
     assert_eq!(screen(&c), Screen::Home);
-    tap(&c, "Stoppen");
+    tap(&c, "Ik ben klaar");
     assert_eq!(screen(&c), Screen::Signage);
 }
 
@@ -462,7 +467,7 @@ fn callback_form_from_an_activity() {
     tap(&c, "Ja, bel mij");
     assert_eq!(form(&c).get_step(), CallbackStep::Done);
     assert!(visible(&c, "Dank u wel, Anna."));
-    assert_eq!(form(&c).get_confirm_phone(), "06 •••••• 78");
+    assert_eq!(form(&c).get_confirm_phone(), "06\u{a0}••••••\u{a0}78");
     let outbox = Outbox::open_in(state.path()).unwrap();
     let status = outbox.status(mock_now()).unwrap();
     assert_eq!(status.pending, 1, "committed before the thank-you");
@@ -486,6 +491,50 @@ fn callback_form_from_an_activity() {
     assert_eq!(form(&c).get_confirm_name(), "");
 }
 
+/// "Ja, bel mij" before the box is ticked (issue 23): visibly disabled, a line says to
+/// tick first, and it files nothing; once ticked the line goes and the button works.
+fn consent_step_says_to_tick_the_box_first() {
+    use samen_kiosk::ui::generated::CallbackStep;
+    let state = tempfile::tempdir().expect("temporary folder");
+    let c = kiosk_in(configured(), Some(state.path()));
+    tap(&c, "Tik op het scherm");
+    tap(&c, "Bel mij terug");
+    tap(&c, "Ja, 16 of ouder");
+    tap(&c, "Een praatje");
+    type_text(&c, "anna");
+    tap(&c, "Verder");
+    type_text(&c, "0612345678");
+    tap(&c, "Verder");
+    tap(&c, "'s Ochtends");
+    assert_eq!(form(&c).get_step(), CallbackStep::Consent);
+    let hint =
+        "Zet eerst een vinkje bij 'Ja, dat is goed'. Daarna kunt u op 'Ja, bel mij' drukken.";
+    let button = || {
+        find(&c, "Ja, bel mij")
+            .into_iter()
+            .next()
+            .expect("the button")
+    };
+    assert!(visible(&c, hint), "the line that says what to do first");
+    assert_eq!(
+        button().accessible_enabled(),
+        Some(false),
+        "visibly disabled"
+    );
+    assert!(button().computed_opacity() < 0.6, "and it looks it");
+    tap(&c, "Ja, bel mij");
+    assert_eq!(form(&c).get_step(), CallbackStep::Consent, "nothing filed");
+    tap(&c, "Ja, dat is goed");
+    assert!(!visible(&c, hint), "the line goes once the box is ticked");
+    assert_eq!(button().accessible_enabled(), Some(true));
+    assert!(button().computed_opacity() > 0.99);
+    tap(&c, "Ja, bel mij");
+    assert_eq!(form(&c).get_step(), CallbackStep::Done);
+    // After "Dank u wel" nothing leads back into the form.
+    assert!(!visible(&c, "Terug"), "no Terug on the thank-you screen");
+    assert!(visible(&c, "Klaar"));
+}
+
 fn callback_validation_messages() {
     use samen_kiosk::ui::generated::CallbackStep;
     let state = tempfile::tempdir().unwrap();
@@ -502,11 +551,11 @@ fn callback_validation_messages() {
         ),
         (
             "06123",
-            "Dit nummer is te kort. Een nummer heeft 10 cijfers, bijvoorbeeld 06 12345678.",
+            "Dit nummer is te kort. Een nummer heeft 10 cijfers, bijvoorbeeld 06\u{a0}12345678.",
         ),
         (
             "061234567890",
-            "Dit nummer is te lang. Een nummer heeft 10 cijfers, bijvoorbeeld 06 12345678.",
+            "Dit nummer is te lang. Een nummer heeft 10 cijfers, bijvoorbeeld 06\u{a0}12345678.",
         ),
     ] {
         type_text(&c, number);
@@ -538,7 +587,7 @@ fn callback_under_16_stores_nothing() {
         &c,
         "De Kindertelefoon: 0800-0432, of chat op kindertelefoon.nl"
     ));
-    assert!(visible(&c, "De Luisterlijn: 088 0767 000"));
+    assert!(visible(&c, "De Luisterlijn: 088\u{a0}0767\u{a0}000"));
     let status = Outbox::open_in(state.path())
         .unwrap()
         .status(mock_now())
@@ -581,7 +630,7 @@ fn callback_save_failure_apologises_with_a_number() {
     assert_eq!(form(&c).get_step(), CallbackStep::Failed);
     assert!(visible(
         &c,
-        "Uw vraag kon niet worden bewaard. Er is niets opgeslagen. Wilt u zelf bellen? Bel Versa Welzijn: 035 623 1100."
+        "Uw vraag kon niet worden bewaard. Er is niets opgeslagen. Wilt u zelf bellen? Bel Versa Welzijn: 035\u{a0}623\u{a0}1100."
     ));
     assert!(visible(&c, "Hulp nodig?"));
 }
@@ -636,6 +685,11 @@ fn screen_is_dark_outside_opening_hours_across_midnight_and_dst() {
     assert_eq!(screen(&c), Screen::Signage);
     assert!(!visible(&c, "Tik op het scherm"));
     assert!(!visible(&c, "Hulp nodig?"));
+    // Not a broken-looking black screen: closed, when it opens, and where to call.
+    assert!(visible(&c, "Gesloten"));
+    assert_eq!(kiosk.get_opens_again(), "morgen 08:00");
+    assert!(visible(&c, "Weer open: morgen 08:00"));
+    assert!(visible(&c, "In direct gevaar? Bel 112."));
     let slide = front_slide(&c);
     // Through midnight and the extra hour of the night: still dark at 07:59 winter time
     // (14 h 59 min on the wall clock, 15 h 59 min of real time).
@@ -665,7 +719,7 @@ fn a_new_configuration_applies_without_restart() {
     tap(&c, "Hulp nodig?");
     assert!(visible(&c, "Sensoor"));
     assert!(!visible(&c, "De Luisterlijn"));
-    tap(&c, "Stoppen");
+    tap(&c, "Ik ben klaar");
     // The next round uses the new message and the new slide time.
     let mut seen = false;
     for _ in 0..12 {
@@ -723,11 +777,11 @@ fn admin_screen_long_press_pin_lockout_and_timeout() {
     // A short tap on the corner is just a tap: the kiosk wakes.
     long_press_corner(&c, Duration::from_millis(200));
     assert_eq!(screen(&c), Screen::Home);
-    tap(&c, "Stoppen");
+    tap(&c, "Ik ben klaar");
     // Held for less than 5 s: nothing; 5 s: the PIN prompt.
     long_press_corner(&c, Duration::from_millis(4_900));
     assert_ne!(screen(&c), Screen::Admin);
-    tap(&c, "Stoppen");
+    tap(&c, "Ik ben klaar");
     long_press_corner(&c, Duration::from_secs(5));
     assert_eq!(screen(&c), Screen::Admin);
     assert!(visible(&c, "Typ de pincode."));
@@ -987,7 +1041,7 @@ fn text_size_and_contrast_reflow_and_reset_at_session_end() {
         "Vandaag",
         "Voorlezen",
         "Bel mij terug",
-        "Stoppen",
+        "Ik ben klaar",
     ] {
         let e = find(&c, label);
         let e = e.first().unwrap_or_else(|| panic!("{label} is gone"));
@@ -1376,6 +1430,10 @@ fn main() {
             callback_form_from_an_activity,
         ),
         ("callback_validation_messages", callback_validation_messages),
+        (
+            "consent_step_says_to_tick_the_box_first",
+            consent_step_says_to_tick_the_box_first,
+        ),
         (
             "callback_under_16_stores_nothing",
             callback_under_16_stores_nothing,

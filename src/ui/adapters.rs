@@ -129,6 +129,39 @@ impl ImageStore {
     }
 }
 
+/// Phone numbers and time ranges kept on one line (issue 23: "06 / •••••• 78", "10:00 - /
+/// 11:30"): a space between two digits (or the dots of a masked number) becomes a
+/// no-break space (U+00A0, in the bundled font), and " - " between two digits becomes
+/// no-break space, hyphen, word joiner (U+2060, which forbids the break after a hyphen
+/// that a no-break space alone allows; it has no glyph and takes no room), no-break
+/// space. Speech reads the same text: espeak-ng ignores both.
+pub fn keep_together(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let numeric = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_digit() || *c == '•');
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let before = i.checked_sub(1).and_then(|b| chars.get(b));
+        if chars[i] == ' '
+            && numeric(before)
+            && chars.get(i + 1) == Some(&'-')
+            && chars.get(i + 2) == Some(&' ')
+            && numeric(chars.get(i + 3))
+        {
+            out.push_str("\u{a0}-\u{2060}\u{a0}");
+            i += 3;
+            continue;
+        }
+        if chars[i] == ' ' && numeric(before) && numeric(chars.get(i + 1)) {
+            out.push('\u{a0}');
+        } else {
+            out.push(chars[i]);
+        }
+        i += 1;
+    }
+    out
+}
+
 fn s(text: impl AsRef<str>) -> SharedString {
     SharedString::from(text.as_ref())
 }
@@ -138,7 +171,12 @@ pub fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
 }
 
 fn time_of(o: &Occurrence, lang: Lang) -> String {
-    i18n::time_range(lang, o.start.time(), o.end.time(), o.all_day)
+    keep_together(&i18n::time_range(
+        lang,
+        o.start.time(),
+        o.end.time(),
+        o.all_day,
+    ))
 }
 
 fn cost_of(a: &Activity, lang: Lang) -> String {
@@ -183,12 +221,13 @@ fn when_of(o: &Occurrence, lang: Lang, today: NaiveDate) -> String {
 
 fn contact_of(a: &Activity) -> String {
     let o = &a.organizer;
-    [o.name.as_str(), o.phone.as_str(), o.email.as_str()]
+    let contact = [o.name.as_str(), o.phone.as_str(), o.email.as_str()]
         .iter()
         .filter(|p| !p.is_empty())
         .copied()
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    keep_together(&contact)
 }
 
 pub fn detail(
@@ -315,7 +354,7 @@ pub fn helplines(config: &Config, lang: Lang) -> ModelRc<ui::Helpline> {
             .iter()
             .map(|h| ui::Helpline {
                 name: s(h.name.get(lang)),
-                number: s(h.number.get(lang)),
+                number: s(keep_together(h.number.get(lang))),
                 detail: s(h.detail.get(lang)),
             })
             .collect(),
@@ -409,5 +448,21 @@ mod tests {
             !store.has_picture(&source(1)),
             "the oldest unused one is gone"
         );
+    }
+
+    #[test]
+    fn numbers_and_time_ranges_are_kept_on_one_line() {
+        assert_eq!(
+            keep_together("10:00 - 11:30"),
+            "10:00\u{a0}-\u{2060}\u{a0}11:30"
+        );
+        assert_eq!(keep_together("06 •••••• 78"), "06\u{a0}••••••\u{a0}78");
+        assert_eq!(keep_together("088 0767 000"), "088\u{a0}0767\u{a0}000");
+        // Words around a number still break; a hyphen in a number is left alone.
+        assert_eq!(
+            keep_together("Bel 035 623 1100 of 0800-0113"),
+            "Bel 035\u{a0}623\u{a0}1100 of 0800-0113"
+        );
+        assert_eq!(keep_together("Elke dinsdag"), "Elke dinsdag");
     }
 }

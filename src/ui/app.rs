@@ -272,7 +272,8 @@ impl App {
         let kiosk = self.ctx.window.global::<ui::Kiosk>();
         kiosk.set_languages(super::adapters::languages(&config));
         kiosk.set_intake_name(config.callback.intake_name.as_str().into());
-        kiosk.set_intake_phone(config.callback.intake_phone.as_str().into());
+        kiosk
+            .set_intake_phone(super::adapters::keep_together(&config.callback.intake_phone).into());
         kiosk.set_callback_offered(config.callback.offered());
         kiosk.set_callback_demo(config.callback.demo);
         kiosk.set_example_feed(self.ctx.catalog().example);
@@ -380,12 +381,31 @@ impl App {
             self.pictures.clear();
             self.signage.blank();
             self.session.stop();
+            kiosk.set_opens_again(self.opens_again().into());
             kiosk.set_screen_on(false);
         }
         tracing::info!(on, "screen");
         if let Some(runtime) = &self.runtime {
             runtime.update(|r| r.screen_on = on);
         }
+    }
+
+    /// When the closed screen opens again, in words: "morgen 08:30", "maandag
+    /// 09:00", or a date further away; "" when the schedule never opens again.
+    fn opens_again(&self) -> String {
+        let now = self.ctx.clock.now();
+        let Some(at) = self.ctx.config().schedule.next_change(now) else {
+            return String::new();
+        };
+        let lang = self.ctx.lang();
+        let (today, local) = (self.ctx.clock.today(), at.with_timezone(&crate::time::ZONE));
+        let date = local.date_naive();
+        let day = if (date - today).num_days() < 7 {
+            crate::i18n::relative_weekday(lang, date, today)
+        } else {
+            crate::i18n::relative_date(lang, date, today)
+        };
+        format!("{day} {}", crate::i18n::clock(local.time()))
     }
 
     fn start_rotation(self: &Rc<Self>) {
@@ -533,6 +553,12 @@ impl App {
     }
 
     fn back(self: &Rc<Self>) {
+        let browse = self.ctx.window.global::<ui::Browse>();
+        if self.ctx.screen() == ui::Screen::Home && browse.get_choosing_category() {
+            // "Terug" on the choice of a kind closes it.
+            self.browse.choose_category(false);
+            return;
+        }
         match self.ctx.screen() {
             ui::Screen::Home | ui::Screen::Signage | ui::Screen::Admin => self.end_session(),
             ui::Screen::Callback => match self.form.back() {

@@ -104,6 +104,13 @@ impl Callback {
         self.sync(None);
     }
 
+    /// Shows step `step` with the message `code` (`CallbackWords.error`), as the
+    /// checks would: for screenshot scenes.
+    pub fn show_message(&self, step: Step, code: &str) {
+        self.entry.borrow_mut().step = step;
+        self.sync(Some(code));
+    }
+
     pub fn answer_age(&self, adult: bool) {
         self.entry.borrow_mut().answer_age(adult);
         self.sync(None);
@@ -174,7 +181,7 @@ impl Callback {
             Ok(request) => {
                 let g = ctx.window.global::<ui::Callback>();
                 g.set_confirm_name(request.first_name.as_str().into());
-                g.set_confirm_phone(request.phone.masked().into());
+                g.set_confirm_phone(super::adapters::keep_together(&request.phone.masked()).into());
                 if demo {
                     tracing::info!("demo callback request: nothing stored or sent");
                 } else if let Some(wake) = &self.delivery {
@@ -224,6 +231,10 @@ impl Callback {
     fn sync(&self, error: Option<&str>) {
         let e = self.entry.borrow();
         let g = self.ctx.window.global::<ui::Callback>();
+        if g.get_step() != ui_step(e.step) {
+            // A new step starts with the plain letters.
+            g.set_accents(false);
+        }
         g.set_step(ui_step(e.step));
         g.set_name(e.name.as_str().into());
         g.set_phone(e.phone.as_str().into());

@@ -31,6 +31,18 @@ pub enum Scene {
     CallbackPhone,
     CallbackConsent,
     CallbackDone,
+    /// "Waar gaat het over?"
+    CallbackTopic,
+    /// "Wanneer kunnen we u het beste bellen?"
+    CallbackTime,
+    /// The answer to a visitor under 16.
+    CallbackUnder16,
+    /// The keyboard's letters with accents.
+    CallbackAccents,
+    /// The number step with "Dit nummer is te kort ...".
+    CallbackPhoneTooShort,
+    /// The number step with "Dit is een kort nummer ..." (the longest message).
+    CallbackPhoneShortCode,
     Warning,
     AdminPin,
     Admin,
@@ -43,7 +55,7 @@ pub enum Scene {
 }
 
 impl Scene {
-    pub const ALL: [(&'static str, Scene); 24] = [
+    pub const ALL: [(&'static str, Scene); 30] = [
         ("signage", Scene::Signage),
         ("signage-today", Scene::SignageToday),
         ("signage-spotlight", Scene::SignageSpotlight),
@@ -62,6 +74,12 @@ impl Scene {
         ("callback-phone", Scene::CallbackPhone),
         ("callback-consent", Scene::CallbackConsent),
         ("callback-done", Scene::CallbackDone),
+        ("callback-topic", Scene::CallbackTopic),
+        ("callback-time", Scene::CallbackTime),
+        ("callback-under16", Scene::CallbackUnder16),
+        ("callback-accents", Scene::CallbackAccents),
+        ("callback-phone-too-short", Scene::CallbackPhoneTooShort),
+        ("callback-phone-short-code", Scene::CallbackPhoneShortCode),
         ("warning", Scene::Warning),
         ("admin-pin", Scene::AdminPin),
         ("admin", Scene::Admin),
@@ -156,6 +174,39 @@ pub fn show(app: &Rc<App>, scene: Scene) {
                 Scene::CallbackConsent => Step::Consent,
                 _ => Step::Done,
             });
+            app.stepped();
+        }
+        Scene::CallbackTopic | Scene::CallbackTime | Scene::CallbackUnder16 => {
+            app.wake();
+            app.open_callback();
+            app.form.fill_example();
+            app.form.show(match scene {
+                Scene::CallbackTopic => Step::Topic,
+                Scene::CallbackTime => Step::Time,
+                _ => Step::Under16,
+            });
+            app.stepped();
+        }
+        Scene::CallbackAccents => {
+            app.wake();
+            app.open_callback();
+            app.form.fill_example();
+            app.form.show(Step::Name);
+            app.ctx.window.global::<ui::Callback>().set_accents(true);
+            app.stepped();
+        }
+        Scene::CallbackPhoneTooShort | Scene::CallbackPhoneShortCode => {
+            app.wake();
+            app.open_callback();
+            app.form.fill_example();
+            app.form.show_message(
+                Step::Phone,
+                if scene == Scene::CallbackPhoneTooShort {
+                    "phone-too-short"
+                } else {
+                    "phone-short-code"
+                },
+            );
             app.stepped();
         }
         Scene::Warning => {

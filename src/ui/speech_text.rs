@@ -52,6 +52,13 @@ impl ScreenText {
     }
 }
 
+/// A label as it is spoken and printed: the no-break spaces and word joiners that keep
+/// numbers and times on one line on screen (`adapters::keep_together`) are plain
+/// spaces, or nothing, to the voice.
+fn plain(label: &str) -> String {
+    label.replace('\u{a0}', " ").replace('\u{2060}', "")
+}
+
 fn shown(e: &ElementHandle) -> bool {
     let size = e.size();
     size.width > 0.0 && size.height > 0.0 && e.computed_opacity() > 0.01
@@ -84,7 +91,7 @@ pub fn read(root: &impl ElementRoot) -> ScreenText {
             for e in bar.query_descendants().find_all() {
                 if let Some(label) = e.accessible_label() {
                     if !id_is(&e, "title") {
-                        bar_labels.insert(label.to_string());
+                        bar_labels.insert(plain(&label));
                     }
                 }
             }
@@ -100,7 +107,7 @@ pub fn read(root: &impl ElementRoot) -> ScreenText {
         for e in control.query_descendants().find_all() {
             if e.accessible_role() == Some(AccessibleRole::Text) {
                 if let Some(label) = e.accessible_label() {
-                    inside_controls.insert(label.to_string());
+                    inside_controls.insert(plain(&label));
                 }
             }
         }
@@ -114,9 +121,9 @@ pub fn read(root: &impl ElementRoot) -> ScreenText {
         let role = e.accessible_role().unwrap_or(AccessibleRole::None);
         let private = id_is(e, "private");
         let label = if private {
-            e.accessible_description().map(|d| d.to_string())
+            e.accessible_description().map(|d| plain(&d))
         } else {
-            e.accessible_label().map(|l| l.to_string())
+            e.accessible_label().map(|l| plain(&l))
         };
         let Some(label) = label
             .map(|l| l.trim().to_string())
