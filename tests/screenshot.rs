@@ -167,7 +167,8 @@ fn the_dark_screen_is_pictured() {
     let picture = heartbeat(&app, &mut shots).expect("a picture of the dark screen");
     let bytes = picture.decode().expect("valid");
     assert_eq!(png_size(&bytes), (480, 288));
-    assert!(bytes.len() < 10_000, "dark is small: {}", bytes.len());
+    // The closed screen: a few lines of dim text on black (issue 23), still small.
+    assert!(bytes.len() < 20_000, "dark is small: {}", bytes.len());
 }
 
 fn main() {

@@ -406,6 +406,25 @@ fn filter_by_kind() {
     assert!(young.row_count() < all.row_count());
     assert!(visible(&c, "Muziek jam"));
     assert!(!visible(&c, "Koffieochtend in de bibliotheek"));
+    // The choice of a kind has the bars of every screen (issue 23): "Terug" closes it
+    // and leaves the visit as it was; the bottom bar's controls are there.
+    tap(&c, "Kies soort");
+    assert!(c.window().global::<Browse>().get_choosing_category());
+    for control in [
+        "Voorlezen",
+        "Tekst en kleur",
+        "Taal / Language",
+        "Ik ben klaar",
+    ] {
+        assert!(visible(&c, control), "{control} on the choice of a kind");
+    }
+    tap(&c, "Terug");
+    assert!(!c.window().global::<Browse>().get_choosing_category());
+    assert_eq!(
+        screen(&c),
+        Screen::Home,
+        "Terug closed the choice, not the visit"
+    );
 }
 
 fn type_text(c: &App, text: &str) {
