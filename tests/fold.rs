@@ -693,6 +693,7 @@ fn is_signage(scene: Scene) -> bool {
             | Scene::SignageWeek
             | Scene::SignageCallToAction
             | Scene::SignageHelp
+            | Scene::SignageMessage
             | Scene::Dark
     )
 }

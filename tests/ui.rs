@@ -1341,7 +1341,7 @@ fn figures_count_what_visits_did() {
             .unwrap()
     };
     // 1: an activity with a QR code, help, English, larger text and high contrast;
-    // "Stoppen".
+    // "Ik ben klaar".
     tap(&c, "Tik op het scherm");
     tap(&c, "Tuinieren in de buurtmoestuin");
     tap(&c, "Terug");
@@ -1353,7 +1353,7 @@ fn figures_count_what_visits_did() {
     tap(&c, "High contrast");
     tap(&c, "Done");
     assert!(days().is_empty(), "nothing is written during a visit");
-    tap(&c, "Stop");
+    tap(&c, "I'm done");
     let d = &days()[0];
     assert_eq!(d.day.to_string(), "2026-11-28");
     assert_eq!(d.visits, 1);
