@@ -386,11 +386,30 @@ fn check_view(
                 Some(AccessibleRole::Button | AccessibleRole::Checkbox | AccessibleRole::Image)
             )
     }) {
-        if !in_flicks.contains(&c.key()) && !c.rect.inside(&win) {
+        let k = c.key();
+        if !in_flicks.contains(&k) && !c.rect.inside(&win) {
             out.push(format!(
                 "{what}: '{}' ({:?}) lies outside the window at {:?}",
                 c.label, c.role, c.rect
             ));
+        } else if let Some(f) = footer {
+            // Nor under the bottom bar, where it cannot be seen or tapped (issue 23:
+            // "Ja, bel mij" at extra large on 800x480, whose text is not a Text).
+            let control = matches!(
+                c.role,
+                Some(AccessibleRole::Button | AccessibleRole::Checkbox)
+            );
+            if control
+                && !panel_open
+                && !in_flicks.contains(&k)
+                && !in_bars.contains(&k)
+                && c.rect.bottom() > f.y + 1.0
+            {
+                out.push(format!(
+                    "{what}: '{}' ({:?}) lies under the bottom bar at {:?} (bar at {:.0})",
+                    c.label, c.role, c.rect, f.y
+                ));
+            }
         }
     }
 
