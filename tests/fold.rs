@@ -399,7 +399,10 @@ fn check_view(
                 c.role,
                 Some(AccessibleRole::Button | AccessibleRole::Checkbox)
             );
+            // (Signage's "Tik op het scherm" is the whole window, bar and all.)
+            let covers_bar = c.rect.y <= f.y + 1.0 && c.rect.bottom() >= f.bottom() - 1.0;
             if control
+                && !covers_bar
                 && !panel_open
                 && !in_flicks.contains(&k)
                 && !in_bars.contains(&k)
