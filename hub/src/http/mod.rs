@@ -62,7 +62,10 @@ pub fn router(hub: Hub) -> Router {
             get(announcements::edit_form).post(announcements::update),
         )
         .route("/announcements/{id}/publish", post(announcements::publish))
-        .route("/announcements/{id}/withdraw", post(announcements::withdraw))
+        .route(
+            "/announcements/{id}/withdraw",
+            post(announcements::withdraw),
+        )
         .route(
             "/announcements/{id}/picture",
             get(announcements::picture)
