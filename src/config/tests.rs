@@ -330,3 +330,27 @@ fn every_problem_is_named_not_only_the_first_type_error() {
     assert_eq!(problems.len(), 4, "each once: {problems:?}");
     assert!(problems[0].contains("(at line "), "{problems:?}");
 }
+
+#[test]
+fn a_private_output_is_an_alsa_device_name() {
+    let c = Config::parse(
+        "[speech]\nprivate_output = \" plughw:CARD=Headphones,DEV=0 \"\n",
+        "t",
+    )
+    .unwrap();
+    assert_eq!(
+        c.private_output.as_deref(),
+        Some("plughw:CARD=Headphones,DEV=0")
+    );
+    assert_eq!(Config::parse("", "t").unwrap().private_output, None);
+    for bad in ["\"\"", "\"hw:0; reboot\"", "\"two words\"", "3"] {
+        let err = Config::parse(&format!("[speech]\nprivate_output = {bad}\n"), "t").unwrap_err();
+        assert!(
+            err.problems()
+                .iter()
+                .any(|p| p.starts_with("speech.private_output")),
+            "{bad}: {:?}",
+            err.problems()
+        );
+    }
+}
