@@ -331,7 +331,7 @@ fn the_plan_is_what_the_screen_shows() {
     let plan = samen_kiosk::playlist::plan_with_catalog(
         &config,
         samen_kiosk::messages::for_kiosk(&config, &[]),
-        &samen_kiosk::playlist::SlidePlaylist::for_screen(&config, 800, 480),
+        &samen_kiosk::playlist::SlidePlaylist::for_screen(&config, 800, 480, 1.0),
         catalog,
         start,
         chrono::Duration::seconds(400),
