@@ -85,7 +85,12 @@ pub fn heartbeat_client() -> reqwest::Result<reqwest::Client> {
 }
 
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// Made at the first request, not before: building a client reads and parses the
+    /// system's root certificates (`ca-certificates.crt` and every file in
+    /// /etc/ssl/certs, about 290 here), and start-up, which only reads the feed cache,
+    /// made two of them on the UI thread before the first frame (issue 24).
+    client: std::sync::OnceLock<Result<reqwest::Client, String>>,
+    redirects: std::sync::Mutex<Option<reqwest::redirect::Policy>>,
     limits: Limits,
 }
 
@@ -96,18 +101,49 @@ impl Fetcher {
     }
 
     /// A fetcher with its own redirect policy (the fleet document: same host, https).
+    /// Nothing is read or built yet: an HTTP client that cannot be made (no usable
+    /// root certificates) is the first request's error.
     pub fn with_redirects(
         limits: Limits,
         redirects: reqwest::redirect::Policy,
     ) -> anyhow::Result<Fetcher> {
-        let client = client_builder(limits.connect_timeout, limits.total_timeout, redirects)
-            .gzip(true)
-            .build()?;
-        Ok(Fetcher { client, limits })
+        Ok(Fetcher {
+            client: std::sync::OnceLock::new(),
+            redirects: std::sync::Mutex::new(Some(redirects)),
+            limits,
+        })
+    }
+
+    fn client(&self) -> Result<&reqwest::Client, FetchError> {
+        self.client
+            .get_or_init(|| {
+                let redirects = self
+                    .redirects
+                    .lock()
+                    .ok()
+                    .and_then(|mut r| r.take())
+                    .unwrap_or_else(|| {
+                        reqwest::redirect::Policy::limited(self.limits.max_redirects)
+                    });
+                client_builder(
+                    self.limits.connect_timeout,
+                    self.limits.total_timeout,
+                    redirects,
+                )
+                .gzip(true)
+                .build()
+                .map_err(|e| {
+                    let why = format!("HTTP client unavailable: {e}");
+                    tracing::error!("{why}");
+                    why
+                })
+            })
+            .as_ref()
+            .map_err(|why| FetchError::Network(why.clone()))
     }
 
     pub async fn get(&self, url: &str, known: &Validators) -> Result<Fetched, FetchError> {
-        let mut request = self.client.get(url);
+        let mut request = self.client()?.get(url);
         if let Some(etag) = &known.etag {
             request = request.header(IF_NONE_MATCH, etag);
         }

@@ -126,32 +126,61 @@ pub fn decode_scaled(bytes: &[u8], max_w: u32, max_h: u32) -> anyhow::Result<Pic
     Ok(fit(decoded, max_w, max_h))
 }
 
-/// Scales down to fit within `max_w` x `max_h` (a triangle filter), as RGBA.
+/// Scales down to fit within `max_w` x `max_h`: RGB when the picture is opaque, else
+/// RGBA. Area averaging (`imageops::thumbnail`) in the picture's own 8-bit pixels,
+/// one output pixel at a time. `resize` (a triangle filter) first made a copy in
+/// 32-bit floats, as wide as the picture and as high as the result: 7.7 MB for a
+/// 1000x750 JPEG fitted into 640x640, the largest buffer of the whole preparation,
+/// and more CPU (issue 24, "Pictures" in docs/performance.md). The JPEG path hands
+/// over less than twice the fitted size (unless the photo is over 8 times larger), so
+/// the averaging is over one or two pixels a side.
 fn fit(decoded: image::DynamicImage, max_w: u32, max_h: u32) -> Picture {
-    let scaled = if decoded.width() > max_w || decoded.height() > max_h {
-        decoded.resize(
-            max_w.max(1),
-            max_h.max(1),
-            image::imageops::FilterType::Triangle,
-        )
-    } else {
-        decoded
+    use image::imageops::thumbnail;
+    use image::DynamicImage;
+    let (width, height) = fitted(decoded.width(), decoded.height(), max_w, max_h);
+    let same = (width, height) == (decoded.width(), decoded.height());
+    let opaque_rgb = |img: image::RgbImage| {
+        let img = if same {
+            img
+        } else {
+            thumbnail(&img, width, height)
+        };
+        Picture {
+            width,
+            height,
+            opaque: true,
+            pixels: img.into_raw(),
+        }
     };
-    let (width, height) = (scaled.width(), scaled.height());
-    let opaque = !scaled.color().has_alpha() || {
-        let rgba = scaled.to_rgba8();
-        rgba.pixels().all(|p| p.0[3] == 255)
-    };
-    let pixels = if opaque {
-        scaled.to_rgb8().into_raw()
-    } else {
-        scaled.to_rgba8().into_raw()
-    };
-    Picture {
-        width,
-        height,
-        opaque,
-        pixels,
+    match decoded {
+        DynamicImage::ImageRgb8(img) => opaque_rgb(img),
+        DynamicImage::ImageLuma8(img) => {
+            let img = if same {
+                img
+            } else {
+                thumbnail(&img, width, height)
+            };
+            opaque_rgb(DynamicImage::ImageLuma8(img).into_rgb8())
+        }
+        other if !other.color().has_alpha() => opaque_rgb(other.into_rgb8()),
+        other => {
+            let img = other.into_rgba8();
+            let img = if same {
+                img
+            } else {
+                thumbnail(&img, width, height)
+            };
+            if img.pixels().all(|p| p.0[3] == 255) {
+                opaque_rgb(DynamicImage::ImageRgba8(img).into_rgb8())
+            } else {
+                Picture {
+                    width,
+                    height,
+                    opaque: false,
+                    pixels: img.into_raw(),
+                }
+            }
+        }
     }
 }
 
