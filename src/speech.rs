@@ -129,13 +129,16 @@ pub fn amplitude(volume: i32) -> u32 {
 /// carefully.
 const RATE: &str = "150";
 
+/// Whether `espeak-ng` is an executable file on the `PATH`: looked up, not run, as
+/// this is asked during start-up (running `espeak-ng --version` took 10 ms or more).
 fn espeak_installed() -> bool {
-    Command::new("espeak-ng")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    use std::os::unix::fs::PermissionsExt;
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            std::fs::metadata(dir.join("espeak-ng"))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    })
 }
 
 /// Whether the machine has a sound card (ALSA's list of cards).
@@ -158,12 +161,12 @@ pub struct Espeak {
 impl Espeak {
     /// The engine, if it can speak on this machine; otherwise `None` and one log line.
     pub fn detect() -> Option<Espeak> {
-        if !espeak_installed() {
-            tracing::info!("speech mode not available: espeak-ng is not installed");
-            return None;
-        }
         if !sound_card() {
             tracing::info!("speech mode not available: no sound card");
+            return None;
+        }
+        if !espeak_installed() {
+            tracing::info!("speech mode not available: espeak-ng is not installed");
             return None;
         }
         let (tx, rx) = mpsc::channel::<Message>();

@@ -8,16 +8,161 @@
 use super::args::{GlobalArgs, RunArgs};
 use super::bridge::UiBridge;
 use super::services::{self, Services};
+use crate::config::Config;
 use crate::feed_service::FeedService;
 use crate::remote::{self, FleetPoller, LocalFile};
 use crate::status::{self, Shared};
 use crate::time::{Clock, SystemClock};
-use crate::ui::{App, AppWindow, KioskOptions};
+use crate::ui::{App, AppWindow, KioskOptions, StateFiles};
 use anyhow::Context;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
+    if args.headless {
+        let prepared = prepare(global, &args)?;
+        crate::systemd::notify("READY=1");
+        let _ = prepared.services.join();
+        crate::systemd::notify("STOPPING=1");
+        prepared.runtime_on_exit.forget();
+        return Ok(());
+    }
+    if args.fullscreen {
+        std::env::set_var("SLINT_FULLSCREEN", "1");
+    }
+    // The window (the X11 or DRM connection, the fonts) is made on this thread while a
+    // second one reads the configuration and the cached feeds and opens the state
+    // files; neither waits for the other (docs/performance.md, "Start-up").
+    let (prepared, window) = std::thread::scope(|scope| {
+        let preparing = std::thread::Builder::new()
+            .name("start-up".into())
+            .spawn_scoped(scope, || prepare(global, &args));
+        let window = AppWindow::new();
+        let prepared = match preparing {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to spare: the same work on this one.
+            Err(_) => prepare(global, &args),
+        };
+        (prepared, window)
+    });
+    let prepared = prepared?;
+    // Slint's reason spans several lines (one per back end it tried): one line here.
+    let window = window.map_err(|e| {
+        let why = e.to_string();
+        let why: Vec<&str> = why
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        anyhow::anyhow!("cannot open the kiosk window: {}", why.join(" "))
+    })?;
+    if let Some(size) = &args.size {
+        let (w, h) = super::args::parse_size(size)?;
+        slint::ComponentHandle::window(&window).set_size(slint::PhysicalSize::new(w, h));
+    }
+    let Prepared {
+        config,
+        clock,
+        catalog,
+        image_dir,
+        state,
+        wake,
+        refresh,
+        runtime,
+        runtime_on_exit,
+        stop,
+        services,
+        ui_ready,
+        files,
+        speaker,
+    } = prepared;
+    let app = App::with_files(
+        window,
+        KioskOptions {
+            config,
+            clock,
+            catalog,
+            image_dir,
+            state_dir: state,
+            delivery: Some(wake),
+            runtime: Some(runtime),
+            refresh: Some(refresh),
+            speaker,
+        },
+        files.unwrap_or_default(),
+    );
+    app.load_pictures();
+    app.prepare_pictures();
+    // A USB headset plugged in or pulled out (issue 21): noticed on a thread of its
+    // own, handed to the UI thread.
+    crate::speech::watch_headsets(|device| {
+        let _ = slint::invoke_from_event_loop(move || {
+            if let Some(app) = App::current() {
+                app.set_headset(device);
+            }
+        });
+    });
+    let _ = ui_ready.send(true);
+    // Ready once the event loop runs; then the watchdog pings come from the UI
+    // thread's own event loop, so a frozen UI means no pings and a restart.
+    let ready = slint::Timer::default();
+    ready.start(
+        slint::TimerMode::SingleShot,
+        std::time::Duration::ZERO,
+        || crate::systemd::notify("READY=1"),
+    );
+    // Start-up's code is not needed again: 30 s in (the first frame, the feeds from
+    // the cache and the first slide changes are done), the kernel may have its pages
+    // back (docs/performance.md, "Resident pages").
+    let start_up_over = slint::Timer::default();
+    start_up_over.start(
+        slint::TimerMode::SingleShot,
+        std::time::Duration::from_secs(30),
+        || {
+            let bytes = crate::memory::drop_start_up_pages();
+            tracing::debug!("start-up pages handed back: {} KiB advised", bytes / 1024);
+        },
+    );
+    let watchdog = slint::Timer::default();
+    if let Some(every) = crate::systemd::watchdog_interval() {
+        watchdog.start(slint::TimerMode::Repeated, every, || {
+            crate::systemd::notify("WATCHDOG=1")
+        });
+    }
+    let result = slint::ComponentHandle::run(app.window()).context("the kiosk window stopped");
+    crate::systemd::notify("STOPPING=1");
+    let _ = stop.send(true);
+    let _ = services.join();
+    runtime_on_exit.forget();
+    result
+}
+
+/// What start-up makes besides the window: the configuration, the first catalog from
+/// the cache, the running services, and (with a window) the state files the screens
+/// write and the voice.
+struct Prepared {
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+    catalog: crate::feed::Catalog,
+    image_dir: Option<PathBuf>,
+    state: Option<PathBuf>,
+    wake: Arc<tokio::sync::Notify>,
+    refresh: Arc<tokio::sync::Notify>,
+    runtime: Shared,
+    /// Gone when the kiosk stops, so that `status` does not report a kiosk that is not there.
+    runtime_on_exit: Shared,
+    stop: tokio::sync::watch::Sender<bool>,
+    services: std::thread::JoinHandle<()>,
+    /// The window exists (the heartbeat's first screenshot waits for it).
+    ui_ready: tokio::sync::watch::Sender<bool>,
+    files: Option<StateFiles>,
+    speaker: Option<Arc<dyn crate::speech::Speaker>>,
+}
+
+/// Start-up without the window; runs beside the window's making (`run`).
+fn prepare(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Prepared> {
     let local = LocalFile::read(global.config.as_deref())?;
     let state_dir = crate::state::resolve(global.state_dir.as_deref());
     let state_ok = match crate::state::ensure(&state_dir) {
@@ -66,14 +211,12 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         },
         state,
     );
-    // Gone when the kiosk stops, so that `status` does not report a kiosk that is not there.
     let runtime_on_exit = runtime.clone();
     let image_dir = service.image_dir().map(Path::to_path_buf);
     drop(service);
     let wake = Arc::new(tokio::sync::Notify::new());
     let refresh = Arc::new(tokio::sync::Notify::new());
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    // The window exists (the heartbeat's first screenshot waits for it).
     let (ui_ready, ui_ready_rx) = tokio::sync::watch::channel(false);
     let poller = match &config.remote {
         Some(r) => Some(FleetPoller::new(
@@ -103,90 +246,32 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
         poller,
         (stop.clone(), stopped),
     )?;
-
-    if args.headless {
-        crate::systemd::notify("READY=1");
-        let _ = services.join();
-        crate::systemd::notify("STOPPING=1");
-        runtime_on_exit.forget();
-        return Ok(());
-    }
-    if args.fullscreen {
-        std::env::set_var("SLINT_FULLSCREEN", "1");
-    }
-    // Slint's reason spans several lines (one per back end it tried): one line here.
-    let window = AppWindow::new().map_err(|e| {
-        let why = e.to_string();
-        let why: Vec<&str> = why
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        anyhow::anyhow!("cannot open the kiosk window: {}", why.join(" "))
-    })?;
-    if let Some(size) = &args.size {
-        let (w, h) = super::args::parse_size(size)?;
-        slint::ComponentHandle::window(&window).set_size(slint::PhysicalSize::new(w, h));
-    }
-    let app = App::new(
-        window,
-        KioskOptions {
-            config,
-            clock,
-            catalog,
-            image_dir,
-            state_dir: state.map(Path::to_path_buf),
-            delivery: Some(wake),
-            runtime: Some(runtime),
-            refresh: Some(refresh),
-            speaker: crate::speech::Espeak::detect()
-                .map(|e| Arc::new(e) as Arc<dyn crate::speech::Speaker>),
-        },
-    );
-    app.load_pictures();
-    app.prepare_pictures();
-    // A USB headset plugged in or pulled out (issue 21): noticed on a thread of its
-    // own, handed to the UI thread.
-    crate::speech::watch_headsets(|device| {
-        let _ = slint::invoke_from_event_loop(move || {
-            if let Some(app) = App::current() {
-                app.set_headset(device);
-            }
-        });
-    });
-    let _ = ui_ready.send(true);
-    // Ready once the event loop runs; then the watchdog pings come from the UI
-    // thread's own event loop, so a frozen UI means no pings and a restart.
-    let ready = slint::Timer::default();
-    ready.start(
-        slint::TimerMode::SingleShot,
-        std::time::Duration::ZERO,
-        || crate::systemd::notify("READY=1"),
-    );
-    // Start-up's code is not needed again: 30 s in (the first frame, the feeds from
-    // the cache and the first slide changes are done), the kernel may have its pages
-    // back (docs/performance.md, "Resident pages").
-    let start_up_over = slint::Timer::default();
-    start_up_over.start(
-        slint::TimerMode::SingleShot,
-        std::time::Duration::from_secs(30),
-        || {
-            let bytes = crate::memory::drop_start_up_pages();
-            tracing::debug!("start-up pages handed back: {} KiB advised", bytes / 1024);
-        },
-    );
-    let watchdog = slint::Timer::default();
-    if let Some(every) = crate::systemd::watchdog_interval() {
-        watchdog.start(slint::TimerMode::Repeated, every, || {
-            crate::systemd::notify("WATCHDOG=1")
-        });
-    }
-    let result = slint::ComponentHandle::run(app.window()).context("the kiosk window stopped");
-    crate::systemd::notify("STOPPING=1");
-    let _ = stop.send(true);
-    let _ = services.join();
-    runtime_on_exit.forget();
-    result
+    // What the screens write (the outbox, the figures, the day of the last touch) and
+    // the voice (a child process asked for its version): not needed without a window.
+    let (files, speaker) = if args.headless {
+        (None, None)
+    } else {
+        (
+            Some(StateFiles::open(state, clock.clone())),
+            crate::speech::Espeak::detect().map(|e| Arc::new(e) as Arc<dyn crate::speech::Speaker>),
+        )
+    };
+    Ok(Prepared {
+        config,
+        clock,
+        catalog,
+        image_dir,
+        state: state.map(Path::to_path_buf),
+        wake,
+        refresh,
+        runtime,
+        runtime_on_exit,
+        stop,
+        services,
+        ui_ready,
+        files,
+        speaker,
+    })
 }
 
 fn is_disk_full(err: &anyhow::Error) -> bool {

@@ -50,6 +50,44 @@ pub struct KioskOptions {
     pub speaker: Option<Arc<dyn crate::speech::Speaker>>,
 }
 
+/// The files in the state directory the screens write: the callback outbox, the impact
+/// figures and the day of the last touch. Opening them creates them (SQLite, with
+/// syncs), so the kiosk does it off the UI thread (`StateFiles::open` is `Send`).
+pub struct StateFiles {
+    outbox: Option<Outbox>,
+    touches: crate::health::TouchRecord,
+    figures: crate::figures::Recorder,
+}
+
+impl StateFiles {
+    /// Opens (creates) them in `state_dir`; without one, or when the outbox cannot be
+    /// opened, callback requests cannot be taken (logged), and nothing is counted.
+    pub fn open(state_dir: Option<&std::path::Path>, clock: Arc<dyn Clock>) -> StateFiles {
+        let outbox = state_dir.and_then(|dir| match Outbox::open_in(dir) {
+            Ok(o) => Some(o),
+            Err(err) => {
+                tracing::error!("callback requests cannot be saved: {err:#}");
+                None
+            }
+        });
+        StateFiles {
+            outbox,
+            touches: crate::health::TouchRecord::new(
+                state_dir.map(std::path::Path::to_path_buf),
+                clock.today(),
+            ),
+            figures: crate::figures::Recorder::new(state_dir, clock),
+        }
+    }
+}
+
+impl Default for StateFiles {
+    /// No state directory: nothing is written.
+    fn default() -> StateFiles {
+        StateFiles::open(None, Arc::new(crate::time::SystemClock))
+    }
+}
+
 thread_local! {
     static CURRENT: RefCell<Weak<App>> = const { RefCell::new(Weak::new()) };
 }
@@ -96,25 +134,25 @@ fn hook1<A: 'static>(weak: &Weak<App>, f: fn(&Rc<App>, A)) -> impl Fn(A) + 'stat
 impl App {
     /// Builds the controllers around a window, fills every global and starts signage.
     pub fn new(window: AppWindow, options: KioskOptions) -> Rc<App> {
+        let files = StateFiles::open(options.state_dir.as_deref(), options.clock.clone());
+        App::with_files(window, options, files)
+    }
+
+    /// The same with the state files already open (the kiosk opens them on its
+    /// start-up thread while the window is made).
+    pub fn with_files(window: AppWindow, options: KioskOptions, files: StateFiles) -> Rc<App> {
         let ctx = Rc::new(Context::new(
             window,
             options.config,
             options.clock,
             options.catalog,
         ));
-        let outbox = options
-            .state_dir
-            .as_deref()
-            .and_then(|dir| match Outbox::open_in(dir) {
-                Ok(o) => Some(Rc::new(o)),
-                Err(err) => {
-                    tracing::error!("callback requests cannot be saved: {err:#}");
-                    None
-                }
-            });
-        let touches = crate::health::TouchRecord::new(options.state_dir.clone(), ctx.clock.today());
-        let figures =
-            crate::figures::Recorder::new(options.state_dir.as_deref(), ctx.clock.clone());
+        let StateFiles {
+            outbox,
+            touches,
+            figures,
+        } = files;
+        let outbox = outbox.map(Rc::new);
         let app = Rc::new_cyclic(|weak: &Weak<App>| {
             let on_off = weak.clone();
             App {

@@ -41,7 +41,7 @@ mod signage;
 pub mod snapshot;
 pub mod speech_text;
 
-pub use app::{App, KioskOptions};
+pub use app::{App, KioskOptions, StateFiles};
 pub use generated::AppWindow;
 pub use pictures::Decoded;
 pub use scenes::{show as show_scene, Scene};
