@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Sets up what the tests use besides Rust and runs every test of the workspace (the
 # kiosk, samen-wire and samen-hub): Debian's espeak-ng (speech mode's WAV test) and
-# minisign (signatures made by the command-line tool), aiosmtpd (PyPI, in a virtual
+# minisign (signatures made by the command-line tool), Xvfb (a kiosk with a window,
+# tests/window.rs), aiosmtpd (PyPI, in a virtual
 # environment: the SMTP server of the hub's e-mail test); then the hub's browser and
 # end-to-end tests (hub/tests/browser/run.sh), which need Debian's chromium and
 # chromium-driver, python3 and npm (for axe-core, installed into
 # hub/tests/browser/node_modules) and the binaries `cargo test --workspace` builds.
-# Plain `cargo test` works too; without espeak-ng or minisign those two checks say so
+# Plain `cargo test` works too; without espeak-ng, minisign or Xvfb those checks say so
 # and skip. Here nothing skips: a tool that cannot be installed is an error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ fi
 missing=()
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v minisign >/dev/null || missing+=(minisign)
+command -v Xvfb >/dev/null || missing+=(xvfb)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 command -v python3 >/dev/null || missing+=(python3)

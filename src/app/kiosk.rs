@@ -184,6 +184,58 @@ fn prepare(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Prepared> {
     let (config, applied, config_error) = remote::startup(&local, state)?;
     let config = Arc::new(config);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    std::thread::scope(|scope| {
+        // What the screens write (the outbox, the figures, the day of the last touch;
+        // created with syncs on a first start) and the voice: opened beside the
+        // feeds' cache, not after it. Not needed without a window.
+        let opening = (!args.headless).then(|| {
+            let clock = clock.clone();
+            std::thread::Builder::new()
+                .name("state-files".into())
+                .spawn_scoped(scope, move || (StateFiles::open(state, clock), speaker()))
+        });
+        let prepared = prepare_feeds_and_services(
+            args,
+            local,
+            state,
+            config,
+            applied,
+            config_error,
+            clock.clone(),
+        )?;
+        let (files, speaker) = match opening {
+            None => (None, None),
+            Some(Ok(handle)) => {
+                let (files, speaker) = handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (Some(files), speaker)
+            }
+            // No thread to spare: the same work on this one.
+            Some(Err(_)) => (Some(StateFiles::open(state, clock)), speaker()),
+        };
+        Ok(Prepared {
+            files,
+            speaker,
+            ..prepared
+        })
+    })
+}
+
+fn speaker() -> Option<Arc<dyn crate::speech::Speaker>> {
+    crate::speech::Espeak::detect().map(|e| Arc::new(e) as Arc<dyn crate::speech::Speaker>)
+}
+
+/// The first catalog from the cache, the runtime status and the services thread.
+fn prepare_feeds_and_services(
+    args: &RunArgs,
+    local: LocalFile,
+    state: Option<&Path>,
+    config: Arc<Config>,
+    applied: Option<remote::Applied>,
+    config_error: Option<String>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Prepared> {
     let service = FeedService::new(&config.feeds, state, clock.clone());
     // The first frame reads the coming days from the agenda, made here within its
     // overall budget (the services thread makes the next ones).
@@ -246,16 +298,6 @@ fn prepare(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Prepared> {
         poller,
         (stop.clone(), stopped),
     )?;
-    // What the screens write (the outbox, the figures, the day of the last touch) and
-    // the voice (a child process asked for its version): not needed without a window.
-    let (files, speaker) = if args.headless {
-        (None, None)
-    } else {
-        (
-            Some(StateFiles::open(state, clock.clone())),
-            crate::speech::Espeak::detect().map(|e| Arc::new(e) as Arc<dyn crate::speech::Speaker>),
-        )
-    };
     Ok(Prepared {
         config,
         clock,
@@ -269,8 +311,8 @@ fn prepare(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<Prepared> {
         stop,
         services,
         ui_ready,
-        files,
-        speaker,
+        files: None,
+        speaker: None,
     })
 }
 

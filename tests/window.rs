@@ -1,0 +1,182 @@
+//! `samen-kiosk run` with a window, as a kiosk on an X11 desktop starts: under a real X
+//! server (Xvfb), with systemd's readiness protocol. Start-up makes the window on the
+//! main thread while a start-up thread reads the configuration and the cache and opens
+//! the state files (src/app/kiosk.rs); these tests check what comes out of that: a kiosk
+//! that says it is ready with its files in place, and a broken configuration that is
+//! reported as such even though the window was being made at the same time.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::net::UnixDatagram;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// An X server of its own on a display number it picks (`-displayfd`): no sleeping
+/// until it is up, the number arrives when it accepts connections.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Option<Xvfb> {
+        let mut child = match Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "800x480x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(err) => {
+                eprintln!("skipped: Xvfb cannot run ({err}); scripts/test.sh installs xvfb");
+                return None;
+            }
+        };
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("Xvfb says its display");
+        let number = line.trim();
+        assert!(!number.is_empty(), "Xvfb did not start");
+        Some(Xvfb {
+            child,
+            display: format!(":{number}"),
+        })
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The kiosk with a window on `display`, its state in `state`, systemd's
+/// `NOTIFY_SOCKET` at `notify`.
+fn kiosk(display: &str, state: &Path, config: &Path, notify: &Path) -> Command {
+    let mut command = Command::new(support::kiosk::bin());
+    command
+        .args(["--config", config.to_str().expect("path")])
+        .args(["--state-dir", state.to_str().expect("path")])
+        .args(["run", "--size", "800x480"])
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("SLINT_BACKEND", "winit-software")
+        .env("NOTIFY_SOCKET", notify)
+        .env("SAMEN_KIOSK_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    command
+}
+
+#[test]
+fn a_kiosk_with_a_window_is_ready_with_its_state_files_open() {
+    let Some(x) = Xvfb::start() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, "[signage]\nslide_seconds = 10\n").expect("config");
+    let notify = dir.path().join("notify");
+    let socket = UnixDatagram::bind(&notify).expect("notify socket");
+    // A debug build on a busy machine: generous, and only the upper bound.
+    socket
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("timeout");
+    let mut child = kiosk(&x.display, &state, &config, &notify)
+        .spawn()
+        .expect("the kiosk starts");
+
+    let mut ready = false;
+    let mut buf = [0u8; 256];
+    while !ready {
+        let n = match socket.recv(&mut buf) {
+            Ok(n) => n,
+            Err(err) => {
+                let _ = child.kill();
+                let out = child.wait_with_output().expect("output");
+                panic!(
+                    "no READY=1 from the kiosk ({err}); stderr: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        };
+        ready = String::from_utf8_lossy(&buf[..n])
+            .lines()
+            .any(|l| l == "READY=1");
+    }
+    assert!(
+        child.try_wait().expect("status").is_none(),
+        "the kiosk stopped after saying it was ready"
+    );
+    // Ready means the window runs with everything a visitor can use behind it: the
+    // outbox for "Ja, bel mij", the figures, the day of the last touch, and the
+    // status file `samen-kiosk status` reads.
+    for file in [
+        "outbox.sqlite",
+        "figures.sqlite3",
+        "last-touch",
+        "runtime.json",
+        "feeds.sqlite",
+    ] {
+        assert!(
+            state.join(file).exists(),
+            "{file} is missing from the state directory once the kiosk is ready"
+        );
+    }
+    let status = support::kiosk::run(&["status", "--json"], &state);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "status: {text}");
+    assert!(
+        text.contains("\"running\":true") && text.contains("\"screen\":\"on\""),
+        "status does not report a running kiosk with its screen on: {text}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn a_broken_configuration_is_reported_while_the_window_is_being_made() {
+    let Some(x) = Xvfb::start() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, "[signage]\nslide_seconds = \"often\"\n").expect("config");
+    let notify = dir.path().join("notify");
+    let socket = UnixDatagram::bind(&notify).expect("notify socket");
+    socket.set_nonblocking(true).expect("non-blocking");
+    let out = kiosk(&x.display, &state, &config, &notify)
+        .output()
+        .expect("the kiosk runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "a broken configuration started a kiosk"
+    );
+    assert!(
+        stderr.contains("kiosk.toml") && stderr.contains("slide_seconds"),
+        "the error does not name the file and the setting: {stderr}"
+    );
+    assert!(
+        !stderr.contains("cannot open the kiosk window"),
+        "the configuration's error is hidden behind the window's: {stderr}"
+    );
+    let mut buf = [0u8; 256];
+    assert!(
+        socket.recv(&mut buf).is_err(),
+        "a kiosk that did not start said READY=1"
+    );
+    // Nothing a visitor could have written was created for a kiosk that never ran.
+    assert!(!state.join("outbox.sqlite").exists());
+}
