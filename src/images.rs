@@ -197,16 +197,21 @@ pub fn load(
     let scaled = image_dir.and_then(|dir| {
         scaled_key(source).map(|key| crate::image_cache::scaled_path_for(dir, &key, max_w, max_h))
     });
-    if let Some(path) = &scaled {
-        if let Ok(bytes) = std::fs::read(path) {
-            match decode_scaled(&bytes, max_w, max_h) {
-                Ok(picture) => return Ok(picture),
-                // A torn or foreign file: made again below.
-                Err(_) => {
-                    let _ = std::fs::remove_file(path);
-                }
-            }
-        }
+    if let Some(picture) = scaled
+        .as_deref()
+        .and_then(|path| read_scaled(path, max_w, max_h))
+    {
+        return Ok(picture);
+    }
+    // The original, decoded in full: one at a time in the whole process (see
+    // `FULL_DECODES`). Another thread may have made the scaled file while this one
+    // waited.
+    let _one_at_a_time = FullDecode::start();
+    if let Some(picture) = scaled
+        .as_deref()
+        .and_then(|path| read_scaled(path, max_w, max_h))
+    {
+        return Ok(picture);
     }
     let picture = decode_scaled(&read(source, image_dir)?, max_w, max_h)?;
     if let Some(path) = &scaled {
@@ -215,6 +220,50 @@ pub fn load(
         }
     }
     Ok(picture)
+}
+
+/// The scaled picture kept on disk, if it is there and whole; a torn or foreign file is
+/// removed (it is made again from the original).
+fn read_scaled(path: &std::path::Path, max_w: u32, max_h: u32) -> Option<Picture> {
+    let bytes = std::fs::read(path).ok()?;
+    match decode_scaled(&bytes, max_w, max_h) {
+        Ok(picture) => Some(picture),
+        Err(_) => {
+            let _ = std::fs::remove_file(path);
+            None
+        }
+    }
+}
+
+/// Decoding an original is the largest allocation of the kiosk (the file, the decoder's
+/// buffers, the decoded and the scaled pixels: about 10 MB for a 4000x3000 photo), and
+/// two threads can want one at the same time: the batch that the slides on screen wait
+/// for, and the `pictures` worker preparing the catalog (or two of them while a newer
+/// catalog replaces an older one). Running them one after another keeps the peak at one
+/// such decode however the threads are scheduled; on a busy machine the peak with 50
+/// large pictures was up to 53 MiB PSS, 35 with one at a time (docs/performance.md).
+static FULL_DECODES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Holding the process's one full decode (`FULL_DECODES`).
+struct FullDecode(#[allow(dead_code)] std::sync::MutexGuard<'static, ()>);
+
+impl FullDecode {
+    fn start() -> FullDecode {
+        // A panic while decoding leaves nothing half-done behind the lock.
+        let guard = FULL_DECODES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        #[cfg(test)]
+        tests::decode_started();
+        FullDecode(guard)
+    }
+}
+
+#[cfg(test)]
+impl Drop for FullDecode {
+    fn drop(&mut self) {
+        tests::decode_ended();
+    }
 }
 
 /// Makes sure the scaled picture is on disk (decoding and scaling it if it is not),
@@ -291,6 +340,60 @@ fn keep_scaled(path: &std::path::Path, picture: &Picture) -> anyhow::Result<()> 
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Full decodes running now, and the most seen at once (`FullDecode`).
+    static RUNNING: AtomicUsize = AtomicUsize::new(0);
+    static MOST: AtomicUsize = AtomicUsize::new(0);
+
+    pub(super) fn decode_started() {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        MOST.fetch_max(now, Ordering::SeqCst);
+    }
+
+    pub(super) fn decode_ended() {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// The slides' batch and the catalog's worker (and a second worker) ask for
+    /// originals at the same time: they are decoded one after another.
+    #[test]
+    fn originals_are_decoded_one_at_a_time_across_threads() {
+        let state = tempfile::tempdir().unwrap();
+        let dir = state.path().join("images");
+        let original = crate::feed::bundled::image("koffie.jpg").unwrap();
+        let urls: Vec<String> = (0..6)
+            .map(|i| format!("https://example.org/foto-{i}.jpg"))
+            .collect();
+        for url in &urls {
+            crate::image_cache::store(&dir, url, original).unwrap();
+        }
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let dir = dir.clone();
+                let urls = urls.clone();
+                std::thread::spawn(move || {
+                    // Each thread in its own order, as the batch and the workers are.
+                    let mut made = 0;
+                    for i in 0..urls.len() {
+                        let url = &urls[(i + t) % urls.len()];
+                        let source = crate::feed::ImageRef::Url(url.clone());
+                        let picture = super::load(&source, Some(&dir), 300, 300).unwrap();
+                        assert_eq!((picture.width, picture.height), (300, 225));
+                        made += 1;
+                    }
+                    made
+                })
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(t.join().unwrap(), 6);
+        }
+        // Other tests of this module decode too; whatever ran beside this one, never
+        // two originals at once.
+        assert_eq!(MOST.load(Ordering::SeqCst), 1);
+        assert_eq!(RUNNING.load(Ordering::SeqCst), 0);
+    }
     /// A PNG header that promises 11000x11000 pixels (a 375 KB file of that size
     /// took 861 MB): refused from the header, before any pixel is decoded.
     #[test]
