@@ -1,9 +1,10 @@
-//! `samen-kiosk run` (and no command at all): the running kiosk. Start-up reads the
-//! local file and the last good fleet document, builds the first catalog from what is
-//! cached (no network), starts the services thread, then opens the window and runs
-//! Slint's event loop on this thread until the window closes (or, `--headless`, runs
-//! only the services until SIGTERM). systemd hears `READY=1` once the event loop runs,
-//! and `WATCHDOG=1` from that loop, so a frozen UI is restarted.
+//! `samen-kiosk run` (and no command at all): the running kiosk. Start-up (`prepare`)
+//! reads the local file and the last good fleet document, builds the first catalog
+//! from what is cached (no network), starts the services thread and opens the state
+//! files; with a window it does so on scoped threads while this (main) thread opens
+//! the window. Then Slint's event loop runs on this thread until the window closes (or,
+//! `--headless`, only the services run until SIGTERM). systemd hears `READY=1` once the
+//! event loop runs, and `WATCHDOG=1` from that loop, so a frozen UI is restarted.
 
 use super::args::{GlobalArgs, RunArgs};
 use super::bridge::UiBridge;
@@ -32,7 +33,8 @@ pub(super) fn run(global: &GlobalArgs, args: RunArgs) -> anyhow::Result<()> {
     }
     // The window (the X11 or DRM connection, the fonts) is made on this thread while a
     // second one reads the configuration and the cached feeds and opens the state
-    // files; neither waits for the other (docs/performance.md, "Start-up").
+    // files; neither waits for the other (docs/performance.md, "The third session on
+    // issue 24").
     let (prepared, window) = std::thread::scope(|scope| {
         let preparing = std::thread::Builder::new()
             .name("start-up".into())

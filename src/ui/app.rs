@@ -52,7 +52,7 @@ pub struct KioskOptions {
 
 /// The files in the state directory the screens write: the callback outbox, the impact
 /// figures and the day of the last touch. Opening them creates them (SQLite, with
-/// syncs), so the kiosk does it off the UI thread (`StateFiles::open` is `Send`).
+/// syncs), so the kiosk does it off the UI thread (`StateFiles` is `Send`).
 pub struct StateFiles {
     outbox: Option<Outbox>,
     touches: crate::health::TouchRecord,
