@@ -9,7 +9,7 @@ mod support;
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixDatagram;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -81,6 +81,18 @@ fn kiosk(display: &str, state: &Path, config: &Path, notify: &Path) -> Command {
     command
 }
 
+/// A new temporary directory with a configuration holding `config_text`: the
+/// directory, and in it the state directory, the configuration file and the place
+/// for systemd's `NOTIFY_SOCKET`.
+fn files(config_text: &str) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, config_text).expect("config");
+    let notify = dir.path().join("notify");
+    (dir, state, config, notify)
+}
+
 /// A kiosk with a window on `x`, in a new temporary directory, once it has said
 /// READY=1 to its `NOTIFY_SOCKET`.
 struct Running {
@@ -90,11 +102,7 @@ struct Running {
 
 impl Running {
     fn start(x: &Xvfb) -> Running {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let state = dir.path().join("state");
-        let config = dir.path().join("kiosk.toml");
-        std::fs::write(&config, "[signage]\nslide_seconds = 10\n").expect("config");
-        let notify = dir.path().join("notify");
+        let (dir, state, config, notify) = files("[signage]\nslide_seconds = 10\n");
         let socket = UnixDatagram::bind(&notify).expect("notify socket");
         // A debug build on a busy machine: generous, and only the upper bound.
         socket
@@ -124,7 +132,7 @@ impl Running {
         Running { child, dir }
     }
 
-    fn state(&self) -> std::path::PathBuf {
+    fn state(&self) -> PathBuf {
         self.dir.path().join("state")
     }
 }
@@ -173,11 +181,7 @@ fn a_kiosk_with_a_window_is_ready_with_its_state_files_open() {
 #[test]
 fn a_broken_configuration_is_reported_while_the_window_is_being_made() {
     let Some(x) = Xvfb::start() else { return };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let state = dir.path().join("state");
-    let config = dir.path().join("kiosk.toml");
-    std::fs::write(&config, "[signage]\nslide_seconds = \"often\"\n").expect("config");
-    let notify = dir.path().join("notify");
+    let (_dir, state, config, notify) = files("[signage]\nslide_seconds = \"often\"\n");
     let socket = UnixDatagram::bind(&notify).expect("notify socket");
     socket.set_nonblocking(true).expect("non-blocking");
     let out = kiosk(&x.display, &state, &config, &notify)
